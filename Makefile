@@ -1,0 +1,41 @@
+# One entry point for people and CI. Every target creates .venv when it is missing.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint typecheck pytest screenshots dist bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m fieldapp gui
+
+lint: $(STAMP)
+	$(PY) -m ruff check fieldapp sync tests benchmarks
+	$(PY) -m ruff format --check fieldapp sync tests benchmarks
+
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
+pytest: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+test: lint typecheck pytest
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m fieldapp.ui.screenshots screenshots
+
+bench: $(STAMP)
+	$(PY) benchmarks/register.py
+
+dist: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dist]'
+	$(PY) -m PyInstaller --noconfirm --clean build.spec
+
+clean:
+	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache screenshots

@@ -1,0 +1,115 @@
+"""Canonical JSON: the only byte form that is ever hashed or signed.
+
+Sorted keys, no insignificant white space, UTF-8, integers and strings only (no floats, no NaN):
+two devices that hold the same record produce the same bytes, so the same SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+JSONValue = Any  # recursive JSON value: None | bool | int | str | list | dict
+
+
+class CanonicalJSONError(ValueError):
+    """The value cannot be written (or read) as canonical JSON."""
+
+
+MAX_DEPTH = 64
+MAX_INT_DIGITS = 30
+
+
+def _check(value: JSONValue, depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise CanonicalJSONError(f"nesting deeper than {MAX_DEPTH}")
+    if value is None or isinstance(value, bool | str):
+        if isinstance(value, str):
+            _check_text(value)
+        return
+    if isinstance(value, int):
+        if len(str(abs(value))) > MAX_INT_DIGITS:
+            raise CanonicalJSONError(f"integer longer than {MAX_INT_DIGITS} digits")
+        return
+    if isinstance(value, float):
+        raise CanonicalJSONError("floats are not allowed (use integers or decimal strings)")
+    if isinstance(value, list):
+        for item in value:
+            _check(item, depth + 1)
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise CanonicalJSONError(f"object key {key!r} is not a string")
+            _check_text(key)
+            _check(item, depth + 1)
+        return
+    raise CanonicalJSONError(f"{type(value).__name__} is not a JSON value")
+
+
+def _check_text(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # lone surrogates cannot be UTF-8
+        raise CanonicalJSONError("text holds a lone surrogate") from exc
+
+
+def dumps(value: JSONValue) -> bytes:
+    """Canonical bytes of `value`; raises CanonicalJSONError instead of writing a float."""
+    _check(value)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def _no_duplicates(pairs: list[tuple[str, JSONValue]]) -> dict[str, JSONValue]:
+    result: dict[str, JSONValue] = {}
+    for key, value in pairs:
+        if key in result:
+            raise CanonicalJSONError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _no_float(text: str) -> JSONValue:
+    raise CanonicalJSONError(f"float {text!r} is not allowed")
+
+
+def _no_constant(text: str) -> JSONValue:
+    raise CanonicalJSONError(f"{text} is not allowed")
+
+
+def loads(data: bytes | str) -> JSONValue:
+    """Strict parse: rejects duplicate keys, floats, NaN/Infinity, deep nesting, huge integers.
+
+    Used on anything read back from the vault or (later) from a bundle, where a lenient parser
+    would let two readers see two different records in the same bytes.
+    """
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CanonicalJSONError("not valid UTF-8") from exc
+    else:
+        text = data
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_float=_no_float,
+            parse_constant=_no_constant,
+        )
+    except RecursionError as exc:
+        raise CanonicalJSONError("nesting too deep") from exc
+    except ValueError as exc:
+        if isinstance(exc, CanonicalJSONError):
+            raise
+        raise CanonicalJSONError(f"not JSON: {exc}") from exc
+    _check(value)
+    return value
+
+
+def sha256_hex(value: JSONValue) -> str:
+    """SHA-256 of the canonical bytes, hex: the identity of one record version."""
+    return hashlib.sha256(dumps(value)).hexdigest()

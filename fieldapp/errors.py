@@ -1,0 +1,86 @@
+"""Typed, user-facing errors of the core (no Qt here).
+
+Every error a person can cause or meet has its own class, so the CLI and the GUI can each turn it
+into one clear message (`fieldapp/ui/messages.py` for the GUI) without parsing strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class FieldappError(Exception):
+    """Base of every expected error; `str(err)` is a sentence a user can act on."""
+
+
+# --- vault ------------------------------------------------------------------------------------
+class VaultError(FieldappError):
+    """Something is wrong with the vault as a whole."""
+
+
+class NoVault(VaultError):
+    """The folder holds no vault at all (first run, or a wrong --vault path)."""
+
+
+class VaultExists(VaultError):
+    """Refuse to create a vault over an existing one: that would destroy case data."""
+
+
+class NotAVault(VaultError):
+    """The folder has files, but they are not a fieldapp vault."""
+
+
+class WrongPassphrase(VaultError):
+    """No key slot opens with the passphrase given."""
+
+
+class DamagedKeyfile(VaultError):
+    """`vault.key` is unreadable, truncated or altered; the vault is left untouched."""
+
+
+class VaultTooNew(VaultError):
+    """The vault was written by a newer fieldapp; opening it could corrupt it."""
+
+
+class WeakPassphrase(VaultError):
+    """The passphrase is below the minimum strength; the message says why."""
+
+
+class VaultLocked(VaultError):
+    """An operation needs the vault unlocked."""
+
+
+class MigrationError(VaultError):
+    """A schema upgrade failed; the copy taken before it is named in the message."""
+
+
+class IntegrityError(VaultError):
+    """The database or the audit log failed a check."""
+
+
+# --- records ------------------------------------------------------------------------------------
+class RecordNotFound(FieldappError):
+    """No record (or no version) with that id."""
+
+
+class StaleVersion(FieldappError):
+    """Someone saved the record after it was loaded; reload before saving again."""
+
+
+@dataclass(frozen=True)
+class FieldIssue:
+    """One validation problem: `path` names the field (e.g. `casualties.killed.women.max`)."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class ValidationError(FieldappError):
+    """The record breaks one or more rules; `issues` lists each with its field path."""
+
+    def __init__(self, issues: list[FieldIssue]) -> None:
+        self.issues = list(issues)
+        super().__init__("; ".join(str(i) for i in self.issues) or "invalid record")

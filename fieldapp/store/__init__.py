@@ -1,0 +1,1 @@
+"""The vault: keyfile, SQLCipher, records, audit log. Opens SQLCipher; never imports Qt."""
