@@ -1,0 +1,92 @@
+"""The one place that turns core errors into messages a person can act on.
+
+Core code raises typed errors (`fieldapp.errors`); widgets never format exceptions themselves.
+Unexpected exceptions get a copyable report with case data scrubbed: only the exception type and
+the code locations, never the message text or local values, which may hold names or places.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from fieldapp import errors
+
+_TITLES: dict[type[errors.FieldappError], str] = {
+    errors.WrongPassphrase: "Wrong passphrase",
+    errors.DamagedKeyfile: "Damaged key file",
+    errors.NotAVault: "Not a vault",
+    errors.NoVault: "No vault",
+    errors.VaultExists: "Vault already exists",
+    errors.VaultTooNew: "Vault is newer than this app",
+    errors.WeakPassphrase: "Passphrase too weak",
+    errors.VaultLocked: "Vault locked",
+    errors.MigrationError: "Upgrade failed",
+    errors.IntegrityError: "Integrity check failed",
+    errors.RecordNotFound: "Not found",
+    errors.StaleVersion: "Changed elsewhere",
+    errors.ValidationError: "Please correct the record",
+}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("messages", text)
+
+
+def message_for(exc: BaseException) -> tuple[str, str]:
+    """(title, text) for an exception; expected errors carry their own sentence."""
+    if isinstance(exc, errors.FieldappError):
+        for cls in type(exc).__mro__:
+            if cls in _TITLES:
+                return tr(_TITLES[cls]), str(exc)
+        return tr("Error"), str(exc)
+    if isinstance(exc, OSError):
+        return tr("File error"), f"{exc.strerror or exc}" + (
+            f": {exc.filename}" if exc.filename else ""
+        )
+    return tr("Unexpected error"), tr(
+        "Something went wrong that the app did not expect. Your data is safe: nothing was "
+        "saved half-way. Copy the report below for the developers; it holds no case data."
+    )
+
+
+def scrubbed_report(exc: BaseException) -> str:
+    """Exception type and code locations only: messages and values may hold case data."""
+    from fieldapp import __version__
+
+    lines = [f"fieldapp {__version__} on Python {sys.version.split()[0]}", type(exc).__qualname__]
+    for frame in traceback.extract_tb(exc.__traceback__):
+        lines.append(f"  {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} in {frame.name}")
+    return "\n".join(lines)
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """Tell the user about `exc`, non-blocking (open(), not exec())."""
+    title, text = message_for(exc)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    if not isinstance(exc, errors.FieldappError | OSError):
+        box.setDetailedText(scrubbed_report(exc))
+    box.setObjectName("errorMessage")
+    box.open()
+
+
+def report_unexpected(exc: BaseException) -> None:
+    """Default error sink for background tasks without an explicit handler."""
+    show_error(QApplication.activeWindow(), exc)
+
+
+def install_excepthook() -> None:
+    """Show unexpected exceptions instead of crashing silently (case data scrubbed)."""
+
+    def hook(
+        kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        sys.__excepthook__(kind, exc, tb)
+        if QApplication.instance() is not None:
+            report_unexpected(exc)
+
+    sys.excepthook = hook
