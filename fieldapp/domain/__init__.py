@@ -1,1 +1,1 @@
-"""Pure-Python domain: what a CHM Cell records, and the rules it must follow (imports nothing of ours)."""
+"""Pure-Python domain: what a CHM Cell records and the rules it follows (no imports of ours)."""

@@ -275,7 +275,7 @@ class Observation:
     attachments: list[str] = field(default_factory=list)
 
 
-# --- conversion to and from JSON-ready dicts --------------------------------------------------------
+# --- conversion to and from JSON-ready dicts ----------------------------------------------
 def to_dict(obj: Any) -> dict[str, Any]:
     """A JSON-ready dict (only str/int/bool/None/list/dict), ready for canonical JSON."""
     result = dataclasses.asdict(obj)

@@ -82,9 +82,7 @@ def report_unexpected(exc: BaseException) -> None:
 def install_excepthook() -> None:
     """Show unexpected exceptions instead of crashing silently (case data scrubbed)."""
 
-    def hook(
-        kind: type[BaseException], exc: BaseException, tb: TracebackType | None
-    ) -> None:
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         sys.__excepthook__(kind, exc, tb)
         if QApplication.instance() is not None:
             report_unexpected(exc)

@@ -1,0 +1,770 @@
+"""Command-line front end: every non-GUI action, scriptable and testable without a screen.
+
+The CLI and the GUI call the same store and domain functions; this module only parses arguments,
+asks for passphrases, and prints (plain text for people, `--json` for scripts). `fieldapp` with no
+subcommand starts the GUI; no subcommand ever does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from fieldapp import __version__, errors
+
+PASSPHRASE_ENV = "FIELDAPP_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
+NEW_PASSPHRASE_ENV = "FIELDAPP_NEW_PASSPHRASE"  # noqa: S105
+VAULT_ENV = "FIELDAPP_VAULT"
+
+
+class UsageError(errors.FieldappError):
+    """The command line asks for something that cannot be done as written."""
+
+
+# --- helpers ---
+class Context:
+    """What every command needs: the parsed arguments, the output stream, passphrase prompts."""
+
+    def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+        self.args = args
+        self.out = out
+        self.err = err
+
+    @property
+    def json(self) -> bool:
+        return bool(getattr(self.args, "json", False))
+
+    @property
+    def vault_path(self) -> Path:
+        from fieldapp.store.vault import Vault
+
+        if self.args.vault:
+            return Path(self.args.vault).expanduser()
+        env = os.environ.get(VAULT_ENV)
+        return Path(env).expanduser() if env else Vault.default_path()
+
+    def kdf(self) -> Any:
+        from fieldapp.store.keyfile import KdfParams
+
+        params = KdfParams.from_environment()
+        if params != KdfParams.DEFAULT:
+            self.err.write(
+                "fieldapp: WARNING: insecure test key-derivation parameters in use "
+                "(FIELDAPP_INSECURE_TEST_KDF=1); never use this for real case data\n"
+            )
+        return params
+
+    def passphrase(self, prompt: str = "Passphrase: ", env: str = PASSPHRASE_ENV) -> str:
+        value = os.environ.get(env)
+        if value is not None:
+            return value
+        if not sys.stdin.isatty():
+            raise UsageError(f"no passphrase: set {env} or run in a terminal to be asked")
+        return getpass.getpass(prompt)
+
+    def new_passphrase(self, env: str) -> str:
+        """Asked twice at a prompt; from the environment once (scripts)."""
+        value = os.environ.get(env)
+        if value is not None:
+            return value
+        first = self.passphrase("New passphrase: ", env)
+        second = self.passphrase("Repeat the new passphrase: ", env)
+        if first != second:
+            raise UsageError("the two passphrases differ; nothing was changed")
+        return first
+
+    def open_vault(self) -> Any:
+        from fieldapp.store.vault import Vault
+
+        return Vault.unlock(self.vault_path, self.passphrase())
+
+    def emit(self, data: Any, text: str | Callable[[], str]) -> None:
+        """Print `data` as JSON with --json, else the human text."""
+        if self.json:
+            json.dump(data, self.out, ensure_ascii=False, indent=2, sort_keys=True)
+            self.out.write("\n")
+        else:
+            self.out.write((text() if callable(text) else text).rstrip("\n") + "\n")
+
+
+def _parse_value(raw: str) -> Any:
+    """`--set path=value`: JSON when it parses (numbers, null, lists), else the text itself."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return raw
+    if isinstance(value, float):
+        return raw  # decimals stay strings: no floats in records
+    return value
+
+
+def _apply_sets(data: dict[str, Any], assignments: Sequence[str]) -> None:
+    for item in assignments:
+        if "=" not in item:
+            raise UsageError(f"--set needs path=value, got {item!r}")
+        path, raw = item.split("=", 1)
+        keys = path.strip().split(".")
+        target: Any = data
+        for key in keys[:-1]:
+            target = _step(target, key, path)
+        last = keys[-1]
+        if isinstance(target, list):
+            target[_index(last, target, path)] = _parse_value(raw)
+        elif isinstance(target, dict) and last in target:
+            target[last] = _parse_value(raw)
+        else:
+            raise UsageError(f"--set: unknown field {path!r}")
+
+
+def _step(target: Any, key: str, path: str) -> Any:
+    if isinstance(target, list):
+        return target[_index(key, target, path)]
+    if isinstance(target, dict) and key in target:
+        return target[key]
+    raise UsageError(f"--set: unknown field {path!r}")
+
+
+def _index(key: str, target: list[Any], path: str) -> int:
+    if not key.isdigit() or int(key) >= len(target):
+        raise UsageError(f"--set: no list item {key!r} in {path!r}")
+    return int(key)
+
+
+def _read_json_file(path: str) -> dict[str, Any]:
+    from fieldapp.domain.canonical import CanonicalJSONError, loads
+
+    try:
+        data = loads(Path(path).read_bytes())
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+    except CanonicalJSONError as exc:
+        raise UsageError(f"{path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: expected a JSON object")
+    return data
+
+
+def _now_utc() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+# --- incidents ---
+def _resolve_incident(vault: Any, key: str) -> str:
+    """Accept an incident id or its reference code (what analysts actually quote)."""
+    from fieldapp.store.vault import IncidentQuery
+
+    key = key.strip()
+    if len(key) == 32 and all(c in "0123456789abcdef" for c in key):
+        return key
+    for row in vault.query_incidents(IncidentQuery(text=key, limit=50)):
+        if row.ref_code.upper() == key.upper():
+            return str(row.id)
+    raise errors.RecordNotFound(f"no incident with id or reference code {key!r}")
+
+
+def _incident_from_args(args: argparse.Namespace, base: dict[str, Any]) -> Any:
+    from fieldapp.domain import geo
+    from fieldapp.domain.model import Harm, Incident, PlaceName, ShapeError, from_dict, to_dict
+
+    data = base
+    if args.file:
+        file_data = _read_json_file(args.file)
+        keep = {k: data[k] for k in ("id", "ref_code") if data.get(k)}
+        data = {**to_dict(Incident()), **file_data, **keep}
+    if args.title is not None:
+        data["title"] = args.title
+    if args.summary is not None:
+        data["summary"] = args.summary
+    if args.start is not None:
+        data["time"]["start"] = args.start
+    if args.end is not None:
+        data["time"]["end"] = args.end
+    if args.position is not None:
+        try:
+            lat, lon = geo.parse_position(args.position)
+        except ValueError as exc:
+            raise UsageError(f"--position: {exc}") from exc
+        data["place"]["lat"], data["place"]["lon"] = lat, lon
+    if args.place_name is not None:
+        data["place"]["names"] = [to_dict(PlaceName(lang="", name=args.place_name))]
+    if args.harm:
+        harms = []
+        for spec in args.harm:
+            kind, _, mode = spec.partition(":")
+            harms.append(to_dict(Harm(type=kind, mode=mode or "direct")))
+        data["harms"] = harms
+    _apply_sets(data, args.set or [])
+    try:
+        return from_dict(Incident, data)
+    except ShapeError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _incident_text(inc: Any, version: int) -> str:
+    from fieldapp.domain import geo
+
+    lines = [f"{inc.ref_code}  (version {version}, id {inc.id})", f"  title:    {inc.title}"]
+    if inc.time.start:
+        lines.append(f"  time:     {inc.time.start} – {inc.time.end or '?'} ({inc.time.precision})")
+    if inc.place.lat:
+        lines.append(
+            f"  place:    {inc.place.lat}, {inc.place.lon}  "
+            f"MGRS {geo.to_mgrs(inc.place.lat, inc.place.lon)}"
+        )
+    if inc.harms:
+        lines.append("  harm:     " + ", ".join(f"{h.type} ({h.mode})" for h in inc.harms))
+    killed, injured = inc.casualties.killed.total(), inc.casualties.injured.total()
+    lines.append(f"  killed:   {_range(killed.min, killed.max)}")
+    lines.append(f"  injured:  {_range(injured.min, injured.max)}")
+    lines.append(
+        f"  status:   {inc.assessment.workflow}"
+        + (f", {inc.assessment.public_category}" if inc.assessment.public_category else "")
+    )
+    return "\n".join(lines)
+
+
+def _range(lo: int | None, hi: int | None) -> str:
+    if lo is None and hi is None:
+        return "unknown"
+    return f"{'?' if lo is None else lo}–{'?' if hi is None else hi}"
+
+
+def cmd_incident_add(ctx: Context) -> int:
+    from fieldapp.domain.model import Incident, to_dict
+
+    vault = ctx.open_vault()
+    try:
+        inc = _incident_from_args(ctx.args, to_dict(Incident()))
+        stored, version = vault.save_incident(inc, ctx.args.reason or "created")
+        ctx.emit(
+            {"incident": to_dict(stored), "version": version},
+            f"added {stored.ref_code} (id {stored.id})",
+        )
+    finally:
+        vault.lock()
+    return 0
+
+
+def cmd_incident_edit(ctx: Context) -> int:
+    from fieldapp.domain.model import to_dict
+
+    vault = ctx.open_vault()
+    try:
+        incident_id = _resolve_incident(vault, ctx.args.incident)
+        current, version = vault.get_incident(incident_id)
+        inc = _incident_from_args(ctx.args, to_dict(current))
+        stored, new_version = vault.save_incident(
+            inc, ctx.args.reason or "edited", expected_version=version
+        )
+        ctx.emit(
+            {"incident": to_dict(stored), "version": new_version},
+            f"saved {stored.ref_code} as version {new_version}",
+        )
+    finally:
+        vault.lock()
+    return 0
+
+
+def cmd_incident_delete(ctx: Context) -> int:
+    vault = ctx.open_vault()
+    try:
+        incident_id = _resolve_incident(vault, ctx.args.incident)
+        vault.delete_incident(incident_id, ctx.args.reason)
+        ctx.emit({"deleted": incident_id}, f"deleted {ctx.args.incident} (history kept)")
+    finally:
+        vault.lock()
+    return 0
+
+
+def cmd_incident_list(ctx: Context) -> int:
+    from fieldapp.store.vault import IncidentQuery
+
+    a = ctx.args
+    query = IncidentQuery(
+        text=a.text or "",
+        workflow=a.workflow,
+        public_category=a.category,
+        harm_type=a.harm,
+        date_from=a.date_from,
+        date_to=a.date_to,
+        order_by=a.order_by,
+        descending=not a.ascending,
+        limit=a.limit,
+        offset=a.offset,
+    )
+    vault = ctx.open_vault()
+    try:
+        rows = vault.query_incidents(query)
+        total = vault.count_incidents(query)
+    finally:
+        vault.lock()
+
+    def text() -> str:
+        lines = [f"{total} incident(s)" + (f", showing {len(rows)}" if len(rows) < total else "")]
+        for r in rows:
+            lines.append(
+                f"{r.ref_code:<24} {r.start[:10]:<10} {r.workflow:<16} "
+                f"{r.public_category or '-':<11} k {_range(r.killed_min, r.killed_max):<7} "
+                f"{r.title}"
+            )
+        return "\n".join(lines)
+
+    ctx.emit({"total": total, "incidents": [asdict(r) for r in rows]}, text)
+    return 0
+
+
+def cmd_incident_show(ctx: Context) -> int:
+    from fieldapp.domain.diff import diff_records
+    from fieldapp.domain.model import to_dict
+
+    vault = ctx.open_vault()
+    try:
+        incident_id = _resolve_incident(vault, ctx.args.incident)
+        inc, version = vault.get_incident(incident_id)
+        history = vault.history(incident_id) if ctx.args.history else []
+    finally:
+        vault.lock()
+    data: dict[str, Any] = {"incident": to_dict(inc), "version": version}
+    if ctx.args.history:
+        data["history"] = [asdict(v) for v in history]
+
+    def text() -> str:
+        out = [_incident_text(inc, version)]
+        previous: dict[str, Any] | None = None
+        for v in history:
+            out.append(
+                f"\nversion {v.version}  {v.at}  by {v.author}  "
+                f"{'(deleted) ' if v.deleted else ''}reason: {v.reason}"
+            )
+            for change in diff_records(previous, v.body):
+                out.append(f"    {change.path}: {change.old!r} -> {change.new!r}")
+            previous = v.body
+        return "\n".join(out)
+
+    ctx.emit(data, text)
+    return 0
+
+
+# --- observations ---
+def cmd_observation_add(ctx: Context) -> int:
+    from fieldapp.domain import geo
+    from fieldapp.domain.model import Observation, to_dict
+
+    a = ctx.args
+    vault = ctx.open_vault()
+    try:
+        lat = lon = ""
+        if a.position:
+            try:
+                lat, lon = geo.parse_position(a.position)
+            except ValueError as exc:
+                raise UsageError(f"--position: {exc}") from exc
+        obs = Observation(
+            at=a.at or _now_utc(),
+            category=a.category or "",
+            text=a.text,
+            lat=lat,
+            lon=lon,
+            incident_ids=[_resolve_incident(vault, key) for key in a.incident or []],
+        )
+        stored, version = vault.save_observation(obs, a.reason or "created")
+        ctx.emit(
+            {"observation": to_dict(stored), "version": version}, f"added observation {stored.id}"
+        )
+    finally:
+        vault.lock()
+    return 0
+
+
+def cmd_observation_link(ctx: Context) -> int:
+    from fieldapp.domain.model import to_dict
+
+    vault = ctx.open_vault()
+    try:
+        incident_id = _resolve_incident(vault, ctx.args.incident)
+        found = [
+            o for o in vault.list_observations(limit=1_000_000) if o.id == ctx.args.observation
+        ]
+        if not found:
+            raise errors.RecordNotFound(f"no observation with id {ctx.args.observation!r}")
+        obs = found[0]
+        if incident_id not in obs.incident_ids:
+            obs.incident_ids.append(incident_id)
+        stored, version = vault.save_observation(obs, ctx.args.reason or "linked to incident")
+        ctx.emit(
+            {"observation": to_dict(stored), "version": version},
+            f"linked observation {stored.id} to {ctx.args.incident}",
+        )
+    finally:
+        vault.lock()
+    return 0
+
+
+def cmd_observation_list(ctx: Context) -> int:
+    from fieldapp.domain.model import to_dict
+
+    vault = ctx.open_vault()
+    try:
+        incident_id = _resolve_incident(vault, ctx.args.incident) if ctx.args.incident else None
+        items = vault.list_observations(incident_id=incident_id, limit=ctx.args.limit)
+    finally:
+        vault.lock()
+
+    def text() -> str:
+        lines = [f"{len(items)} observation(s)"]
+        for o in items:
+            excerpt = o.text.replace("\n", " ")
+            lines.append(f"{o.at:<20} {o.category or '-':<14} {o.id}  {excerpt[:60]}")
+        return "\n".join(lines)
+
+    ctx.emit({"observations": [to_dict(o) for o in items]}, text)
+    return 0
+
+
+# --- audit log, vault, device ---
+def cmd_log_verify(ctx: Context) -> int:
+    vault = ctx.open_vault()
+    try:
+        report = vault.verify_log()
+    finally:
+        vault.lock()
+
+    def text() -> str:
+        head = (
+            f"audit log OK: {report.size} entries, {report.checkpoints} signed checkpoints"
+            if report.ok
+            else f"audit log FAILED verification ({len(report.problems)} problem(s)):"
+        )
+        return "\n".join([head, *(f"  - {p}" for p in report.problems)])
+
+    ctx.emit(asdict(report), text)
+    return 0 if report.ok else 1
+
+
+def cmd_log_show(ctx: Context) -> int:
+    vault = ctx.open_vault()
+    try:
+        entries = vault.audit_entries(offset=0, limit=ctx.args.limit)
+        checkpoint = vault.latest_checkpoint()
+    finally:
+        vault.lock()
+
+    def text() -> str:
+        lines = [f"{e.index:>7} {e.at:<20} {e.kind:<16} {e.summary}" for e in entries]
+        return "\n".join([*lines, "", "latest signed checkpoint:", checkpoint])
+
+    ctx.emit({"entries": [asdict(e) for e in entries], "checkpoint": checkpoint}, text)
+    return 0
+
+
+def cmd_init(ctx: Context) -> int:
+    from fieldapp.domain.passphrase import check_passphrase
+    from fieldapp.store.vault import Vault
+
+    a = ctx.args
+    cell = a.cell or _ask("Cell name: ")
+    analyst = a.analyst or _ask("Analyst pseudonym: ")
+    passphrase = ctx.new_passphrase(PASSPHRASE_ENV)
+    strength = check_passphrase(passphrase, [cell, analyst])
+    if not strength.ok:
+        hints = " ".join([strength.warning, *strength.suggestions]).strip()
+        raise errors.WeakPassphrase(
+            "passphrase too weak: use at least 12 characters, e.g. four or more unrelated words"
+            + (f" ({hints})" if hints else "")
+        )
+    vault = Vault.create(
+        ctx.vault_path, passphrase, cell_name=cell, analyst=analyst, role=a.role, kdf=ctx.kdf()
+    )
+    try:
+        device = vault.device
+        ctx.emit(
+            {"vault": str(vault.path), **_device_json(device)},
+            f"created {a.role} vault at {vault.path}\n"
+            f"device code {device.code}\nfingerprint {device.fingerprint}",
+        )
+    finally:
+        vault.lock()
+    return 0
+
+
+def _ask(prompt: str) -> str:
+    if not sys.stdin.isatty():
+        raise UsageError(f"missing value for {prompt.rstrip(': ').lower()}: pass it as an option")
+    return input(prompt).strip()
+
+
+def _device_json(device: Any) -> dict[str, Any]:
+    return {
+        "device_id": device.device_id,
+        "code": device.code,
+        "fingerprint": device.fingerprint,
+        "public_key": device.public_key.hex(),
+        "cell_name": device.cell_name,
+        "role": device.role,
+    }
+
+
+def cmd_device_show(ctx: Context) -> int:
+    vault = ctx.open_vault()
+    try:
+        device = vault.device
+    finally:
+        vault.lock()
+    ctx.emit(
+        _device_json(device),
+        f"cell        {device.cell_name} ({device.role})\n"
+        f"device id   {device.device_id}\ndevice code {device.code}\n"
+        f"fingerprint {device.fingerprint}",
+    )
+    return 0
+
+
+def cmd_vault_passwd(ctx: Context) -> int:
+    vault = ctx.open_vault()
+    try:
+        old = ctx.passphrase()
+        vault.change_passphrase(old, ctx.new_passphrase(NEW_PASSPHRASE_ENV), ctx.kdf())
+        ctx.emit({"changed": True, "user": vault.user}, f"passphrase changed for {vault.user}")
+    finally:
+        vault.lock()
+    return 0
+
+
+def cmd_vault_add_user(ctx: Context) -> int:
+    vault = ctx.open_vault()
+    try:
+        slot = vault.add_slot(ctx.args.label, ctx.new_passphrase(NEW_PASSPHRASE_ENV), ctx.kdf())
+        ctx.emit({"slot": slot.id, "label": slot.label}, f"added user {slot.label}")
+    finally:
+        vault.lock()
+    return 0
+
+
+def cmd_vault_check(ctx: Context) -> int:
+    vault = ctx.open_vault()
+    try:
+        report = vault.check()
+    finally:
+        vault.lock()
+    ctx.emit(
+        asdict(report),
+        lambda: (
+            "vault OK"
+            if report.ok
+            else "\n".join(["vault check FAILED:", *(f"  - {p}" for p in report.problems)])
+        ),
+    )
+    return 0 if report.ok else 1
+
+
+def cmd_vault_erase(ctx: Context) -> int:
+    from fieldapp.store.vault import Vault
+
+    path = ctx.vault_path
+    if not Vault.exists(path):
+        raise errors.NoVault(f"no vault at {path}")
+    if not ctx.args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                "erasing destroys every record and all evidence for good; "
+                "confirm with --yes when not at a terminal"
+            )
+        ctx.err.write(
+            f"This destroys the vault at {path} for good: every record, all evidence.\n"
+            "Type ERASE to confirm: "
+        )
+        ctx.err.flush()
+        if input().strip() != "ERASE":
+            ctx.emit({"erased": False}, "not erased")
+            return 1
+    Vault.erase(path)
+    ctx.emit({"erased": True, "vault": str(path)}, f"vault at {path} erased")
+    return 0
+
+
+def cmd_gui(ctx: Context) -> int:
+    from fieldapp.ui.app import run_gui
+
+    return run_gui(ctx.vault_path, ctx.kdf())
+
+
+# --- parser ---
+def _incident_fields(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--title")
+    p.add_argument("--summary")
+    p.add_argument("--start", help="ISO 8601 UTC, e.g. 2026-03-14T09:30:00Z")
+    p.add_argument("--end", help="ISO 8601 UTC")
+    p.add_argument("--position", help='"33.3152, 44.3661" or MGRS "38SMB4484184012"')
+    p.add_argument("--place-name")
+    p.add_argument("--harm", action="append", help="harm type[:direct|indirect], repeatable")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="PATH=VALUE",
+        help="any field, e.g. casualties.killed.women.min=2",
+    )
+    p.add_argument("--file", help="a JSON file with the whole incident")
+    p.add_argument("--reason", help="why this version was saved")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+    common.add_argument(
+        "--vault",
+        metavar="DIR",
+        help=f"vault folder (default: ${VAULT_ENV} or the user data folder)",
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="fieldapp",
+        description="CHM Cell field tool. Without a command, starts the desktop app.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"fieldapp {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(
+        parent: Any, name: str, func: Callable[[Context], int], help_: str
+    ) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = parent.add_parser(name, help=help_, parents=[common])
+        p.set_defaults(func=func)
+        return p
+
+    add(sub, "gui", cmd_gui, "start the desktop app")
+    p = add(sub, "init", cmd_init, "create a vault")
+    p.add_argument("--cell", help="cell name")
+    p.add_argument("--analyst", help="your analyst pseudonym")
+    p.add_argument("--role", choices=("field", "hq"), default="field")
+
+    inc = sub.add_parser("incident", help="incidents").add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
+    _incident_fields(add(inc, "add", cmd_incident_add, "add an incident"))
+    p = add(inc, "edit", cmd_incident_edit, "save a new version of an incident")
+    p.add_argument("incident", help="id or reference code")
+    _incident_fields(p)
+    p = add(inc, "delete", cmd_incident_delete, "delete (tombstone; history is kept)")
+    p.add_argument("incident")
+    p.add_argument("--reason", required=True)
+    p = add(inc, "show", cmd_incident_show, "show an incident")
+    p.add_argument("incident")
+    p.add_argument("--history", action="store_true", help="every version with its changes")
+    p = add(inc, "list", cmd_incident_list, "list and filter the register")
+    p.add_argument("--text", help="full-text search")
+    p.add_argument("--workflow", choices=("reported", "under_assessment", "assessed"))
+    p.add_argument("--category", choices=("confirmed", "unconfirmed", "unlikely"))
+    p.add_argument("--harm", help="harm type code")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+    p.add_argument(
+        "--order-by",
+        default="updated_at",
+        choices=(
+            "ref_code",
+            "title",
+            "start",
+            "workflow",
+            "public_category",
+            "killed_max",
+            "updated_at",
+        ),
+    )
+    p.add_argument("--ascending", action="store_true")
+    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--offset", type=int, default=0)
+
+    obs = sub.add_parser("observation", help="observations").add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
+    p = add(obs, "add", cmd_observation_add, "log an observation")
+    p.add_argument("--text", required=True)
+    p.add_argument("--category")
+    p.add_argument("--at", help="ISO 8601 UTC (default: now)")
+    p.add_argument("--position")
+    p.add_argument("--incident", action="append", help="link to an incident (id or reference code)")
+    p.add_argument("--reason")
+    p = add(obs, "list", cmd_observation_list, "list observations")
+    p.add_argument("--incident")
+    p.add_argument("--limit", type=int, default=500)
+    p = add(obs, "link", cmd_observation_link, "link an observation to an incident")
+    p.add_argument("observation", help="observation id")
+    p.add_argument("incident", help="incident id or reference code")
+    p.add_argument("--reason")
+
+    log = sub.add_parser("log", help="the tamper-evident audit log").add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
+    add(log, "verify", cmd_log_verify, "recompute every hash, root and signature")
+    p = add(log, "show", cmd_log_show, "latest audit entries and checkpoint")
+    p.add_argument("--limit", type=int, default=50)
+
+    vlt = sub.add_parser("vault", help="the vault itself").add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
+    add(
+        vlt,
+        "passwd",
+        cmd_vault_passwd,
+        f"change your passphrase (new one from ${NEW_PASSPHRASE_ENV} or asked)",
+    )
+    add(vlt, "check", cmd_vault_check, "database and audit-log integrity check")
+    p = add(vlt, "add-user", cmd_vault_add_user, "add a second user's key slot")
+    p.add_argument("label", help="the new user's analyst pseudonym")
+    p = add(vlt, "erase", cmd_vault_erase, "crypto-erase the vault (irreversible)")
+    p.add_argument("--yes", action="store_true", help="confirm without a prompt")
+
+    dev = sub.add_parser("device", help="this device's identity").add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
+    add(dev, "show", cmd_device_show, "device id, code and fingerprint")
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Entry point of the console script; returns the exit status (0 ok, 1 error, 2 usage)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[Context], int] = getattr(args, "func", cmd_gui)
+    ctx = Context(args, out, err)
+    try:
+        return func(ctx)
+    except errors.ValidationError as exc:
+        return _fail(ctx, exc, [str(issue) for issue in exc.issues])
+    except UsageError as exc:
+        return _fail(ctx, exc, [], status=2)
+    except errors.FieldappError as exc:
+        return _fail(ctx, exc, [])
+    except KeyboardInterrupt:
+        err.write("fieldapp: interrupted; nothing was saved half-way\n")
+        return 130
+
+
+def _fail(ctx: Context, exc: errors.FieldappError, details: list[str], status: int = 1) -> int:
+    if ctx.json:
+        json.dump(
+            {"error": type(exc).__name__, "message": str(exc), "details": details},
+            ctx.out,
+            ensure_ascii=False,
+            indent=2,
+        )
+        ctx.out.write("\n")
+    if details:
+        ctx.err.write("fieldapp: the record was not saved:\n")
+        for line in details:
+            ctx.err.write(f"  - {line}\n")
+    else:
+        ctx.err.write(f"fieldapp: {exc}\n")
+    return status
