@@ -76,6 +76,12 @@ def _no_float(text: str) -> JSONValue:
     raise CanonicalJSONError(f"float {text!r} is not allowed")
 
 
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise CanonicalJSONError(f"integer longer than {MAX_INT_DIGITS} digits")
+    return int(text)
+
+
 def _no_constant(text: str) -> JSONValue:
     raise CanonicalJSONError(f"{text} is not allowed")
 
@@ -98,6 +104,7 @@ def loads(data: bytes | str) -> JSONValue:
             text,
             object_pairs_hook=_no_duplicates,
             parse_float=_no_float,
+            parse_int=_bounded_int,
             parse_constant=_no_constant,
         )
     except RecursionError as exc:

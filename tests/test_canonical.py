@@ -1,0 +1,48 @@
+"""Canonical JSON: the bytes that are hashed and signed must be unique and strict."""
+
+from __future__ import annotations
+
+import pytest
+
+from fieldapp.domain.canonical import CanonicalJSONError, dumps, loads, sha256_hex
+
+
+def test_sorted_compact_utf8() -> None:
+    assert dumps({"b": 1, "a": ["é", None, True]}) == '{"a":["é",null,true],"b":1}'.encode()
+
+
+def test_same_content_same_hash_regardless_of_key_order() -> None:
+    assert sha256_hex({"x": 1, "y": "z"}) == sha256_hex({"y": "z", "x": 1})
+
+
+@pytest.mark.parametrize("value", [1.5, {"a": 0.0}, [float("nan")]])
+def test_floats_refused(value: object) -> None:
+    with pytest.raises(CanonicalJSONError, match="float"):
+        dumps(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"a":1,"a":2}', "duplicate key"),
+        ('{"a":1.5}', "float"),
+        ('{"a":NaN}', "NaN"),
+        ('{"a":Infinity}', "Infinity"),
+        ("[" * 100 + "]" * 100, "nesting"),
+        ('{"a":' + "9" * 5000 + "}", "integer longer"),
+        ('"\\ud800"', "surrogate"),
+    ],
+)
+def test_strict_parse(text: str, message: str) -> None:
+    with pytest.raises(CanonicalJSONError, match=message):
+        loads(text)
+
+
+def test_invalid_utf8_refused() -> None:
+    with pytest.raises(CanonicalJSONError, match="UTF-8"):
+        loads(b'{"a":"\xff"}')
+
+
+def test_round_trip() -> None:
+    value = {"name": "محمد", "n": -3, "list": [{"k": "v"}], "flag": False}
+    assert loads(dumps(value)) == value
