@@ -25,6 +25,10 @@ def _join(prefix: str, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
 
 
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
 def _is_dict_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, dict) for v in value)
 
@@ -34,12 +38,22 @@ def _walk(old: Any, new: Any, path: str, out: list[Change]) -> None:
         for key in sorted(set(old) | set(new)):
             o = old.get(key, _MISSING)
             n = new.get(key, _MISSING)
+            # A key missing on one side (first version, tombstone, or a field added in a later
+            # release) against an empty value is not a change: it would flood the history
+            # with "None -> ''" for every field nobody filled in.
+            if (key not in old and _is_empty(n)) or (key not in new and _is_empty(o)):
+                continue
             # A whole group missing on one side (an older record, or the first version):
             # compare against an empty group so each leaf still shows on its own.
             if o is None and isinstance(n, dict):
                 o = {}
             if n is None and isinstance(o, dict):
                 n = {}
+            # Likewise rows of a missing list show as rows added ("harms[0]") or removed.
+            if o is None and _is_dict_list(n) and n:
+                o = []
+            if n is None and _is_dict_list(o) and o:
+                n = []
             _walk(o, n, _join(path, str(key)), out)
         return
     if _is_dict_list(old) and _is_dict_list(new) and (old or new):

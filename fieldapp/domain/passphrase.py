@@ -14,8 +14,9 @@ from typing import Any
 
 MIN_LENGTH = 12
 MIN_SCORE = 3
-# zxcvbn's matching grows quickly with length; the first 100 characters say all it can tell us.
-_ZXCVBN_MAX_CHARS = 100
+# zxcvbn refuses more than 72 characters (its matching grows quickly with length); the first 72
+# say all it can tell us, and beyond that length itself is the strength.
+_ZXCVBN_MAX_CHARS = 72
 
 
 @dataclass(frozen=True)
