@@ -266,7 +266,7 @@ class RegisterPanel(QWidget):
         self.harm_combo.currentIndexChanged.connect(self.refresh)
         self.date_from = self._date_edit(self.tr("from: any"))
         self.date_to = self._date_edit(self.tr("to: any"))
-        self.reset_button = QPushButton(self.tr("&Reset"))
+        self.reset_button = QPushButton(self.tr("Rese&t"))
         self.reset_button.setToolTip(self.tr("Clear every filter"))
         self.reset_button.clicked.connect(self.reset_filters)
 
@@ -465,8 +465,8 @@ class RegisterPanel(QWidget):
                 with QSignalBlocker(self.table.selectionModel()):
                     self.table.selectRow(row)
             else:
+                # Filtered out: the editor keeps what it shows, the table just has no row for it.
                 self._selected_id = ""
-                self.incident_selected.emit("")
         self.refreshed.emit(total)
 
     def _fetch_more(self) -> None:
@@ -548,6 +548,10 @@ class RegisterPanel(QWidget):
             return False
         self.table.selectRow(row)
         return True
+
+    def remember_selection(self, incident_id: str) -> None:
+        """Select `incident_id` after the next refresh (a new incident gets its row then)."""
+        self._selected_id = incident_id
 
     def clear_selection(self, notify: bool = False) -> None:
         with QSignalBlocker(self.table.selectionModel()):

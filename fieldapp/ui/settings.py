@@ -8,7 +8,18 @@ in one place so a reviewer can check that rule at a glance.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
-from PySide6.QtWidgets import QMainWindow, QSplitter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QMainWindow,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 ORGANISATION = "fieldapp"
 APPLICATION = "fieldapp"
@@ -105,3 +116,63 @@ class UiSettings(QObject):
     def restore_splitter(self, name: str, splitter: QSplitter) -> bool:
         state = _to_bytes(self._store.value(_SPLITTER_PREFIX + name))
         return state is not None and splitter.restoreState(state)
+
+
+class SettingsDialog(QDialog):
+    """Auto-lock delay and theme; applied through `UiSettings` when the user presses OK."""
+
+    def __init__(self, settings: UiSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle(self.tr("Settings"))
+        self._settings = settings
+
+        self.autolock_spin = QSpinBox()
+        self.autolock_spin.setObjectName("autolockMinutes")
+        self.autolock_spin.setRange(1, MAX_AUTOLOCK_MS // 60000)
+        self.autolock_spin.setSuffix(self.tr(" min"))
+        # A test may have set a sub-minute delay through the API; the dialog shows at least 1.
+        self.autolock_spin.setValue(max(1, round(settings.autolock_ms() / 60000)))
+        self.theme_combo = QComboBox()
+        self.theme_combo.setObjectName("theme")
+        self.theme_combo.addItem(self.tr("Dark (night use)"), "dark")
+        self.theme_combo.addItem(self.tr("Light"), "light")
+        self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(settings.theme())))
+
+        note = QLabel(
+            self.tr(
+                "After this long without keyboard or mouse input the vault locks itself: the "
+                "database closes and every decrypted value leaves the screen and memory. "
+                "Unsaved changes in the incident editor are lost when that happens, by design; "
+                "save before you step away."
+            )
+        )
+        note.setWordWrap(True)
+
+        form = QFormLayout()
+        lock_label = QLabel(self.tr("&Lock after idle:"))
+        lock_label.setBuddy(self.autolock_spin)
+        theme_label = QLabel(self.tr("&Theme:"))
+        theme_label.setBuddy(self.theme_combo)
+        form.addRow(lock_label, self.autolock_spin)
+        form.addRow("", note)
+        form.addRow(theme_label, self.theme_combo)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(440)
+
+    def accept(self) -> None:
+        minutes = self.autolock_spin.value()
+        if minutes * 60000 != self._settings.autolock_ms():
+            self._settings.set_autolock_ms(minutes * 60000)
+        theme = str(self.theme_combo.currentData())
+        if theme != self._settings.theme():
+            self._settings.set_theme(theme)
+        super().accept()

@@ -1,0 +1,101 @@
+"""GUI entry point: application, theme, excepthook, then the wizard or the unlock dialog.
+
+`Shell` holds the start-up flow so tests can drive it with an inline runner and a settings
+file of their own; `run_gui` only adds the real QApplication and its event loop.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication
+
+from fieldapp.store.keyfile import KdfParams
+from fieldapp.store.vault import Vault
+from fieldapp.ui.clipboard import ClipboardGuard
+from fieldapp.ui.main_window import MainWindow
+from fieldapp.ui.messages import install_excepthook
+from fieldapp.ui.settings import APPLICATION, ORGANISATION, UiSettings
+from fieldapp.ui.tasks import Runner, TaskRunner
+from fieldapp.ui.theme import apply_theme
+from fieldapp.ui.unlock import UnlockDialog
+from fieldapp.ui.wizard import CreateVaultWizard
+
+
+class Shell(QObject):
+    """First run: the create-vault wizard; later: the unlock dialog; then the main window."""
+
+    main_window_opened = Signal(object)
+
+    def __init__(
+        self,
+        vault_path: Path,
+        kdf: KdfParams,
+        runner: Runner,
+        settings: UiSettings,
+        clipboard: ClipboardGuard | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.vault_path = vault_path
+        self.kdf = kdf
+        self.runner = runner
+        self.settings = settings
+        self.clipboard = clipboard or ClipboardGuard()
+        self.wizard: CreateVaultWizard | None = None
+        self.unlock_dialog: UnlockDialog | None = None
+        self.main_window: MainWindow | None = None
+
+    def start(self) -> None:
+        if Vault.exists(self.vault_path):
+            dialog = UnlockDialog(self.vault_path, self.runner)
+            dialog.unlocked.connect(self.open_main_window)
+            self.unlock_dialog = dialog
+            dialog.open()
+        else:
+            wizard = CreateVaultWizard(self.vault_path, self.kdf, self.runner)
+            wizard.created.connect(self.open_main_window)
+            self.wizard = wizard
+            wizard.open()
+
+    def open_main_window(self, vault: Vault) -> None:
+        window = MainWindow(vault, self.runner, self.settings, self.clipboard)
+        self.main_window = window
+        window.show()
+        if self.wizard is not None and self.wizard.isVisible():
+            # Keep the "vault created" page (device fingerprint) in front until Finish.
+            self.wizard.raise_()
+        self.main_window_opened.emit(window)
+
+    def shutdown(self) -> None:
+        """Close the vault if it is still open (the event loop ended some other way)."""
+        if self.main_window is not None:
+            self.main_window.shutdown()
+        if self.wizard is not None and self.wizard.vault is not None:
+            vault = self.wizard.vault
+            if not vault.is_locked and self.main_window is None:
+                vault.lock()
+        self.clipboard.clear_if_ours()
+
+
+def run_gui(vault_path: Path, kdf: KdfParams) -> int:
+    """Start the desktop app on `vault_path`; returns the exit status."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("fieldapp")
+    settings = UiSettings()
+    apply_theme(app, settings.theme())
+    settings.theme_changed.connect(lambda name: apply_theme(app, name))
+    install_excepthook()
+    runner = TaskRunner(app)
+    shell = Shell(vault_path, kdf, runner, settings)
+    shell.start()
+    try:
+        return app.exec()
+    finally:
+        runner.wait()
+        shell.shutdown()

@@ -1,0 +1,483 @@
+"""The main window: register, editor, history, observations and audit log over one vault.
+
+The window owns the lock. Locking (shortcut, menu, idle timer, suspend) takes every decrypted
+value out of the widgets first, then clears the clipboard if it still holds the app's text,
+then closes the vault, and only then shows the unlock dialog. Unlocking hands a new `Vault`
+to every panel; no panel keeps a reference to the old one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldapp.store.vault import Vault
+from fieldapp.ui.auditlog_view import AuditLogView
+from fieldapp.ui.autolock import IdleWatcher
+from fieldapp.ui.clipboard import ClipboardGuard
+from fieldapp.ui.device import DeviceDialog
+from fieldapp.ui.history import HistoryPanel
+from fieldapp.ui.incident_editor import IncidentEditor
+from fieldapp.ui.observations import ObservationLog
+from fieldapp.ui.register import RegisterPanel
+from fieldapp.ui.settings import SettingsDialog, UiSettings
+from fieldapp.ui.tasks import Runner
+from fieldapp.ui.unlock import UnlockDialog
+
+
+class _VaultPanel(Protocol):
+    def set_vault(self, vault: Vault | None) -> None: ...
+
+
+class _LockedPage(QWidget):
+    """What the window shows while locked: no case data, just where we are."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.message = QLabel()
+        self.message.setObjectName("lockedMessage")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        font = self.message.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        self.message.setFont(font)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.message)
+        layout.addStretch(2)
+
+
+class MainWindow(QMainWindow):
+    locked = Signal()
+    unlocked = Signal()
+
+    def __init__(
+        self,
+        vault: Vault,
+        runner: Runner,
+        settings: UiSettings,
+        clipboard: ClipboardGuard | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self._vault: Vault | None = vault
+        self._vault_path = vault.path
+        self._runner = runner
+        self.settings = settings
+        self.clipboard = clipboard or ClipboardGuard()
+        self._current_id = ""
+        self._closing = False
+        self.unlock_dialog: UnlockDialog | None = None
+        self.prompt: QMessageBox | None = None
+
+        self.register = RegisterPanel(runner)
+        self.editor = IncidentEditor(runner)
+        self.history = HistoryPanel(runner)
+        self.observations = ObservationLog(runner)
+        self.audit = AuditLogView(runner)
+        self._panels: list[_VaultPanel] = [
+            self.register,
+            self.editor,
+            self.history,
+            self.observations,
+            self.audit,
+        ]
+
+        self._build_layout()
+        self._build_actions()
+        self._build_status_bar()
+        self._connect()
+
+        self.idle = IdleWatcher(settings.autolock_ms(), self)
+        self.idle.idle.connect(self._idle_lock)
+        settings.autolock_changed.connect(self.idle.set_timeout_ms)
+
+        self.setWindowTitle(self.tr("fieldapp"))
+        if not settings.restore_window(self):
+            self.resize(1400, 860)
+        settings.restore_splitter("register", self.splitter)
+        self._attach(vault)
+
+    # --- construction ----------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        self.detail_tabs = QTabWidget()
+        self.detail_tabs.setObjectName("detailTabs")
+        self.detail_tabs.addTab(self.editor, self.tr("&Editor"))
+        self.detail_tabs.addTab(self.history, self.tr("Histor&y"))
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("registerSplitter")
+        self.splitter.addWidget(self.register)
+        self.splitter.addWidget(self.detail_tabs)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.register_tab = self.tabs.addTab(self.splitter, self.tr("&Register"))
+        self.observations_tab = self.tabs.addTab(self.observations, self.tr("&Observations"))
+        self.audit_tab = self.tabs.addTab(self.audit, self.tr("&Audit log"))
+
+        self.locked_page = _LockedPage()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.locked_page)
+        self.setCentralWidget(self.stack)
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            # Window-wide, so the shortcut works whichever panel has the focus.
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action(
+            self.tr("&New incident"),
+            self.new_incident,
+            QKeySequence.StandardKey.New,
+            self.tr("Start a new, empty incident (Ctrl+N)"),
+        )
+        # Ctrl+S itself belongs to the editor (its own shortcut, scoped to it); a second
+        # window-wide Ctrl+S would make both ambiguous, so the menu only names the key.
+        self.save_action = self._action(
+            self.tr("&Save incident") + "\tCtrl+S",
+            self.save_incident,
+            tip=self.tr("Save the incident in the editor as a new version"),
+        )
+        self.lock_action = self._action(
+            self.tr("&Lock"),
+            self.lock,
+            "Ctrl+L",
+            self.tr("Lock the vault now (Ctrl+L)"),
+        )
+        self.device_action = self._action(
+            self.tr("&Device…"), self.show_device, tip=self.tr("This device's code and fingerprint")
+        )
+        self.settings_action = self._action(
+            self.tr("Se&ttings…"), self.show_settings, tip=self.tr("Auto-lock delay and theme")
+        )
+        self.verify_action = self._action(
+            self.tr("&Verify log"),
+            self.verify_log,
+            tip=self.tr("Recompute the tamper-evident audit log"),
+        )
+        self.quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        vault_menu = self.menuBar().addMenu(self.tr("&Vault"))
+        vault_menu.addAction(self.lock_action)
+        vault_menu.addSeparator()
+        vault_menu.addAction(self.device_action)
+        vault_menu.addAction(self.verify_action)
+        vault_menu.addAction(self.settings_action)
+        vault_menu.addSeparator()
+        vault_menu.addAction(self.quit_action)
+        incident_menu = self.menuBar().addMenu(self.tr("&Incident"))
+        incident_menu.addAction(self.new_action)
+        incident_menu.addAction(self.save_action)
+
+        toolbar = QToolBar(self.tr("Main"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.new_action, self.lock_action, self.device_action, self.verify_action):
+            toolbar.addAction(action)
+        self.addToolBar(toolbar)
+        self._vault_actions = [
+            self.new_action,
+            self.save_action,
+            self.device_action,
+            self.verify_action,
+            self.lock_action,
+        ]
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.cell_label = QLabel()
+        self.cell_label.setObjectName("statusCell")
+        self.user_label = QLabel()
+        self.user_label.setObjectName("statusUser")
+        self.device_label = QLabel()
+        self.device_label.setObjectName("statusDevice")
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setObjectName("busyIndicator")
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setMaximumWidth(100)
+        self.busy_bar.setMaximumHeight(12)
+        self.busy_bar.hide()
+        for widget in (self.busy_bar, self.cell_label, self.user_label, self.device_label):
+            bar.addPermanentWidget(widget)
+        busy_changed = getattr(self._runner, "busy_changed", None)
+        if busy_changed is not None:
+            busy_changed.connect(self.busy_bar.setVisible)
+
+    def _connect(self) -> None:
+        self.register.incident_selected.connect(self._incident_selected)
+        self.editor.saved.connect(self._incident_saved)
+        self.editor.deleted.connect(self._incident_deleted)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._application_state)
+
+    # --- vault attach / lock ---------------------------------------------------------------
+    @property
+    def vault(self) -> Vault | None:
+        return self._vault
+
+    @property
+    def is_locked(self) -> bool:
+        return self._vault is None
+
+    def _attach(self, vault: Vault) -> None:
+        self._vault = vault
+        self._vault_path = vault.path
+        self._current_id = ""
+        for panel in self._panels:
+            panel.set_vault(vault)
+        self.history.show_record(None)
+        device = vault.device
+        self.cell_label.setText(self.tr("Cell: {name}").format(name=device.cell_name))
+        self.user_label.setText(self.tr("User: {user}").format(user=vault.user))
+        self.device_label.setText(self.tr("Device: {code}").format(code=device.code))
+        self.setWindowTitle(self.tr("fieldapp: {cell}").format(cell=device.cell_name))
+        for action in self._vault_actions:
+            action.setEnabled(True)
+        self.stack.setCurrentWidget(self.tabs)
+        self.idle.set_timeout_ms(self.settings.autolock_ms())
+        self.idle.start()
+
+    def lock(self, reason: str = "") -> None:
+        """Lock now: drop decrypted data, clear our clipboard, close the vault, ask to unlock."""
+        vault = self._vault
+        if vault is None:
+            return
+        self.idle.stop()
+        self._close_prompt()
+        # Stop input first, so nothing can start a new query against the vault being closed.
+        self.stack.setCurrentWidget(self.locked_page)
+        self.locked_page.message.setText(reason or self.tr("The vault is locked."))
+        for action in self._vault_actions:
+            action.setEnabled(False)
+        self._vault = None
+        self._current_id = ""
+        for panel in self._panels:
+            panel.set_vault(None)
+        self.clipboard.clear_if_ours()
+        self.user_label.clear()
+        self.setWindowTitle(self.tr("fieldapp (locked)"))
+        # Waits for a query in flight (the vault serialises access), then closes the database.
+        vault.lock()
+        self.locked.emit()
+        if not self._closing:
+            self._show_unlock(reason)
+
+    def _idle_lock(self) -> None:
+        minutes = max(1, round(self.idle.timeout_ms / 60000))
+        self.lock(
+            self.tr(
+                "Locked after {minutes} min without input. Unsaved changes were discarded."
+            ).format(minutes=minutes)
+        )
+
+    def _application_state(self, state: Qt.ApplicationState) -> None:
+        # Suspend is the closest signal Qt gives for "the laptop lid closed".
+        if state == Qt.ApplicationState.ApplicationSuspended and not self.is_locked:
+            self.lock(self.tr("Locked when the computer was suspended."))
+
+    def _show_unlock(self, reason: str) -> None:
+        dialog = UnlockDialog(self._vault_path, self._runner, self, reason=reason)
+        dialog.unlocked.connect(self._unlocked)
+        dialog.rejected.connect(self._unlock_rejected)
+        self.unlock_dialog = dialog
+        dialog.open()
+
+    def _unlocked(self, vault: Vault) -> None:
+        self.unlock_dialog = None
+        self._attach(vault)
+        self.unlocked.emit()
+
+    def _unlock_rejected(self) -> None:
+        self.unlock_dialog = None
+        self.close()
+
+    # --- prompts (replaceable: tests answer them through `prompt`) --------------------------
+    def confirm_discard(self, then: Callable[[], None], otherwise: Callable[[], None]) -> None:
+        """Ask whether unsaved editor changes may go; call `then` or `otherwise`."""
+        self._close_prompt()
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Unsaved changes"),
+            self.tr("The incident in the editor has unsaved changes. Discard them?"),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("discardPrompt")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def finished(_result: int) -> None:
+            self.prompt = None
+            if box.clickedButton() is box.button(QMessageBox.StandardButton.Discard):
+                then()
+            else:
+                otherwise()
+
+        box.finished.connect(finished)
+        self.prompt = box
+        box.open()
+
+    def _close_prompt(self) -> None:
+        if self.prompt is not None:
+            prompt, self.prompt = self.prompt, None
+            prompt.finished.disconnect()
+            prompt.close()
+
+    # --- incidents -------------------------------------------------------------------------
+    def _incident_selected(self, incident_id: str) -> None:
+        if self.is_locked or incident_id == self._current_id:
+            return
+        if self.editor.has_unsaved_changes():
+            previous = self._current_id
+            self.confirm_discard(
+                lambda: self._open_incident(incident_id),
+                lambda: self._restore_selection(previous),
+            )
+        else:
+            self._open_incident(incident_id)
+
+    def _open_incident(self, incident_id: str) -> None:
+        self._current_id = incident_id
+        self.editor.load(incident_id or None)
+        self.history.show_record(incident_id or None)
+
+    def _restore_selection(self, incident_id: str) -> None:
+        self._current_id = incident_id
+        if not incident_id or not self.register.select_incident(incident_id):
+            self.register.clear_selection()
+
+    def new_incident(self) -> None:
+        if self.is_locked:
+            return
+
+        def start() -> None:
+            self.register.clear_selection()
+            self._open_incident("")
+            self.tabs.setCurrentIndex(self.register_tab)
+            self.detail_tabs.setCurrentWidget(self.editor)
+            self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.editor.focusNextChild()
+
+        if self.editor.has_unsaved_changes():
+            self.confirm_discard(start, lambda: None)
+        else:
+            start()
+
+    def save_incident(self) -> None:
+        self.tabs.setCurrentIndex(self.register_tab)
+        self.detail_tabs.setCurrentWidget(self.editor)
+        self.editor.save()
+
+    def _incident_saved(self, incident_id: str) -> None:
+        self._current_id = incident_id
+        self.register.remember_selection(incident_id)
+        self.register.refresh()
+        self.history.show_record(incident_id)
+
+    def _incident_deleted(self, _incident_id: str) -> None:
+        self._current_id = ""
+        self.register.clear_selection()
+        self.register.refresh()
+        self.history.show_record(None)
+
+    # --- other actions ---------------------------------------------------------------------
+    def _tab_changed(self, index: int) -> None:
+        if self.is_locked:
+            return
+        if index == self.observations_tab:
+            self.observations.refresh()
+        elif index == self.audit_tab:
+            self.audit.refresh()
+
+    def show_device(self) -> DeviceDialog | None:
+        if self._vault is None:
+            return None
+        dialog = DeviceDialog(self._vault.device, self.clipboard, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def verify_log(self) -> None:
+        if self.is_locked:
+            return
+        self.tabs.setCurrentIndex(self.audit_tab)
+        self.audit.verify()
+
+    # --- closing ---------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing and not self.is_locked and self.editor.has_unsaved_changes():
+            event.ignore()
+            self.confirm_discard(self._close_now, lambda: None)
+            return
+        self._close_now_state()
+        event.accept()
+
+    def _close_now(self) -> None:
+        self._closing = True
+        self.close()
+
+    def _close_now_state(self) -> None:
+        self._closing = True
+        self.settings.save_window(self)
+        self.settings.save_splitter("register", self.splitter)
+        if not self.is_locked:
+            self.lock()
+        else:
+            self.clipboard.clear_if_ours()
+        dialog, self.unlock_dialog = self.unlock_dialog, None
+        if dialog is not None:
+            dialog.rejected.disconnect(self._unlock_rejected)
+            dialog.done(0)
+
+    def shutdown(self) -> None:
+        """Close the vault without asking (application quit)."""
+        self._closing = True
+        if not self.is_locked:
+            self.lock()
