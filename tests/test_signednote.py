@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from fieldapp.errors import FieldappError
@@ -206,10 +207,69 @@ def test_same_name_other_key_is_not_trusted(device_key: Ed25519PrivateKey) -> No
         open_note(note, [verifier_for("fieldapp.device/7F3AKQ", device_key)])
 
 
-def test_ambiguous_verifiers_are_refused(peter: Verifier) -> None:
-    clash = Verifier(name=peter.name, key_id=peter.key_id, public_key=b"\x01" * 32)
-    with pytest.raises(NoteError, match="share the name and id"):
-        open_note(GO_NOTE, [peter, clash])
+def test_colliding_key_ids_are_refused_as_ambiguous() -> None:
+    # A 4-byte key id can be brute-forced (2^16 work for a birthday pair): these two seeds were
+    # found offline to give the same id under the name "collide".
+    first, second = (
+        Ed25519PrivateKey.from_private_bytes(seed.to_bytes(32, "big")) for seed in (74721, 95125)
+    )
+    a, b = verifier_for("collide", first), verifier_for("collide", second)
+    assert a.key_id == b.key_id and a.public_key != b.public_key
+    note = sign("text\n", "collide", first)
+    with pytest.raises(NoteError, match="share the name and id of collide"):
+        open_note(note, [a, b])
+    assert open_note(note, [a]).verified == ("collide",)
+
+
+def test_a_verifier_with_a_wrong_key_id_cannot_be_built(peter: Verifier) -> None:
+    with pytest.raises(NoteError, match="does not match"):
+        Verifier(name="PaulNeumann", key_id=peter.key_id, public_key=peter.public_key)
+
+
+# Every point of small order (order 1, 2, 4, 8) and non-canonical spellings (y >= p, or x = 0
+# with the sign bit set).
+WEAK_KEYS = {
+    "identity": "01" + "00" * 31,
+    "identity, sign bit": "01" + "00" * 30 + "80",
+    "order 2": "ec" + "ff" * 30 + "7f",
+    "order 2, sign bit": "ec" + "ff" * 31,
+    "order 4": "00" * 32,
+    "order 4, sign bit": "00" * 31 + "80",
+    "order 8 a": "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "order 8 b": "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+    "order 8 c": "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "order 8 d": "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+    "y = p (non-canonical 0)": "ed" + "ff" * 30 + "7f",
+    "y = p + 1 (non-canonical 1)": "ee" + "ff" * 30 + "7f",
+    "y = 2^255 - 1": "ff" * 31 + "7f",
+}
+
+
+def unchecked_vkey(name: str, public: bytes) -> str:
+    # Built by hand, as an attacker would, bypassing the checks in `vkey`.
+    kid = hashlib.sha256(name.encode() + b"\n\x01" + public).digest()[:4]
+    encoded = base64.b64encode(b"\x01" + public).decode()
+    return f"{name}+{kid.hex()}+{encoded}"
+
+
+@pytest.mark.parametrize("case", sorted(WEAK_KEYS))
+def test_small_order_and_non_canonical_keys_are_refused(case: str) -> None:
+    public = bytes.fromhex(WEAK_KEYS[case])
+    with pytest.raises(NoteError, match=r"small order|canonical form"):
+        parse_vkey(unchecked_vkey("weak", public))
+    kid = hashlib.sha256(b"weak\n\x01" + public).digest()[:4]
+    with pytest.raises(NoteError, match=r"small order|canonical form"):
+        Verifier(name="weak", key_id=kid, public_key=public)
+
+
+def test_identity_key_forgery_is_stopped_at_the_vkey() -> None:
+    # Why the check matters: with the identity point as public key, R = identity and S = 0
+    # satisfy the verification equation for every message, and the library accepts it.
+    identity = bytes.fromhex(WEAK_KEYS["identity"])
+    forged = identity + b"\x00" * 32
+    Ed25519PublicKey.from_public_bytes(identity).verify(forged, b"any message at all")
+    with pytest.raises(NoteError, match="small order"):
+        parse_vkey(unchecked_vkey("forger", identity))
 
 
 # --- strict parsing: SECURITY.md C12 -------------------------------------------------------------

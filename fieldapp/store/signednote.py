@@ -34,6 +34,27 @@ MAX_SIGNATURES = 100
 
 _SIG_PREFIX = "\u2014 "  # em dash, space
 
+# Ed25519 public keys we refuse (SECURITY.md C13). With the sign bit cleared, these are the
+# y-coordinates of the eight points of small order (0, 1, p-1 and the two order-8 values): a key
+# of small order lets a forger produce signatures that verify for many messages. Encodings with
+# y >= p are refused too, since they are a second spelling of some other key.
+_ED25519_P = 2**255 - 19
+_SMALL_ORDER_Y = frozenset(
+    {
+        0,
+        1,
+        _ED25519_P - 1,
+        int.from_bytes(
+            bytes.fromhex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"),
+            "little",
+        ),
+        int.from_bytes(
+            bytes.fromhex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"),
+            "little",
+        ),
+    }
+)
+
 
 class NoteError(FieldappError, ValueError):
     """A signed note (or verifier key) is malformed or fails verification; the message says how."""
@@ -41,11 +62,20 @@ class NoteError(FieldappError, ValueError):
 
 @dataclass(frozen=True)
 class Verifier:
-    """A public key that may sign notes, as published in a vkey string."""
+    """A public key that may sign notes, as published in a vkey string.
+
+    Built only from a checked name and key, with the key id recomputed, so a Verifier in hand is
+    always internally consistent whether it came from `parse_vkey` or from enrolment data.
+    """
 
     name: str
     key_id: bytes
     public_key: bytes
+
+    def __post_init__(self) -> None:
+        check_public_key(self.public_key)
+        if self.key_id != key_id(self.name, self.public_key):
+            raise NoteError(f"the key id given for {self.name} does not match its name and key")
 
     def verify(self, message: bytes, signature: bytes) -> bool:
         """True iff `signature` is this key's Ed25519 signature of `message`."""
@@ -87,6 +117,16 @@ def check_key_name(name: str) -> None:
     _check_characters(name, "key name")
 
 
+def check_public_key(public_key: bytes) -> None:
+    """Refuse a key of small order or in non-canonical form before anyone is told to trust it."""
+    _check_public_key(public_key)
+    y = int.from_bytes(public_key[:31] + bytes([public_key[31] & 0x7F]), "little")
+    if y >= _ED25519_P:
+        raise NoteError("the Ed25519 public key is not in canonical form")
+    if y in _SMALL_ORDER_Y:
+        raise NoteError("the Ed25519 public key is a point of small order")
+
+
 def key_id(name: str, public_key: bytes) -> bytes:
     """The 4-byte hint that ties a signature line to a (name, key) pair without trying every key."""
     check_key_name(name)
@@ -117,6 +157,7 @@ def parse_vkey(text: str) -> Verifier:
     if len(raw) != 1 + ED25519_KEY_SIZE or raw[0] != ALG_ED25519:
         raise NoteError("verifier key is not an Ed25519 key (algorithm 1, 32 bytes)")
     public_key = raw[1:]
+    check_public_key(public_key)
     kid = key_id(name, public_key)
     if kid.hex() != hex_id:
         raise NoteError("verifier key id does not match its name and key")
