@@ -1,0 +1,437 @@
+"""`python -m fieldapp.ui.screenshots OUTDIR`: the main windows as PNG files, no display needed.
+
+Builds a throw-away vault under a temporary folder with invented sample incidents (fictional
+places and people; cheap test-only key derivation, which is fine because the vault is deleted
+afterwards) and grabs each window in the dark theme. Run with QT_QPA_PLATFORM=offscreen.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from fieldapp.domain.model import (
+    Assessment,
+    Breakdown,
+    Casualties,
+    Communication,
+    Engagement,
+    ExternalRef,
+    Harm,
+    Incident,
+    Observation,
+    Place,
+    PlaceName,
+    Range,
+    Release,
+    Response,
+    Source,
+    TimeWindow,
+    Victim,
+)
+from fieldapp.store.keyfile import KdfParams
+from fieldapp.store.vault import Vault
+from fieldapp.ui.clipboard import ClipboardGuard
+from fieldapp.ui.main_window import MainWindow
+from fieldapp.ui.settings import UiSettings
+from fieldapp.ui.tasks import InlineRunner
+from fieldapp.ui.theme import apply_theme
+from fieldapp.ui.unlock import UnlockDialog
+from fieldapp.ui.wizard import CreateVaultWizard
+
+SAMPLE_PASSPHRASE = "lantern orbit cactus velvet 42"  # noqa: S105 - throw-away sample vault
+
+# (title, start, lat, lon, place, harms, killed (min, max), injured, workflow, category)
+_SAMPLES: tuple[
+    tuple[str, str, str, str, str, tuple[str, ...], tuple[int, int], tuple[int, int], str, str], ...
+] = (
+    (
+        "Market strike, Eastern Quarter",
+        "2026-03-02T09:40:00Z",
+        "34.512300",
+        "41.902100",
+        "Tell Amar",
+        ("death", "injury", "damage_civilian_property"),
+        (3, 5),
+        (8, 12),
+        "assessed",
+        "confirmed",
+    ),
+    (
+        "Water pumping station hit",
+        "2026-03-04T22:10:00Z",
+        "34.498000",
+        "41.955500",
+        "Qasr Nouri",
+        ("damage_infrastructure", "disruption_water"),
+        (0, 0),
+        (1, 2),
+        "under_assessment",
+        "",
+    ),
+    (
+        "Vehicle struck on the river road",
+        "2026-03-06T14:05:00Z",
+        "34.601200",
+        "41.870400",
+        "Jisr al-Wadi",
+        ("death",),
+        (2, 4),
+        (0, 1),
+        "assessed",
+        "unconfirmed",
+    ),
+    (
+        "Shelling near primary school",
+        "2026-03-07T07:55:00Z",
+        "34.533300",
+        "41.911000",
+        "Tell Amar",
+        ("injury", "disruption_education", "psychological_harm"),
+        (0, 0),
+        (4, 6),
+        "under_assessment",
+        "",
+    ),
+    (
+        "Displacement after night raids",
+        "2026-03-09T01:30:00Z",
+        "34.650000",
+        "41.800000",
+        "Beit Hanan",
+        ("displacement", "loss_of_livelihood"),
+        (0, 0),
+        (0, 0),
+        "reported",
+        "",
+    ),
+    (
+        "Clinic generator destroyed",
+        "2026-03-11T16:20:00Z",
+        "34.487700",
+        "41.930900",
+        "Qasr Nouri",
+        ("disruption_health", "disruption_power"),
+        (0, 0),
+        (0, 0),
+        "assessed",
+        "unlikely",
+    ),
+    (
+        "Farmland fire after strike",
+        "2026-03-12T12:00:00Z",
+        "34.700100",
+        "41.760300",
+        "Ain Sabra",
+        ("environmental_harm", "loss_of_livelihood"),
+        (0, 0),
+        (0, 0),
+        "reported",
+        "",
+    ),
+    (
+        "Residential block collapse",
+        "2026-03-14T03:15:00Z",
+        "34.520900",
+        "41.899900",
+        "Tell Amar",
+        ("death", "injury", "displacement"),
+        (6, 11),
+        (9, 15),
+        "under_assessment",
+        "",
+    ),
+    (
+        "Bridge strike, bus passengers hurt",
+        "2026-03-15T08:25:00Z",
+        "34.610000",
+        "41.860000",
+        "Jisr al-Wadi",
+        ("injury", "damage_infrastructure"),
+        (0, 1),
+        (5, 7),
+        "reported",
+        "",
+    ),
+    (
+        "Bakery queue hit by mortar",
+        "2026-03-17T06:50:00Z",
+        "34.515500",
+        "41.905500",
+        "Tell Amar",
+        ("death", "injury", "disruption_food"),
+        (1, 2),
+        (6, 9),
+        "assessed",
+        "confirmed",
+    ),
+    (
+        "Power line down after drone strike",
+        "2026-03-18T19:45:00Z",
+        "34.560000",
+        "41.990000",
+        "Kafr Dala",
+        ("disruption_power",),
+        (0, 0),
+        (0, 0),
+        "reported",
+        "",
+    ),
+    (
+        "Shepherd killed by unexploded ordnance",
+        "2026-03-20T10:10:00Z",
+        "34.720000",
+        "41.740000",
+        "Ain Sabra",
+        ("death",),
+        (1, 1),
+        (0, 0),
+        "under_assessment",
+        "",
+    ),
+)
+
+
+def _breakdown(low: int, high: int) -> Breakdown:
+    """Spread a total over the groups the way early reports usually arrive: mostly unknown."""
+    if high == 0:
+        return Breakdown()
+    women = min(1, low)
+    return Breakdown(
+        women=Range(women, min(1, high)),
+        unknown=Range(low - women, high - min(1, high)),
+    )
+
+
+def sample_incident(index: int) -> Incident:
+    title, start, lat, lon, place, harms, killed, injured, workflow, category = _SAMPLES[index]
+    inc = Incident(
+        title=title,
+        summary=(
+            f"Reports from residents of {place} describe {title.lower()}. Local medical staff "
+            "and a monitor confirmed casualties; the cell is collecting imagery and statements."
+        ),
+        time=TimeWindow(
+            start=start,
+            utc_offset="+03:00",
+            precision="hour" if index % 3 else "exact",
+            first_reported_at=start,
+            first_reported_by="local monitor",
+        ),
+        place=Place(
+            lat=lat,
+            lon=lon,
+            names=[PlaceName("en", place)],
+            admin_area="Northern district",
+            country="Examplestan",
+            precision="street" if index % 2 else "100m",
+            method="witness" if index % 2 else "imagery",
+        ),
+        harms=[Harm(h, "indirect" if h.startswith("disruption") else "direct") for h in harms],
+        casualties=Casualties(killed=_breakdown(*killed), injured=_breakdown(*injured)),
+        engagement=Engagement(
+            attribution="alleged",
+            party="unknown",
+            datetime=start,
+            platform=("uav_armed", "artillery", "mortar", "fixed_wing")[index % 4],
+            munition=("air_to_ground_missile", "artillery_shell", "mortar_round", "guided_bomb")[
+                index % 4
+            ],
+            target_type="unknown",
+            strikes=1 + index % 3,
+        ),
+        sources=[
+            Source("witness", f"W-{index + 1:03d}", start[:10], "C", "3", "Phone interview"),
+            Source("ngo_monitor", "Monitor daily brief", start[:10], "B", "2", ""),
+        ],
+        assessment=Assessment(
+            workflow=workflow,
+            public_category=category,
+            internal_grade="fair" if category else "",
+            rationale="Imagery and two independent witnesses agree." if category else "",
+            assessor="analyst-07" if workflow == "assessed" else "",
+            date="2026-03-21T12:00:00Z" if workflow == "assessed" else "",
+        ),
+    )
+    if index == 0:
+        inc.external_refs = [ExternalRef("Airwars", "EX-2026-0311")]
+        inc.victims = [
+            Victim(
+                name="Mariam H.",
+                age=34,
+                age_band="30-44",
+                gender="female",
+                outcome="killed",
+                family_group="H-1",
+            ),
+            Victim(
+                name="Yusuf H.",
+                age=9,
+                age_band="5-11",
+                gender="male",
+                outcome="injured",
+                family_group="H-1",
+            ),
+        ]
+        inc.response = Response(
+            recommended=["acknowledgement", "condolence_payment"],
+            communications=[
+                Communication(
+                    "2026-03-05T10:00:00Z",
+                    "phone",
+                    "brother of M. H.",
+                    "Explained the assessment process",
+                    "call back in two weeks",
+                )
+            ],
+        )
+        inc.release = Release(partners=["time", "place", "harm"], public=["time"])
+        inc.lessons = "Market days raise the civilian presence around noon; check pattern of life."
+    return inc
+
+
+def populate(vault: Vault) -> list[str]:
+    """Fill `vault` with the sample incidents, a few edits (for history) and observations."""
+    ids: list[str] = []
+    for i in range(len(_SAMPLES)):
+        stored, _version = vault.save_incident(sample_incident(i), "first report")
+        ids.append(stored.id)
+    first, version = vault.get_incident(ids[0])
+    first.casualties.killed.unknown = Range(2, 4)
+    first.assessment.rationale = "Imagery, two witnesses and the hospital list agree."
+    vault.save_incident(first, "hospital list received", expected_version=version)
+    third, version = vault.get_incident(ids[2])
+    third.place.precision = "exact"
+    vault.save_incident(third, "geolocated from imagery", expected_version=version)
+    notes = (
+        ("2026-03-01T18:00:00Z", "pattern_of_life", "Market in Tell Amar busy until dusk."),
+        ("2026-03-02T10:05:00Z", "report", "Smoke seen over the Eastern Quarter."),
+        ("2026-03-04T23:00:00Z", "infrastructure", "Water pressure dropped in Qasr Nouri."),
+        ("2026-03-13T08:30:00Z", "media", "Local channel reports families leaving Beit Hanan."),
+    )
+    for k, (at, category, text) in enumerate(notes):
+        obs = Observation(
+            at=at,
+            category=category,
+            text=text,
+            lat="34.512300" if k == 0 else "",
+            lon="41.902100" if k == 0 else "",
+            incident_ids=[ids[0]] if k < 2 else [],
+        )
+        vault.save_observation(obs, "observation")
+    return ids
+
+
+def _settle(app: QApplication) -> None:
+    for _ in range(5):
+        app.processEvents()
+
+
+def _save(widget: QWidget, out: Path, name: str, app: QApplication) -> Path:
+    _settle(app)
+    path = out / name
+    if not widget.grab().save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+    return path
+
+
+def render(out: Path, theme: str = "dark") -> list[Path]:
+    """Write the screenshots into `out`; returns their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    apply_theme(app, theme)
+    runner = InlineRunner()
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="fieldapp-shots-") as tmp:
+        root = Path(tmp)
+        settings = UiSettings(QSettings(str(root / "ui.ini"), QSettings.Format.IniFormat))
+        settings.set_theme(theme)
+
+        wizard = CreateVaultWizard(root / "wizard-vault", KdfParams.TEST_ONLY, runner)
+        wizard.resize(620, 500)
+        wizard.show()
+        wizard.identity_page.cell_edit.setText("CHM Cell North")
+        wizard.identity_page.analyst_edit.setText("analyst-07")
+        written.append(_save(wizard, out, "01-wizard-identity.png", app))
+        wizard.next()
+        wizard.passphrase_page.passphrase_edit.setText("cell north 2026")
+        wizard.passphrase_page.repeat_edit.setText("cell north")
+        written.append(_save(wizard, out, "02-wizard-passphrase.png", app))
+        wizard.close()
+
+        path = root / "vault"
+        vault = Vault.create(
+            path,
+            SAMPLE_PASSPHRASE,
+            cell_name="CHM Cell North",
+            analyst="analyst-07",
+            kdf=KdfParams.TEST_ONLY,
+        )
+        ids = populate(vault)
+        vault.lock()
+
+        unlock = UnlockDialog(path, runner)
+        unlock.show()
+        unlock.passphrase_edit.setText("not the passphrase")
+        unlock.attempt()
+        written.append(_save(unlock, out, "03-unlock.png", app))
+        unlock.passphrase_edit.setText(SAMPLE_PASSPHRASE)
+        opened: list[Vault] = []
+        unlock.unlocked.connect(opened.append)
+        unlock.attempt()
+        if not opened:
+            raise RuntimeError("the sample vault did not unlock")
+
+        window = MainWindow(opened[0], runner, settings, ClipboardGuard())
+        window.resize(1500, 900)
+        window.show()
+        window.register.select_incident(ids[0])
+        written.append(_save(window, out, "04-main-register.png", app))
+        written.append(_save(window.detail_tabs, out, "05-incident-editor.png", app))
+        window.detail_tabs.setCurrentWidget(window.history)
+        written.append(_save(window, out, "06-history.png", app))
+        window.tabs.setCurrentIndex(window.observations_tab)
+        written.append(_save(window, out, "07-observations.png", app))
+        window.verify_log()
+        written.append(_save(window, out, "08-audit-log.png", app))
+        window.tabs.setCurrentIndex(window.register_tab)
+        window.detail_tabs.setCurrentWidget(window.editor)
+        dialog = window.show_device()
+        if dialog is not None:
+            written.append(_save(dialog, out, "09-device.png", app))
+            dialog.close()
+        window.settings_action.trigger()
+        _settle(app)
+        settings_dialog = window.findChild(QWidget, "settingsDialog")
+        if settings_dialog is not None:
+            written.append(_save(settings_dialog, out, "10-settings.png", app))
+            settings_dialog.close()
+        window.lock()
+        if window.unlock_dialog is not None:
+            written.append(_save(window, out, "11-locked.png", app))
+            window.unlock_dialog.done(0)
+        window.shutdown()
+        window.close()
+        _settle(app)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m fieldapp.ui.screenshots OUTDIR", file=sys.stderr)
+        return 2
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    for path in render(Path(args[0])):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
