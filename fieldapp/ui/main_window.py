@@ -238,6 +238,7 @@ class MainWindow(QMainWindow):
         self.busy_bar.setMaximumHeight(12)
         self.busy_bar.hide()
         for widget in (self.busy_bar, self.cell_label, self.user_label, self.device_label):
+            widget.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(widget)
         busy_changed = getattr(self._runner, "busy_changed", None)
         if busy_changed is not None:

@@ -310,7 +310,7 @@ class RegisterPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
-        widths = (170, 220, 120, 120, 110, 140, 60, 60, 130, 120)
+        widths = (165, 220, 120, 120, 110, 150, 64, 64, 110, 120)
         for i, width in enumerate(widths):
             header.resizeSection(i, width)
         header.setSortIndicatorShown(True)
@@ -323,7 +323,7 @@ class RegisterPanel(QWidget):
         self.count_label.setObjectName("registerCount")
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(6, 6, 0, 0)
         layout.addLayout(top)
         layout.addLayout(filters)
         layout.addLayout(dates)

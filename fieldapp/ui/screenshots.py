@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 
 from fieldapp.domain.model import (
@@ -340,6 +341,24 @@ def _save(widget: QWidget, out: Path, name: str, app: QApplication) -> Path:
     return path
 
 
+def _save_composite(
+    window: QWidget, dialog: QWidget, out: Path, name: str, app: QApplication
+) -> Path:
+    """The window with a dialog drawn centred on it, as a screen would show both."""
+    _settle(app)
+    image = window.grab()
+    painter = QPainter(image)
+    shot = dialog.grab()
+    painter.drawPixmap(
+        (image.width() - shot.width()) // 2, (image.height() - shot.height()) // 3, shot
+    )
+    painter.end()
+    path = out / name
+    if not image.save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+    return path
+
+
 def render(out: Path, theme: str = "dark") -> list[Path]:
     """Write the screenshots into `out`; returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
@@ -360,8 +379,8 @@ def render(out: Path, theme: str = "dark") -> list[Path]:
         wizard.identity_page.analyst_edit.setText("analyst-07")
         written.append(_save(wizard, out, "01-wizard-identity.png", app))
         wizard.next()
-        wizard.passphrase_page.passphrase_edit.setText("cell north 2026")
-        wizard.passphrase_page.repeat_edit.setText("cell north")
+        wizard.passphrase_page.passphrase_edit.setText("northcell2026")
+        wizard.passphrase_page.repeat_edit.setText("northcell")
         written.append(_save(wizard, out, "02-wizard-passphrase.png", app))
         wizard.close()
 
@@ -414,7 +433,7 @@ def render(out: Path, theme: str = "dark") -> list[Path]:
             settings_dialog.close()
         window.lock()
         if window.unlock_dialog is not None:
-            written.append(_save(window, out, "11-locked.png", app))
+            written.append(_save_composite(window, window.unlock_dialog, out, "11-locked.png", app))
             window.unlock_dialog.done(0)
         window.shutdown()
         window.close()
