@@ -1,0 +1,364 @@
+"""The tamper-evident audit log: one RFC 6962 Merkle leaf per change, signed checkpoints.
+
+Every change appends a leaf in the same transaction as the change itself. A leaf's `entry` is
+canonical JSON; for a record version it is exactly::
+
+    {"type": "version", "kind", "record_id", "version", "sha256", "at", "author", "device"}
+
+(`sha256` is the version's hash, see `records`), so the log commits to every version's body and
+metadata without holding any case data. Other changes (vault created, passphrase changed, slot
+added) have their own `type` and never carry a secret.
+
+At the end of each transaction the device signs a C2SP tlog-checkpoint (origin
+`fieldapp/<device_id>`, size, root) as a signed note. `verify` recomputes everything from the
+rows, so a row altered under the app (by anyone holding the database key) is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from fieldapp.domain import canonical
+from fieldapp.domain.model import Incident, Observation, from_dict
+from fieldapp.store import records
+from fieldapp.store.checkpoint import CheckpointError, format_checkpoint, parse_checkpoint
+from fieldapp.store.merkle import Frontier, leaf_hash
+from fieldapp.store.signednote import NoteError, Verifier, key_id, open_note, sign
+
+ORIGIN_PREFIX = "fieldapp/"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One leaf as shown in the audit view; `index` is the 0-based RFC 6962 leaf index."""
+
+    index: int
+    at: str
+    kind: str
+    summary: str
+    leaf_hash: str
+    entry: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LogReport:
+    """Outcome of `verify`: every problem found, each a sentence naming the row."""
+
+    ok: bool
+    size: int
+    checkpoints: int
+    problems: list[str]
+
+
+def origin(device_id: str) -> str:
+    """The log's name in its checkpoints: one log per device."""
+    return ORIGIN_PREFIX + device_id
+
+
+def version_entry(
+    *, kind: str, record_id: str, version: int, sha256: str, at: str, author: str, device: str
+) -> dict[str, Any]:
+    """The leaf entry of one record version (see the module docstring)."""
+    return {
+        "type": "version",
+        "kind": kind,
+        "record_id": record_id,
+        "version": version,
+        "sha256": sha256,
+        "at": at,
+        "author": author,
+        "device": device,
+    }
+
+
+def load_frontier(conn: Any) -> Frontier:
+    row = conn.execute("SELECT frontier FROM audit_frontier WHERE one = 1").fetchone()
+    return Frontier() if row is None else Frontier.from_json(row[0])
+
+
+def append(conn: Any, entry: dict[str, Any], *, version_seq: int | None = None) -> int:
+    """Append one leaf and advance the stored frontier; returns the leaf index.
+
+    Runs inside the caller's transaction, so the leaf exists iff the change exists.
+    """
+    data = canonical.dumps(entry)
+    digest = leaf_hash(data)
+    frontier = load_frontier(conn)
+    index = frontier.size
+    conn.execute(
+        "INSERT INTO audit_leaves (idx, at, kind, entry, leaf_hash, version_seq) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (index, str(entry.get("at", "")), str(entry["type"]), data, digest.hex(), version_seq),
+    )
+    frontier.append(digest)
+    conn.execute(
+        "INSERT INTO audit_frontier (one, frontier) VALUES (1, ?) "
+        "ON CONFLICT (one) DO UPDATE SET frontier = excluded.frontier",
+        (frontier.to_json(),),
+    )
+    return index
+
+
+def add_checkpoint(
+    conn: Any, device_id: str, private_key: Ed25519PrivateKey, at: str
+) -> str | None:
+    """Sign the current tree head; called once at the end of every changing transaction."""
+    frontier = load_frontier(conn)
+    if frontier.size == 0:
+        return None
+    root = frontier.root()
+    text = format_checkpoint(origin(device_id), frontier.size, root)
+    note = sign(text, device_id, private_key)
+    conn.execute(
+        "INSERT OR REPLACE INTO checkpoints (size, root, note, at) VALUES (?, ?, ?, ?)",
+        (frontier.size, root.hex(), note, at),
+    )
+    return note
+
+
+def latest_checkpoint(conn: Any) -> str:
+    row = conn.execute("SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1").fetchone()
+    return "" if row is None else str(row[0])
+
+
+def size(conn: Any) -> int:
+    return load_frontier(conn).size
+
+
+def _summary(entry: dict[str, Any], reason: str | None, deleted: bool | None) -> str:
+    kind = entry.get("type", "?")
+    if kind == "version":
+        what = "deleted" if deleted else ("created" if entry.get("version") == 1 else "edited")
+        text = (
+            f"{entry.get('kind')} {entry.get('record_id')} version {entry.get('version')} "
+            f"{what} by {entry.get('author')}"
+        )
+        return f"{text}: {reason}" if reason else text
+    if kind == "vault_created":
+        return f"vault created for {entry.get('cell_name')} by {entry.get('author')}"
+    if kind == "passphrase_changed":
+        return f"passphrase changed by {entry.get('author')}"
+    if kind == "slot_added":
+        return f"key slot for {entry.get('label')} added by {entry.get('author')}"
+    return str(kind).replace("_", " ")
+
+
+def entries(conn: Any, offset: int, limit: int) -> list[AuditEntry]:
+    """Newest first, with a one-line summary for the audit view."""
+    rows = conn.execute(
+        "SELECT l.idx, l.at, l.kind, l.entry, l.leaf_hash, v.reason, v.deleted "
+        "FROM audit_leaves l LEFT JOIN versions v ON v.seq = l.version_seq "
+        "ORDER BY l.idx DESC LIMIT ? OFFSET ?",
+        (limit, offset),
+    ).fetchall()
+    result = []
+    for idx, at, kind, data, digest, reason, deleted in rows:
+        try:
+            entry = canonical.loads(bytes(data))
+        except canonical.CanonicalJSONError:
+            entry = {}
+        if not isinstance(entry, dict):
+            entry = {}
+        summary = _summary(entry, reason, None if deleted is None else bool(deleted))
+        result.append(AuditEntry(int(idx), at, kind, summary, digest, entry))
+    return result
+
+
+# --- verification ---------------------------------------------------------------------------------
+def _check_versions(conn: Any, problems: list[str]) -> dict[int, dict[str, Any]]:
+    """Recompute each version's sha256; returns the expected leaf entry per version seq."""
+    expected: dict[int, dict[str, Any]] = {}
+    rows = conn.execute(
+        "SELECT seq, record_id, kind, version, author, device_id, at, reason, deleted, body, "
+        "sha256 FROM versions ORDER BY seq"
+    ).fetchall()
+    for seq, record_id, kind, version, author, device_id, at, reason, deleted, body, sha in rows:
+        label = f"version {version} of {kind} {record_id}"
+        try:
+            parsed = canonical.loads(bytes(body))
+        except canonical.CanonicalJSONError as exc:
+            problems.append(f"{label}: body is not valid canonical JSON ({exc})")
+            parsed = None
+        if parsed is not None:
+            if not isinstance(parsed, dict):
+                problems.append(f"{label}: body is not a JSON object")
+            elif canonical.dumps(parsed) != bytes(body):
+                problems.append(f"{label}: body is not in canonical form")
+            else:
+                actual = records.version_sha256(
+                    record_id=record_id,
+                    kind=kind,
+                    version=int(version),
+                    author=author,
+                    device_id=device_id,
+                    at=at,
+                    reason=reason,
+                    deleted=bool(deleted),
+                    body=parsed,
+                )
+                if actual != sha:
+                    problems.append(f"{label}: body does not match its sha256")
+        expected[int(seq)] = version_entry(
+            kind=kind,
+            record_id=record_id,
+            version=int(version),
+            sha256=sha,
+            at=at,
+            author=author,
+            device=device_id,
+        )
+    return expected
+
+
+def _check_projection(conn: Any, problems: list[str]) -> None:
+    """The current-state tables must equal the latest version of every record."""
+    latest = conn.execute(
+        "SELECT v.record_id, v.kind, v.version, v.deleted, v.body FROM versions v "
+        "JOIN (SELECT record_id, max(version) AS top FROM versions GROUP BY record_id) m "
+        "ON m.record_id = v.record_id AND m.top = v.version"
+    ).fetchall()
+    live_incidents: set[str] = set()
+    live_observations: set[str] = set()
+    names = ", ".join(records.INCIDENT_COLUMNS)
+    for record_id, kind, version, deleted, body in latest:
+        table = "incidents" if kind == "incident" else "observations"
+        label = f"{kind} {record_id}"
+        if deleted:
+            # `table` is one of two literal names chosen above, never input.
+            sql = f"SELECT 1 FROM {table} WHERE id = ?"  # noqa: S608
+            if conn.execute(sql, (record_id,)).fetchone():
+                problems.append(f"{label} was deleted in version {version} but is still listed")
+            continue
+        (live_incidents if kind == "incident" else live_observations).add(record_id)
+        try:
+            parsed = canonical.loads(bytes(body))
+            record: Incident | Observation = (
+                from_dict(Incident, parsed)
+                if kind == "incident"
+                else from_dict(Observation, parsed)
+            )
+        except ValueError as exc:
+            problems.append(f"version {version} of {label}: body cannot be read ({exc})")
+            continue
+        if isinstance(record, Incident):
+            row = conn.execute(
+                f"SELECT {names} FROM incidents WHERE id = ?",  # noqa: S608 - constant columns
+                (record_id,),
+            ).fetchone()
+            want = records.incident_columns(record, int(version))
+            if row is None:
+                problems.append(f"{label} is missing from the register (version {version})")
+            elif tuple(bytes(v) if isinstance(v, bytes | memoryview) else v for v in row) != want:
+                problems.append(
+                    f"{label}: the register row does not match its latest version {version}"
+                )
+        else:
+            row = conn.execute(
+                "SELECT version, body FROM observations WHERE id = ?", (record_id,)
+            ).fetchone()
+            if row is None:
+                problems.append(f"{label} is missing from the observation log")
+            elif int(row[0]) != int(version) or bytes(row[1]) != bytes(body):
+                problems.append(
+                    f"{label}: the current row does not match its latest version {version}"
+                )
+    for table, live, kind in (
+        ("incidents", live_incidents, "incident"),
+        ("observations", live_observations, "observation"),
+    ):
+        for (record_id,) in conn.execute(f"SELECT id FROM {table}").fetchall():  # noqa: S608
+            if record_id not in live:
+                problems.append(f"{kind} {record_id} is listed but has no live version")
+
+
+def verify(conn: Any, device_id: str, public_key: bytes) -> LogReport:
+    """Recompute everything from the rows and report every discrepancy found.
+
+    Versions against their sha256, leaves against their entries, each version against exactly
+    one leaf, the root at every checkpoint, every checkpoint's signature, the stored frontier,
+    and the current-state tables against the latest versions.
+    """
+    problems: list[str] = []
+    expected_entries = _check_versions(conn, problems)
+
+    checkpoints = conn.execute("SELECT size, root, note FROM checkpoints ORDER BY size").fetchall()
+    by_size = {int(s): (root, note) for s, root, note in checkpoints}
+    verifier = Verifier(name=device_id, key_id=key_id(device_id, public_key), public_key=public_key)
+
+    frontier = Frontier()
+    seen_versions: set[int] = set()
+    leaves = conn.execute(
+        "SELECT idx, entry, leaf_hash, version_seq FROM audit_leaves ORDER BY idx"
+    ).fetchall()
+    for position, (idx, data, stored_hash, version_seq) in enumerate(leaves):
+        if idx != position:
+            problems.append(f"audit leaf {position} is missing (next leaf is {idx})")
+            break
+        digest = leaf_hash(bytes(data))
+        if digest.hex() != stored_hash:
+            problems.append(f"audit leaf {idx}: its entry does not match its leaf hash")
+        try:
+            entry = canonical.loads(bytes(data))
+        except canonical.CanonicalJSONError as exc:
+            problems.append(f"audit leaf {idx}: entry is not valid canonical JSON ({exc})")
+            entry = None
+        if version_seq is not None:
+            want = expected_entries.get(int(version_seq))
+            if want is None:
+                problems.append(f"audit leaf {idx}: names a record version that does not exist")
+            elif entry != want:
+                problems.append(
+                    f"audit leaf {idx}: entry does not match version {want['version']} of "
+                    f"{want['kind']} {want['record_id']}"
+                )
+            seen_versions.add(int(version_seq))
+        elif isinstance(entry, dict) and entry.get("type") == "version":
+            problems.append(f"audit leaf {idx}: a version entry not linked to any version")
+        frontier.append(digest)
+        if frontier.size in by_size:
+            root_hex, _ = by_size[frontier.size]
+            if frontier.root().hex() != root_hex:
+                problems.append(
+                    f"checkpoint at size {frontier.size}: its root does not match the log"
+                )
+
+    for seq, want in expected_entries.items():
+        if seq not in seen_versions:
+            problems.append(
+                f"version {want['version']} of {want['kind']} {want['record_id']} "
+                "has no audit-log leaf"
+            )
+
+    for cp_size, (root_hex, note) in by_size.items():
+        label = f"checkpoint at size {cp_size}"
+        if cp_size > frontier.size:
+            problems.append(f"{label}: the log has only {frontier.size} leaves")
+        try:
+            opened = open_note(note, [verifier])
+            cp = parse_checkpoint(opened.text)
+        except (NoteError, CheckpointError) as exc:
+            problems.append(f"{label}: the signed note does not verify ({exc})")
+            continue
+        if cp.origin != origin(device_id):
+            problems.append(f"{label}: the note names another log ({cp.origin})")
+        if cp.size != cp_size or cp.root.hex() != root_hex:
+            problems.append(f"{label}: the signed note does not match the stored size and root")
+
+    try:
+        stored = load_frontier(conn)
+    except ValueError as exc:
+        problems.append(f"the stored log frontier is damaged ({exc})")
+    else:
+        if stored != frontier:
+            problems.append(
+                f"the stored log frontier (size {stored.size}) does not match the leaves "
+                f"(size {frontier.size})"
+            )
+
+    _check_projection(conn, problems)
+    return LogReport(
+        ok=not problems, size=frontier.size, checkpoints=len(by_size), problems=problems
+    )

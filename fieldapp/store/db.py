@@ -1,0 +1,125 @@
+"""The one module that opens SQLCipher.
+
+Every connection gets the raw 256-bit DEK (`PRAGMA key = "x'…'"`), never a passphrase: with a
+passphrase SQLCipher would run its own PBKDF2 on every open (≈ 220 ms, PERFORMANCE.md); the slow
+Argon2id step already ran once in `keyfile.unwrap`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from fieldapp.errors import NotAVault, VaultTooNew
+
+DB_NAME = "vault.db"
+
+# Settings that are part of the database file format: a vault opened with other values would be
+# unreadable, so they are written into vault.key at creation and read back from there.
+# HMAC-SHA256 (SHA-NI on the target machines) with 4 KiB pages: PERFORMANCE.md measured 16 KiB
+# pages to slow random lookups, which is what the register does most.
+DEFAULT_DB_SETTINGS: dict[str, Any] = {
+    "cipher_page_size": 4096,
+    "cipher_hmac_algorithm": "HMAC_SHA256",
+    "cipher_kdf_algorithm": "PBKDF2_HMAC_SHA256",
+}
+
+_ALLOWED: dict[str, set[Any]] = {
+    "cipher_page_size": {1024, 2048, 4096, 8192, 16384, 32768, 65536},
+    "cipher_hmac_algorithm": {"HMAC_SHA1", "HMAC_SHA256", "HMAC_SHA512"},
+    "cipher_kdf_algorithm": {"PBKDF2_HMAC_SHA1", "PBKDF2_HMAC_SHA256", "PBKDF2_HMAC_SHA512"},
+}
+
+Connection = Any  # sqlcipher3 ships no type information
+
+
+def check_settings(settings: dict[str, Any]) -> None:
+    """Only whitelisted values reach a PRAGMA (they cannot be bound as parameters)."""
+    for name, value in settings.items():
+        if name not in _ALLOWED or value not in _ALLOWED[name]:
+            raise NotAVault(f"vault.key names an unknown database setting {name}={value!r}")
+
+
+def key_pragma_value(dek: bytes | bytearray) -> str:
+    """`x'<64 hex>'`: SQLCipher's raw-key form, which skips its own key derivation."""
+    return f"x'{bytes(dek).hex()}'"
+
+
+def connect(
+    path: Path,
+    dek: bytes | bytearray,
+    settings: dict[str, Any],
+    *,
+    max_user_version: int,
+) -> Connection:
+    """Open, key and check one connection, then apply the runtime settings.
+
+    The key is checked and `user_version` compared before any setting that writes to the file
+    (journal_mode), so a wrong file or a vault from a newer app is left byte-for-byte untouched.
+    """
+    check_settings(settings)
+    if len(dek) != 32:
+        raise ValueError("the data key must be 32 bytes")
+    # isolation_level=None: we issue BEGIN IMMEDIATE/COMMIT ourselves, so a version, its
+    # projection and its audit leaf are always in one explicit transaction.
+    # check_same_thread=False: the GUI calls the vault from a worker thread; the Vault's RLock
+    # serialises every use of this connection.
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        # Without this SQLCipher prints error lines to stderr on a wrong key.
+        with contextlib.suppress(sqlcipher3.DatabaseError):
+            conn.execute("PRAGMA cipher_log_level = NONE")
+        # Must come before the key so key material is wiped from freed memory.
+        conn.execute("PRAGMA cipher_memory_security = ON")
+        conn.execute(f'PRAGMA key = "{key_pragma_value(dek)}"')
+        for name, value in settings.items():
+            conn.execute(f"PRAGMA {name} = {value}")
+        # Plaintext header stays off (the default): the whole first page is ciphertext.
+        conn.execute("PRAGMA cipher_plaintext_header_size = 0")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.DatabaseError as exc:
+            raise NotAVault(
+                f"{path} is not a fieldapp vault database, or it does not belong to this "
+                "vault.key (it cannot be decrypted with the vault's key)."
+            ) from exc
+        (user_version,) = conn.execute("PRAGMA user_version").fetchone()
+        if user_version > max_user_version:
+            raise VaultTooNew(
+                f"This vault has schema version {user_version}; this fieldapp knows up to "
+                f"version {max_user_version}. Open it with a newer fieldapp; the vault was "
+                "not changed."
+            )
+        conn.execute("PRAGMA journal_mode = WAL")
+        # NORMAL is durable in WAL mode except for the last commits before a power cut, and
+        # never corrupts: the WAL is synced at each checkpoint. FULL would fsync every save.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA trusted_schema = OFF")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+@contextlib.contextmanager
+def transaction(conn: Connection) -> Iterator[Connection]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error: nothing is ever half-written."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def is_database_error(exc: BaseException) -> bool:
+    """True for SQLCipher's own error types, which callers outside this module cannot name."""
+    return isinstance(exc, sqlcipher3.Error)

@@ -1,0 +1,227 @@
+"""The database schema and its forward-only migrations.
+
+`MIGRATIONS[i]` takes a database from `PRAGMA user_version` i to i + 1; step 0 creates the v1
+schema on an empty file, so a new vault and an upgraded old vault run the very same code, and a
+test checks that a fresh schema equals a migrated one. Steps are never edited once released: a
+change is a new step.
+
+Works on a `sqlcipher3` connection and on a plain stdlib `sqlite3` connection (the benchmark
+compares the two), because it only issues standard SQL.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fieldapp.errors import MigrationError, VaultTooNew
+
+SCHEMA_VERSION = 1
+
+# --- version 1 ----------------------------------------------------------------------------------
+_V1: tuple[str, ...] = (
+    # Small key/value facts about the vault (vault id, creation time, ref-code counters).
+    """CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    # The device identity: its Ed25519 private key never leaves the encrypted database.
+    """CREATE TABLE device (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        device_id TEXT NOT NULL,
+        private_key BLOB NOT NULL,
+        public_key BLOB NOT NULL,
+        cell_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('field', 'hq')),
+        created_at TEXT NOT NULL
+    )""",
+    # Append-only record versions: the source of truth; everything else is a projection.
+    """CREATE TABLE versions (
+        seq INTEGER PRIMARY KEY,
+        record_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('incident', 'observation')),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        author TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+        body BLOB NOT NULL,
+        sha256 TEXT NOT NULL,
+        UNIQUE (record_id, version)
+    )""",
+    # Guards against our own bugs; someone holding the key can drop them, which is what the
+    # audit log is there to reveal.
+    """CREATE TRIGGER versions_no_update BEFORE UPDATE ON versions
+        BEGIN SELECT RAISE(ABORT, 'record versions are append-only'); END""",
+    """CREATE TRIGGER versions_no_delete BEFORE DELETE ON versions
+        BEGIN SELECT RAISE(ABORT, 'record versions are append-only'); END""",
+    # Current state of each live incident, with the register's columns.
+    """CREATE TABLE incidents (
+        n INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        ref_code TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        start TEXT NOT NULL,
+        workflow TEXT NOT NULL,
+        public_category TEXT NOT NULL,
+        harm_types TEXT NOT NULL,
+        killed_min INTEGER,
+        killed_max INTEGER,
+        injured_min INTEGER,
+        injured_max INTEGER,
+        lat_e6 INTEGER,
+        lon_e6 INTEGER,
+        place TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        body BLOB NOT NULL
+    )""",
+    "CREATE INDEX incidents_title ON incidents (title, n)",
+    "CREATE INDEX incidents_start ON incidents (start, n)",
+    "CREATE INDEX incidents_workflow ON incidents (workflow, n)",
+    "CREATE INDEX incidents_public_category ON incidents (public_category, n)",
+    "CREATE INDEX incidents_killed_max ON incidents (killed_max, n)",
+    "CREATE INDEX incidents_updated_at ON incidents (updated_at, n)",
+    # One row per harm type of an incident, for the harm filter.
+    """CREATE TABLE incident_harms (
+        incident_n INTEGER NOT NULL REFERENCES incidents (n) ON DELETE CASCADE,
+        harm_type TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        PRIMARY KEY (incident_n, harm_type, mode)
+    )""",
+    "CREATE INDEX incident_harms_type ON incident_harms (harm_type, incident_n)",
+    # Full-text index; rowid = incidents.n. Text is NFC-normalised before it goes in.
+    """CREATE VIRTUAL TABLE incidents_fts USING fts5 (
+        ref_code, title, content, tokenize = 'unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TABLE observations (
+        n INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        at TEXT NOT NULL,
+        category TEXT NOT NULL,
+        lat_e6 INTEGER,
+        lon_e6 INTEGER,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        body BLOB NOT NULL
+    )""",
+    "CREATE INDEX observations_at ON observations (at, n)",
+    # Links stay when an incident is deleted: the observation still names it in its history.
+    """CREATE TABLE observation_links (
+        observation_n INTEGER NOT NULL REFERENCES observations (n) ON DELETE CASCADE,
+        incident_id TEXT NOT NULL,
+        PRIMARY KEY (observation_n, incident_id)
+    )""",
+    "CREATE INDEX observation_links_incident ON observation_links (incident_id, observation_n)",
+    """CREATE VIRTUAL TABLE observations_fts USING fts5 (
+        category, text, tokenize = 'unicode61 remove_diacritics 2'
+    )""",
+    # The Merkle audit log: one leaf per change, `idx` 0-based as in RFC 6962.
+    """CREATE TABLE audit_leaves (
+        idx INTEGER PRIMARY KEY CHECK (idx >= 0),
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        entry BLOB NOT NULL,
+        leaf_hash TEXT NOT NULL,
+        version_seq INTEGER UNIQUE REFERENCES versions (seq)
+    )""",
+    """CREATE TRIGGER audit_leaves_no_update BEFORE UPDATE ON audit_leaves
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    """CREATE TRIGGER audit_leaves_no_delete BEFORE DELETE ON audit_leaves
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    # The right edge of the tree (merkle.Frontier as JSON), so appending never re-reads the log.
+    """CREATE TABLE audit_frontier (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        frontier TEXT NOT NULL
+    )""",
+    # Signed checkpoints (C2SP tlog-checkpoint in a signed note), one per transaction.
+    """CREATE TABLE checkpoints (
+        size INTEGER PRIMARY KEY CHECK (size >= 1),
+        root TEXT NOT NULL,
+        note TEXT NOT NULL,
+        at TEXT NOT NULL
+    )""",
+    """CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints
+        BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END""",
+)
+
+
+def _step_0_create_v1(conn: Any) -> None:
+    for statement in _V1:
+        conn.execute(statement)
+
+
+Migration = Callable[[Any], None]
+
+# MIGRATIONS[i]: user_version i -> i + 1. Append only; never edit a released step.
+MIGRATIONS: list[Migration] = [_step_0_create_v1]
+
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def user_version(conn: Any) -> int:
+    (value,) = conn.execute("PRAGMA user_version").fetchone()
+    return int(value)
+
+
+def _run_step(conn: Any, index: int) -> None:
+    # One transaction per step: a failed step leaves the database at the previous version.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        MIGRATIONS[index](conn)
+        # PRAGMA cannot take a bound parameter; `index` is our own integer.
+        conn.execute(f"PRAGMA user_version = {int(index) + 1}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def create_schema(conn: Any) -> None:
+    """Create the current schema on an empty database (sqlcipher3 or stdlib sqlite3).
+
+    The connection must be in autocommit mode (`isolation_level=None`), as every vault
+    connection is, because each step manages its own transaction.
+    """
+    if user_version(conn) != 0:
+        raise ValueError("create_schema needs an empty database")
+    for index in range(SCHEMA_VERSION):
+        _run_step(conn, index)
+
+
+def backup_name(target_version: int) -> str:
+    return f"vault.db.before-v{target_version}"
+
+
+def migrate(conn: Any, db_path: Path) -> Path | None:
+    """Bring an existing vault up to SCHEMA_VERSION; returns the pre-migration copy, if any.
+
+    Before the first step the WAL is checkpointed into the main file and that file is copied to
+    `vault.db.before-v<SCHEMA_VERSION>` (still encrypted), so a failed upgrade loses nothing.
+    """
+    current = user_version(conn)
+    if current > SCHEMA_VERSION:
+        raise VaultTooNew(
+            f"This vault has schema version {current}; this fieldapp knows up to "
+            f"version {SCHEMA_VERSION}. The vault was not changed."
+        )
+    if current == SCHEMA_VERSION:
+        return None
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    backup = db_path.with_name(backup_name(SCHEMA_VERSION))
+    shutil.copy2(db_path, backup)
+    backup.chmod(0o600)
+    for index in range(current, SCHEMA_VERSION):
+        try:
+            _run_step(conn, index)
+        except Exception as exc:
+            raise MigrationError(
+                f"Upgrading the vault from schema version {index} to {index + 1} failed "
+                f"({exc}); the database is still at version {index}, and a copy taken before "
+                f"the upgrade is in {backup}."
+            ) from exc
+    return backup

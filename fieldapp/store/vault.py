@@ -1,0 +1,719 @@
+"""The vault: one folder, one key file, one SQLCipher database, one owner of the connection.
+
+`Vault` is the only way the rest of the app touches stored data. Every public method takes one
+re-entrant lock, because the GUI calls the vault from a worker thread while the auto-lock timer
+may call `lock()` from the GUI thread; SQLCipher itself is used through a single connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import secrets
+import shutil
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+import platformdirs
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from fieldapp.domain.model import Incident, Observation, from_dict, to_dict
+from fieldapp.domain.passphrase import check_passphrase
+from fieldapp.domain.refcode import format_ref_code
+from fieldapp.domain.validation import validate_incident, validate_observation
+from fieldapp.errors import (
+    DamagedKeyfile,
+    FieldIssue,
+    NotAVault,
+    NoVault,
+    RecordNotFound,
+    StaleVersion,
+    ValidationError,
+    VaultExists,
+    VaultLocked,
+    WeakPassphrase,
+    WrongPassphrase,
+)
+from fieldapp.reflists import bundled_reflists
+from fieldapp.store import auditlog, db, keyfile, records, schema
+from fieldapp.store.auditlog import AuditEntry, LogReport
+from fieldapp.store.device import ROLES, DeviceInfo
+from fieldapp.store.device import generate_key as _generate_device_key
+from fieldapp.store.device import info_from_row as _device_from_row
+from fieldapp.store.device import new_device_id as _new_device_id
+from fieldapp.store.device import public_bytes as _public_bytes
+from fieldapp.store.keyfile import KEYFILE_NAME, KdfParams, KeyFile, Slot
+from fieldapp.store.records import IncidentQuery, IncidentRow, RecordVersion
+
+__all__ = [
+    "AuditEntry",
+    "CheckReport",
+    "DeviceInfo",
+    "IncidentQuery",
+    "IncidentRow",
+    "KdfParams",
+    "LogReport",
+    "RecordVersion",
+    "SlotInfo",
+    "Vault",
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# Everything erase() removes besides vault.key: the database and the folders the vault owns.
+_VAULT_DIRS = ("evidence", "outbox", "inbox", "quarantine")
+
+
+@dataclass(frozen=True)
+class SlotInfo:
+    """A key slot as shown to people: never the salt or the wrapped key."""
+
+    id: str
+    kind: str
+    label: str
+    kdf: KdfParams | None
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    ok: bool
+    problems: list[str]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    """UTC, ISO 8601, whole seconds, with Z: the one time format of stored metadata."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _require_strong(passphrase: str, user_inputs: list[str]) -> None:
+    strength = check_passphrase(passphrase, user_inputs)
+    if strength.ok:
+        return
+    detail = strength.warning or "it is too easy to guess"
+    hint = f" {strength.suggestions[0]}" if strength.suggestions else ""
+    raise WeakPassphrase(
+        f"The passphrase is too weak: {detail.rstrip('.')}. Use at least 12 characters, "
+        f"for example four or more unrelated words.{hint}"
+    )
+
+
+def _locked(method: Callable[Concatenate[Vault, P], R]) -> Callable[Concatenate[Vault, P], R]:
+    """Serialise the call on the vault's lock and refuse it once the vault is locked."""
+
+    @functools.wraps(method)
+    def wrapper(self: Vault, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._lock:
+            if self._conn is None:
+                raise VaultLocked("The vault is locked; unlock it first.")
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+def _folder_state(path: Path) -> None:
+    """Raise NoVault / NotAVault unless `path` looks like a vault folder (has vault.key)."""
+    if not path.exists():
+        raise NoVault(f"There is no vault at {path}: the folder does not exist.")
+    if not path.is_dir():
+        raise NotAVault(f"{path} is a file, not a vault folder.")
+    if (path / KEYFILE_NAME).exists():
+        return
+    try:
+        empty = not any(path.iterdir())
+    except OSError as exc:
+        raise NotAVault(f"The folder {path} cannot be read: {exc.strerror or exc}") from exc
+    if empty:
+        raise NoVault(f"There is no vault at {path}: the folder is empty.")
+    raise NotAVault(f"{path} holds files but no vault.key: it is not a fieldapp vault.")
+
+
+class Vault:
+    """An unlocked vault. Obtain one with `create` or `unlock`; call `lock` when done."""
+
+    # Tests replace this to control time; everything stored takes its time from here.
+    clock: Callable[[], datetime] = staticmethod(utc_now)
+
+    def __init__(
+        self,
+        path: Path,
+        conn: Any,
+        dek: bytearray,
+        keyfile_: KeyFile,
+        slot_id: str,
+        user: str,
+        device: DeviceInfo,
+        private_key: Ed25519PrivateKey,
+    ) -> None:
+        self.path = path
+        self.device = device
+        self.user = user
+        self._conn: Any = conn
+        # The raw data key, kept in a bytearray so lock() can overwrite it. Best effort only:
+        # Python, cryptography and SQLCipher may hold copies we cannot reach (SQLCipher's own
+        # copy is wiped by cipher_memory_security when the connection closes).
+        self._dek = dek
+        self._keyfile = keyfile_
+        self._slot_id = slot_id
+        self._private_key: Ed25519PrivateKey | None = private_key
+        self._lock = threading.RLock()
+
+    # --- locations --------------------------------------------------------------------------------
+    @staticmethod
+    def default_path() -> Path:
+        """The platform's per-user data folder, so nobody has to choose a path on first run."""
+        return Path(platformdirs.user_data_dir("fieldapp", appauthor=False)) / "vault"
+
+    @staticmethod
+    def exists(path: Path) -> bool:
+        """True when the folder holds a vault.key (it may still be damaged or locked away)."""
+        return (Path(path) / KEYFILE_NAME).is_file()
+
+    # --- create / unlock / lock -------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        passphrase: str,
+        *,
+        cell_name: str,
+        analyst: str,
+        role: str = "field",
+        kdf: KdfParams = KdfParams.DEFAULT,
+    ) -> Vault:
+        """Make a new vault and return it unlocked.
+
+        vault.key is written last: until it exists there is no vault, so a failure at any
+        earlier step is cleaned up and leaves nothing half-made.
+        """
+        path = Path(path)
+        cell_name = cell_name.strip()
+        analyst = analyst.strip()
+        issues = []
+        if not cell_name:
+            issues.append(FieldIssue("cell_name", "name the CHM cell"))
+        if not analyst:
+            issues.append(FieldIssue("analyst", "give your analyst pseudonym"))
+        if role not in ROLES:
+            issues.append(FieldIssue("role", f"role must be one of {', '.join(ROLES)}"))
+        if issues:
+            raise ValidationError(issues)
+        _require_strong(passphrase, [cell_name, analyst])
+        kdf.check()
+
+        made_folder = False
+        if path.exists():
+            if not path.is_dir():
+                raise NotAVault(f"{path} is a file; a vault needs a folder.")
+            if cls.exists(path) or (path / db.DB_NAME).exists():
+                raise VaultExists(
+                    f"There is already a vault at {path}; it was not touched. Choose another "
+                    "folder, or erase that vault first."
+                )
+            if any(path.iterdir()):
+                raise NotAVault(f"{path} is not empty; a new vault needs an empty or new folder.")
+        else:
+            path.mkdir(parents=True, mode=0o700)
+            made_folder = True
+        os.chmod(path, 0o700)
+
+        dek = bytearray(secrets.token_bytes(keyfile.DEK_SIZE))
+        vault_id = secrets.token_hex(16)
+        db_path = path / db.DB_NAME
+        conn: Any = None
+        try:
+            slot = keyfile.new_slot(vault_id, dek, passphrase, analyst, kdf)
+            kf = KeyFile(vault_id, dict(db.DEFAULT_DB_SETTINGS), (slot,))
+            # Create the file ourselves so it is 0600 from its first byte; SQLite gives the
+            # -wal and -shm files the same mode.
+            os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            conn = db.connect(db_path, dek, kf.db, max_user_version=schema.SCHEMA_VERSION)
+            schema.create_schema(conn)
+            private_key = _generate_device_key()
+            device_id = _new_device_id()
+            at = _iso(cls.clock())
+            with db.transaction(conn):
+                conn.execute(
+                    "INSERT INTO device (one, device_id, private_key, public_key, cell_name, "
+                    "role, created_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                    (
+                        device_id,
+                        private_key.private_bytes_raw(),
+                        _public_bytes(private_key),
+                        cell_name,
+                        role,
+                        at,
+                    ),
+                )
+                conn.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [("vault_id", vault_id), ("created_at", at)],
+                )
+                auditlog.append(
+                    conn,
+                    {
+                        "type": "vault_created",
+                        "at": at,
+                        "author": analyst,
+                        "device": device_id,
+                        "vault_id": vault_id,
+                        "cell_name": cell_name,
+                        "role": role,
+                    },
+                )
+                auditlog.add_checkpoint(conn, device_id, private_key, at)
+            keyfile.write_keyfile(path, kf)
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            for leftover in path.glob(db.DB_NAME + "*"):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+            if made_folder:
+                with contextlib.suppress(OSError):
+                    path.rmdir()
+            _zero(dek)
+            raise
+        device = _device_from_row((device_id, _public_bytes(private_key), cell_name, role))
+        return cls(path, conn, dek, kf, slot.id, analyst, device, private_key)
+
+    @classmethod
+    def unlock(cls, path: Path, passphrase: str) -> Vault:
+        """Open the vault with one user's passphrase; that user becomes the author of changes.
+
+        Every failure (wrong passphrase, damaged key file, not a vault, too new) happens before
+        anything is written, so the vault stays byte-for-byte as it was.
+        """
+        path = Path(path)
+        _folder_state(path)
+        kf = keyfile.read_keyfile(path)
+        db_path = path / db.DB_NAME
+        if not db_path.is_file():
+            raise NotAVault(f"{path} has a vault.key but no vault.db: it is not a complete vault.")
+        dek, slot = keyfile.unwrap(kf, passphrase)
+        conn: Any = None
+        try:
+            conn = db.connect(db_path, dek, kf.db, max_user_version=schema.SCHEMA_VERSION)
+            try:
+                row = conn.execute(
+                    "SELECT device_id, public_key, cell_name, role FROM device WHERE one = 1"
+                ).fetchone()
+                meta = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
+                private = conn.execute("SELECT private_key FROM device WHERE one = 1").fetchone()
+            except Exception as exc:
+                if not db.is_database_error(exc):
+                    raise
+                raise NotAVault(f"{db_path} is not a fieldapp vault database.") from exc
+            if row is None or meta is None or private is None:
+                raise NotAVault(f"{db_path} has no device identity: it is not a fieldapp vault.")
+            if meta[0] != kf.vault_id:
+                raise NotAVault(f"{db_path} belongs to another vault than this vault.key.")
+            schema.migrate(conn, db_path)
+            private_key = Ed25519PrivateKey.from_private_bytes(bytes(private[0]))
+            device = _device_from_row(row)
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            _zero(dek)
+            raise
+        return cls(path, conn, dek, kf, slot.id, slot.label, device, private_key)
+
+    @property
+    def is_locked(self) -> bool:
+        with self._lock:
+            return self._conn is None
+
+    def lock(self) -> None:
+        """Close the database and forget the key; safe to call twice."""
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.close()
+                finally:
+                    self._conn = None
+            _zero(self._dek)
+            self._private_key = None
+
+    # --- key slots --------------------------------------------------------------------------------
+    def _current_keyfile(self) -> KeyFile:
+        # Re-read: another process (the CLI) may have added or changed a slot meanwhile.
+        kf = keyfile.read_keyfile(self.path)
+        if kf.vault_id != self._keyfile.vault_id:
+            raise DamagedKeyfile("vault.key now belongs to another vault; nothing was changed.")
+        self._keyfile = kf
+        return kf
+
+    def _own_slot(self, kf: KeyFile) -> Slot:
+        for slot in kf.slots:
+            if slot.id == self._slot_id:
+                return slot
+        raise DamagedKeyfile(
+            f"The key slot of {self.user} is no longer in vault.key; nothing was changed."
+        )
+
+    @_locked
+    def change_passphrase(self, old: str, new: str, kdf: KdfParams | None = None) -> None:
+        """Re-wrap the same data key under a new passphrase; the old one stops working.
+
+        Only 32 bytes are re-encrypted; the database is untouched. With `kdf` None the slot keeps
+        its current Argon2id cost.
+        """
+        kf = self._current_keyfile()
+        current = self._own_slot(kf)
+        if keyfile.open_slot(kf.vault_id, current, old) is None:
+            raise WrongPassphrase("The current passphrase is wrong; nothing was changed.")
+        _require_strong(new, [self.device.cell_name, self.user])
+        fresh = keyfile.new_slot(kf.vault_id, self._dek, new, current.label, kdf or current.kdf)
+        updated = kf.replace_slot(current.id, fresh)
+        at = self._now()
+        with db.transaction(self._conn):
+            # The key file is replaced inside the transaction: if writing it fails, the audit
+            # entry is rolled back too, so the log never claims a change that did not happen.
+            self._log_event(
+                {"type": "passphrase_changed", "slot": fresh.id, "replaces": current.id}, at
+            )
+            keyfile.write_keyfile(self.path, updated)
+        self._keyfile = updated
+        self._slot_id = fresh.id
+
+    @_locked
+    def add_slot(self, label: str, passphrase: str, kdf: KdfParams | None = None) -> SlotInfo:
+        """Give a second user their own passphrase; their pseudonym authors their changes."""
+        label = label.strip()
+        kf = self._current_keyfile()
+        if not label:
+            raise ValidationError([FieldIssue("label", "give the user's pseudonym")])
+        if any(s.label.casefold() == label.casefold() for s in kf.slots):
+            raise ValidationError(
+                [FieldIssue("label", f"there is already a key slot for {label!r}")]
+            )
+        _require_strong(passphrase, [self.device.cell_name, label])
+        # Two slots with one passphrase would make the second user unlock as the first.
+        for slot in kf.slots:
+            if keyfile.open_slot(kf.vault_id, slot, passphrase) is not None:
+                raise ValidationError(
+                    [FieldIssue("passphrase", "this passphrase already opens another slot")]
+                )
+        params = kdf or self._own_slot(kf).kdf
+        fresh = keyfile.new_slot(kf.vault_id, self._dek, passphrase, label, params)
+        updated = kf.with_slot(fresh)
+        at = self._now()
+        with db.transaction(self._conn):
+            self._log_event({"type": "slot_added", "slot": fresh.id, "label": label}, at)
+            keyfile.write_keyfile(self.path, updated)
+        self._keyfile = updated
+        return SlotInfo(fresh.id, fresh.kind, fresh.label, fresh.kdf)
+
+    @_locked
+    def slots(self) -> list[SlotInfo]:
+        return [SlotInfo(s.id, s.kind, s.label, s.kdf) for s in self._keyfile.slots]
+
+    # --- checks -----------------------------------------------------------------------------------
+    @_locked
+    def check(self) -> CheckReport:
+        """Page MACs, SQLite structure, then the audit log: the full check before an export."""
+        problems: list[str] = []
+        for (line,) in self._conn.execute("PRAGMA cipher_integrity_check").fetchall():
+            problems.append(f"encrypted page check: {line}")
+        rows = self._conn.execute("PRAGMA integrity_check").fetchall()
+        if [tuple(r) for r in rows] != [("ok",)]:
+            problems.extend(f"database structure: {r[0]}" for r in rows)
+        problems.extend(self.verify_log().problems)
+        return CheckReport(ok=not problems, problems=problems)
+
+    @_locked
+    def verify_log(self) -> LogReport:
+        """Recompute the whole audit log and the projections from the rows."""
+        return auditlog.verify(self._conn, self.device.device_id, self.device.public_key)
+
+    @_locked
+    def log_size(self) -> int:
+        return auditlog.size(self._conn)
+
+    @_locked
+    def latest_checkpoint(self) -> str:
+        return auditlog.latest_checkpoint(self._conn)
+
+    @_locked
+    def audit_entries(self, offset: int = 0, limit: int = 200) -> list[AuditEntry]:
+        return auditlog.entries(self._conn, offset, limit)
+
+    # --- erase ------------------------------------------------------------------------------------
+    @staticmethod
+    def erase(path: Path) -> None:
+        """Crypto-erase: destroy vault.key first, then the files.
+
+        The data key exists only wrapped in vault.key, so the database is unreadable from the
+        moment that file is gone. Overwriting it first is a best effort against recovery from
+        the disk (flash and copy-on-write file systems may keep old blocks); the real guarantee
+        is that those blocks hold only Argon2id-protected ciphertext.
+        """
+        path = Path(path)
+        if not path.is_dir() or not (
+            (path / KEYFILE_NAME).exists() or (path / db.DB_NAME).exists()
+        ):
+            raise NoVault(f"There is no vault at {path} to erase.")
+        key_path = path / KEYFILE_NAME
+        if key_path.exists():
+            size = max(key_path.stat().st_size, 1)
+            with key_path.open("r+b") as fh:
+                fh.write(secrets.token_bytes(size))
+                fh.flush()
+                os.fsync(fh.fileno())
+            key_path.unlink()
+            keyfile.fsync_dir(path)
+        for leftover in path.glob(f".{KEYFILE_NAME}.*.tmp"):
+            leftover.unlink()
+        for leftover in path.glob(db.DB_NAME + "*"):
+            leftover.unlink()
+        for name in _VAULT_DIRS:
+            if (path / name).is_dir():
+                shutil.rmtree(path / name)
+        # Files we did not make are not ours to delete; the folder goes only when empty.
+        with contextlib.suppress(OSError):
+            path.rmdir()
+
+    # --- records ----------------------------------------------------------------------------------
+    def _now(self) -> str:
+        return _iso(self.clock())
+
+    def _log_event(self, fields: dict[str, Any], at: str) -> None:
+        """Append a non-record audit entry and sign a checkpoint, in the caller's transaction."""
+        assert self._private_key is not None
+        entry = {**fields, "at": at, "author": self.user, "device": self.device.device_id}
+        auditlog.append(self._conn, entry)
+        auditlog.add_checkpoint(self._conn, self.device.device_id, self._private_key, at)
+
+    def _append(
+        self,
+        *,
+        kind: str,
+        record_id: str,
+        version: int,
+        at: str,
+        reason: str,
+        deleted: bool,
+        body: dict[str, Any],
+    ) -> None:
+        """One version + its audit leaf + a checkpoint, inside the caller's transaction."""
+        assert self._private_key is not None
+        seq, sha = records.append_version(
+            self._conn,
+            record_id=record_id,
+            kind=kind,
+            version=version,
+            author=self.user,
+            device_id=self.device.device_id,
+            at=at,
+            reason=reason,
+            deleted=deleted,
+            body=body,
+        )
+        entry = auditlog.version_entry(
+            kind=kind,
+            record_id=record_id,
+            version=version,
+            sha256=sha,
+            at=at,
+            author=self.user,
+            device=self.device.device_id,
+        )
+        auditlog.append(self._conn, entry, version_seq=seq)
+        auditlog.add_checkpoint(self._conn, self.device.device_id, self._private_key, at)
+
+    @staticmethod
+    def _check_reason(reason: str) -> str:
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError([FieldIssue("reason", "say why this change is made")])
+        if len(reason) > 2000:
+            raise ValidationError([FieldIssue("reason", "keep the reason under 2000 characters")])
+        return reason
+
+    def _live(self, record_id: str, kind: str) -> int:
+        """Current version of a live record of `kind`; RecordNotFound otherwise."""
+        latest = records.latest_version(self._conn, record_id)
+        if latest is None or latest[2] != kind:
+            raise RecordNotFound(f"There is no {kind} with id {record_id}.")
+        if latest[1]:
+            raise RecordNotFound(f"The {kind} {record_id} was deleted.")
+        return latest[0]
+
+    @_locked
+    def save_incident(
+        self, inc: Incident, reason: str, expected_version: int | None = None
+    ) -> tuple[Incident, int]:
+        """Store a new version of an incident (the first save assigns id and ref_code).
+
+        `expected_version` is the version the editor loaded; if someone saved since, the save is
+        refused with StaleVersion instead of silently overwriting their change. Saving content
+        identical to the current version stores nothing and returns the current version.
+        """
+        reason = self._check_reason(reason)
+        issues = validate_incident(inc, bundled_reflists())
+        if issues:
+            raise ValidationError(issues)
+        record = from_dict(Incident, to_dict(inc))  # our own copy; the caller's is untouched
+        at = self._now()
+        with db.transaction(self._conn):
+            if not record.id:
+                if expected_version is not None:
+                    raise StaleVersion("This incident was never saved, so it has no version.")
+                record.id = uuid.uuid4().hex
+                counter = records.next_ref_counter(self._conn, int(at[:4]))
+                record.ref_code = format_ref_code(int(at[:4]), self.device.code, counter)
+                version, created_at = 1, at
+            else:
+                current_version = self._live(record.id, "incident")
+                current, _, created_at = records.load_incident(self._conn, record.id)
+                if expected_version is not None and expected_version != current_version:
+                    raise StaleVersion(
+                        f"Incident {current.ref_code} was saved again (now version "
+                        f"{current_version}) after you opened version {expected_version}. "
+                        "Reload it and make your change again."
+                    )
+                if not record.ref_code:
+                    record.ref_code = current.ref_code
+                elif record.ref_code != current.ref_code:
+                    raise ValidationError(
+                        [FieldIssue("ref_code", "the reference code cannot be changed")]
+                    )
+                if to_dict(record) == to_dict(current):
+                    return current, current_version
+                version = current_version + 1
+            self._append(
+                kind="incident",
+                record_id=record.id,
+                version=version,
+                at=at,
+                reason=reason,
+                deleted=False,
+                body=to_dict(record),
+            )
+            records.project_incident(self._conn, record, version, created_at, at)
+        return record, version
+
+    @_locked
+    def delete_incident(self, incident_id: str, reason: str) -> None:
+        """Append a tombstone: the history stays, the incident leaves the register."""
+        reason = self._check_reason(reason)
+        at = self._now()
+        with db.transaction(self._conn):
+            current = self._live(incident_id, "incident")
+            self._append(
+                kind="incident",
+                record_id=incident_id,
+                version=current + 1,
+                at=at,
+                reason=reason,
+                deleted=True,
+                body={},
+            )
+            records.remove_incident_projection(self._conn, incident_id)
+
+    @_locked
+    def get_incident(self, incident_id: str) -> tuple[Incident, int]:
+        inc, version, _ = records.load_incident(self._conn, incident_id)
+        return inc, version
+
+    @_locked
+    def query_incidents(self, q: IncidentQuery) -> list[IncidentRow]:
+        return records.query_incidents(self._conn, q)
+
+    @_locked
+    def count_incidents(self, q: IncidentQuery) -> int:
+        return records.count_incidents(self._conn, q)
+
+    @_locked
+    def save_observation(
+        self, obs: Observation, reason: str, expected_version: int | None = None
+    ) -> tuple[Observation, int]:
+        """Store a new version of an observation; an empty `at` means "now".
+
+        Newly linked incidents must exist; links kept from the previous version may point at
+        incidents deleted since, which is history, not an error.
+        """
+        reason = self._check_reason(reason)
+        record = from_dict(Observation, to_dict(obs))
+        at = self._now()
+        if not record.at:
+            record.at = at
+        issues = validate_observation(record)
+        if issues:
+            raise ValidationError(issues)
+        with db.transaction(self._conn):
+            previous_links: set[str] = set()
+            if not record.id:
+                if expected_version is not None:
+                    raise StaleVersion("This observation was never saved, so it has no version.")
+                record.id = uuid.uuid4().hex
+                version = 1
+            else:
+                current_version = self._live(record.id, "observation")
+                current, _ = records.load_observation(self._conn, record.id)
+                if expected_version is not None and expected_version != current_version:
+                    raise StaleVersion(
+                        f"This observation was saved again (now version {current_version}) "
+                        f"after you opened version {expected_version}. Reload it and make your "
+                        "change again."
+                    )
+                if to_dict(record) == to_dict(current):
+                    return current, current_version
+                previous_links = set(current.incident_ids)
+                version = current_version + 1
+            missing = [
+                FieldIssue(f"incident_ids[{i}]", f"there is no incident with id {incident_id}")
+                for i, incident_id in enumerate(record.incident_ids)
+                if incident_id not in previous_links
+                and self._conn.execute(
+                    "SELECT 1 FROM incidents WHERE id = ?", (incident_id,)
+                ).fetchone()
+                is None
+            ]
+            if missing:
+                raise ValidationError(missing)
+            self._append(
+                kind="observation",
+                record_id=record.id,
+                version=version,
+                at=at,
+                reason=reason,
+                deleted=False,
+                body=to_dict(record),
+            )
+            records.project_observation(self._conn, record, version, at)
+        return record, version
+
+    @_locked
+    def list_observations(
+        self, incident_id: str | None = None, limit: int = 500, offset: int = 0
+    ) -> list[Observation]:
+        return records.list_observations(self._conn, incident_id, limit, offset)
+
+    @_locked
+    def history(self, record_id: str) -> list[RecordVersion]:
+        """Every version of a record, oldest first (tombstones included), for the history view."""
+        return records.history(self._conn, record_id)
+
+    # --- test support -----------------------------------------------------------------------------
+    @_locked
+    def _raw_key_hex(self) -> str:
+        """TEST ONLY: the raw data key, so a test can open a second SQLCipher connection and
+        alter rows under the app to prove verify_log notices. Never call this from the app."""
+        return bytes(self._dek).hex()
+
+
+def _zero(buffer: bytearray) -> None:
+    """Overwrite key material in place (best effort; see Vault.__init__)."""
+    for i in range(len(buffer)):
+        buffer[i] = 0
