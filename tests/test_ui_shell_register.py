@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -205,9 +206,9 @@ def test_results_of_a_query_overtaken_by_a_lock_are_dropped(qtbot, vault, filled
     # A runner that holds work back, like a busy thread pool would.
     class HeldRunner(InlineRunner):
         def __init__(self) -> None:
-            self.held: list = []
+            self.held: list[tuple[Any, Any]] = []
 
-        def submit(self, fn, on_success, on_error=None, **kw):  # type: ignore[override]
+        def submit(self, fn, on_success, on_error=None, **kw):
             self.held.append((fn, on_success))
             return None
 
