@@ -42,6 +42,9 @@ class IdleWatcher(QObject):
         self._timer.setInterval(timeout_ms)
         self._timer.timeout.connect(self._expired)
         self._installed = False
+        # How many input events restarted the timer: lets tests (and a debugger) see that
+        # input counts without measuring time.
+        self.restarts = 0
 
     @property
     def timeout_ms(self) -> int:
@@ -80,6 +83,7 @@ class IdleWatcher(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT_EVENTS and self._timer.isActive():
             self._timer.start()
+            self.restarts += 1
         return False
 
     def _expired(self) -> None:
