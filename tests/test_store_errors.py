@@ -105,7 +105,7 @@ def _mutate_slot(field: str, value: Any) -> Callable[[dict[str, Any]], None]:
     return apply
 
 
-DAMAGES: list[tuple[str, Callable[[Path], None], str]] = [
+DAMAGES: list[tuple[str, Callable[[Path], object], str]] = [
     ("empty", lambda f: (f / "vault.key").write_bytes(b""), "empty"),
     ("not json", lambda f: (f / "vault.key").write_bytes(b"\x00\x01garbage"), "damaged"),
     (
@@ -119,7 +119,7 @@ DAMAGES: list[tuple[str, Callable[[Path], None], str]] = [
 
 @pytest.mark.parametrize("damage", DAMAGES, ids=[d[0] for d in DAMAGES])
 def test_damaged_key_file_bytes(
-    closed_vault: Path, damage: tuple[str, Callable[[Path], None], str]
+    closed_vault: Path, damage: tuple[str, Callable[[Path], object], str]
 ) -> None:
     _, apply, match = damage
     apply(closed_vault)

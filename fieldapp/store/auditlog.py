@@ -218,7 +218,7 @@ def _check_projection(conn: Any, problems: list[str]) -> None:
     latest = conn.execute(
         "SELECT v.record_id, v.kind, v.version, v.deleted, v.body FROM versions v "
         "JOIN (SELECT record_id, max(version) AS top FROM versions GROUP BY record_id) m "
-        "ON m.record_id = v.record_id AND m.top = v.version"
+        "ON m.record_id = v.record_id AND m.top = v.version ORDER BY v.seq"
     ).fetchall()
     live_incidents: set[str] = set()
     live_observations: set[str] = set()
