@@ -447,6 +447,10 @@ def _where(q: IncidentQuery) -> tuple[str, str, list[Any]]:
         )
         params.append(match)
     clauses: list[str] = []
+    if match is None and q.text.strip():
+        # Only punctuation was typed: nothing can contain it as a word, so nothing matches
+        # (rather than silently ignoring the search and listing everything).
+        clauses.append("0")
     if q.workflow is not None:
         clauses.append("i.workflow = ?")
         params.append(q.workflow)
