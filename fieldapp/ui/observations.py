@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from fieldapp.domain.model import Observation
 from fieldapp.domain.validation import validate_observation
 from fieldapp.errors import FieldIssue, RecordNotFound, ValidationError
+from fieldapp.store.vault import IncidentQuery
 from fieldapp.ui.messages import show_error
 from fieldapp.ui.tasks import Runner
 from fieldapp.ui.widgets import (
@@ -162,8 +163,6 @@ class ObservationLog(QWidget):
             self.search_edit.setText(text)
         if self._vault is None:
             return
-        from fieldapp.store.vault import IncidentQuery
-
         vault, generation = self._vault, self._generation
         query = IncidentQuery(text=self.search_edit.text().strip(), limit=SEARCH_LIMIT)
 

@@ -10,7 +10,9 @@ lists of dicts) so the editors can rebuild the domain model and validate it.
 
 from __future__ import annotations
 
+import ctypes
 import html
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +39,25 @@ from PySide6.QtWidgets import (
 from fieldapp.domain import geo
 from fieldapp.domain.model import AGE_SEX_GROUPS, Breakdown, Harm, Range
 from fieldapp.domain.reflists import RefList
+
+
+def guard_none_refcount() -> None:
+    """Keep `None` alive under PySide6 6.12 on Python 3.11.
+
+    The PySide6 6.12 wheels return `None` from every void method (`setText`, `setVisible`, ...)
+    without taking a reference, so each call lowers None's reference count by one; after a few
+    thousand calls CPython aborts with "none_dealloc: deallocating None". Python 3.12 made None
+    immortal (PEP 683), which hides the bug there. Here we give None the same effectively endless
+    count once, the way 3.12 does; it is a no-op on 3.12 and later.
+    """
+    if sys.version_info >= (3, 12):
+        return
+    refcount = ctypes.c_ssize_t.from_address(id(None))
+    if refcount.value < 1 << 40:
+        refcount.value += 1 << 40
+
+
+guard_none_refcount()
 
 # A dynamic property drives the red border, so the look stays in one style sheet and any theme
 # the main window applies keeps working for valid fields.
