@@ -304,21 +304,22 @@ class Vault:
         conn: Any = None
         try:
             conn = db.connect(db_path, dek, kf.db, max_user_version=schema.SCHEMA_VERSION)
+            # Make sure this is our database before a migration writes to it.
             try:
-                row = conn.execute(
-                    "SELECT device_id, public_key, cell_name, role FROM device WHERE one = 1"
-                ).fetchone()
                 meta = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
-                private = conn.execute("SELECT private_key FROM device WHERE one = 1").fetchone()
             except Exception as exc:
                 if not db.is_database_error(exc):
                     raise
                 raise NotAVault(f"{db_path} is not a fieldapp vault database.") from exc
-            if row is None or meta is None or private is None:
-                raise NotAVault(f"{db_path} has no device identity: it is not a fieldapp vault.")
-            if meta[0] != kf.vault_id:
+            if meta is None or meta[0] != kf.vault_id:
                 raise NotAVault(f"{db_path} belongs to another vault than this vault.key.")
             schema.migrate(conn, db_path)
+            row = conn.execute(
+                "SELECT device_id, public_key, cell_name, role FROM device WHERE one = 1"
+            ).fetchone()
+            private = conn.execute("SELECT private_key FROM device WHERE one = 1").fetchone()
+            if row is None or private is None:
+                raise NotAVault(f"{db_path} has no device identity: it is not a fieldapp vault.")
             private_key = Ed25519PrivateKey.from_private_bytes(bytes(private[0]))
             device = _device_from_row(row)
         except BaseException:
