@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import stat
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -249,3 +252,87 @@ def test_calls_from_several_threads_are_serialised(vault: Vault) -> None:
     codes = {r.ref_code for r in vault.query_incidents(IncidentQuery())}
     assert len(codes) == 20
     assert vault.verify_log().ok
+
+
+LOCKED_CALLS = [
+    ("get_incident", ("0" * 32,)),
+    ("save_incident", (Incident(title="x"), "r")),
+    ("delete_incident", ("0" * 32, "r")),
+    ("query_incidents", (IncidentQuery(),)),
+    ("count_incidents", (IncidentQuery(),)),
+    ("save_observation", (Observation(text="x"), "r")),
+    ("list_observations", ()),
+    ("history", ("0" * 32,)),
+    ("audit_entries", ()),
+    ("log_size", ()),
+    ("verify_log", ()),
+    ("latest_checkpoint", ()),
+    ("check", ()),
+    ("slots", ()),
+    ("change_passphrase", (TEST_PASSPHRASE, "another long passphrase 99")),
+    ("add_slot", ("someone", "another long passphrase 99")),
+]
+
+
+@pytest.mark.parametrize("call", LOCKED_CALLS, ids=[c[0] for c in LOCKED_CALLS])
+def test_a_locked_vault_refuses_everything(
+    vault: Vault, call: tuple[str, tuple[object, ...]]
+) -> None:
+    name, args = call
+    vault.lock()
+    with pytest.raises(VaultLocked, match="locked"):
+        getattr(vault, name)(*args)
+
+
+def test_lock_forgets_the_key_and_is_idempotent(vault: Vault) -> None:
+    dek = vault._dek
+    assert any(dek)
+    vault.lock()
+    assert not any(dek) and len(dek) == 32
+    vault.lock()
+    assert vault.is_locked
+
+
+def test_times_come_from_the_clock(vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    moment = datetime(2031, 7, 4, 12, 30, 15, 999, tzinfo=UTC)
+    monkeypatch.setattr(vault, "clock", lambda: moment)
+    stored, _ = vault.save_incident(incident(), "first")
+    assert stored.ref_code.startswith("CHM-2031-")
+    assert parse_ref_code(stored.ref_code)[2] == 1  # the counter is per year
+    (version,) = vault.history(stored.id)
+    assert version.at == "2031-07-04T12:30:15Z"
+    assert vault.query_incidents(IncidentQuery())[0].updated_at == "2031-07-04T12:30:15Z"
+
+
+def test_failing_disk_during_passphrase_change_changes_nothing(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = (vault.path / "vault.key").read_bytes()
+    size = vault.log_size()
+
+    def disk_full(src: object, dst: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        vault.change_passphrase(TEST_PASSPHRASE, "another long passphrase 99")
+    monkeypatch.undo()
+    assert (vault.path / "vault.key").read_bytes() == before
+    assert vault.log_size() == size  # the audit entry was rolled back with it
+    assert sorted(p.name for p in vault.path.iterdir() if p.name.startswith(".")) == []
+    assert vault.verify_log().ok
+    path = vault.path
+    vault.lock()
+    Vault.unlock(path, TEST_PASSPHRASE).lock()
+
+
+def test_failing_disk_during_create_leaves_nothing(
+    vault_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(src: object, dst: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        make_vault(vault_dir)
+    assert not vault_dir.exists()
