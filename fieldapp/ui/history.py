@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 from fieldapp.domain.diff import Change, diff_records
 from fieldapp.ui.messages import show_error
 from fieldapp.ui.tasks import Runner
-from fieldapp.ui.widgets import plain_label
+from fieldapp.ui.widgets import plain_label, plain_tooltip
 
 if TYPE_CHECKING:
     from fieldapp.store.vault import RecordVersion, Vault
 
 VERSION_COLUMNS = ("Version", "Time (UTC)", "Author", "Device", "Reason", "Deleted")
 DIFF_COLUMNS = ("Field", "Old", "New")
+LONG_VALUE = 60
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,8 @@ def version_json(version: RecordVersion) -> str:
 def _item(text: str) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if len(text) > LONG_VALUE or "\n" in text:
+        item.setToolTip(plain_tooltip(text))  # the whole value, shown literally
     return item
 
 
@@ -102,7 +105,6 @@ class HistoryPanel(QWidget):
         self.versions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.versions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.versions.verticalHeader().setVisible(False)
-        self.versions.horizontalHeader().setStretchLastSection(True)
         self.versions.setAccessibleName("versions")
         self.versions.itemSelectionChanged.connect(self._on_selected)
 
@@ -110,7 +112,7 @@ class HistoryPanel(QWidget):
         self.changes.setHorizontalHeaderLabels(list(DIFF_COLUMNS))
         self.changes.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.changes.verticalHeader().setVisible(False)
-        self.changes.setWordWrap(True)
+        self.changes.setWordWrap(False)
         header = self.changes.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -220,7 +222,8 @@ class HistoryPanel(QWidget):
                     item.setData(Qt.ItemDataRole.UserRole, version.version)
                 self.versions.setItem(row, col, item)
         self.versions.resizeColumnsToContents()
-        self.versions.horizontalHeader().setStretchLastSection(True)
+        # The reason is the free text worth the spare width.
+        self.versions.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         if count:
             self.versions.selectRow(0)
         self.loaded.emit(loaded.record_id)
@@ -253,5 +256,4 @@ class HistoryPanel(QWidget):
             self.changes.setItem(row, 0, _item(change.path))
             self.changes.setItem(row, 1, _item(format_value(change.old)))
             self.changes.setItem(row, 2, _item(format_value(change.new)))
-        self.changes.resizeRowsToContents()
         self.json_view.setPlainText(version_json(version))

@@ -334,6 +334,8 @@ class IncidentEditor(QWidget):
         self.ref_code.setPlaceholderText("assigned on first save")
         self.ref_code.setAccessibleName("reference code")
         self.ref_code.setMinimumWidth(220)
+        # Selectable for copying, but not a Tab stop: keyboard users start at the fields.
+        self.ref_code.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         header.addWidget(self.ref_code)
         self.version_label = plain_label("", self)
         header.addWidget(self.version_label)
@@ -635,8 +637,8 @@ class IncidentEditor(QWidget):
                 Column("type", "Type", "choice", _blank(reflist_choices(self._lists.source_types))),
                 Column("reference", "Reference", width=160),
                 Column("date", "Date", width=100),
-                Column("reliability", "Reliability", "choice", vocab_choices(RELIABILITY)),
-                Column("credibility", "Credibility", "choice", vocab_choices(CREDIBILITY)),
+                Column("reliability", "Reliability", "choice", vocab_choices(RELIABILITY), 230),
+                Column("credibility", "Credibility", "choice", vocab_choices(CREDIBILITY), 230),
                 Column("notes", "Notes"),
             ],
             to_dict(Source()),
@@ -930,7 +932,10 @@ class IncidentEditor(QWidget):
             if where is not None:
                 target, rest = where
                 bad_tabs.add(target.tab)
-                caption = f"{self._tab_titles[target.tab]} › {target.caption}"
+                tab_title = self._tab_titles[target.tab]
+                caption = (
+                    tab_title if target.caption == tab_title else f"{tab_title} › {target.caption}"
+                )
                 row = _ROW_PART.match(rest)
                 if target.table is not None and row is not None:
                     index, column = int(row.group(1)), row.group(2) or ""

@@ -270,8 +270,7 @@ class ObservationLog(QWidget):
         form.addRow(plain_label("Category", form_box), self.category_edit)
         self.text_edit = QPlainTextEdit(form_box)
         self.text_edit.setTabChangesFocus(True)
-        self.text_edit.setMinimumHeight(70)
-        self.text_edit.setMaximumHeight(140)
+        self.text_edit.setMinimumHeight(70)  # and it takes the form's spare height
         self.text_issue = IssueLabel(form_box)
         form.addRow(
             plain_label("Text", form_box), _stack(form_box, self.text_edit, self.text_issue)

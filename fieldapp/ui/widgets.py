@@ -85,12 +85,9 @@ VOCAB_LABELS: dict[str, str] = {
     "6": "6 – truth cannot be judged",
     "dph": "DPH (direct participation in hostilities)",
     "100m": "≤ 100 m",
-    "village_town": "village / town",
+    "village_town": "Village / town",
     "gps": "GPS",
-    "photo_exif": "photo EXIF",
-    "own_forces": "own forces",
-    "coalition_partner": "coalition partner",
-    "60+": "60+",
+    "photo_exif": "Photo EXIF",
 }
 
 
@@ -130,7 +127,8 @@ def vocab_label(code: str) -> str:
     """Readable label of a fixed-vocabulary code (`own_forces` -> `own forces`)."""
     if code in VOCAB_LABELS:
         return VOCAB_LABELS[code]
-    return code.replace("_", " ")
+    label = code.replace("_", " ")
+    return label[:1].upper() + label[1:]
 
 
 def vocab_choices(codes: Iterable[str]) -> list[tuple[str, str]]:
@@ -450,8 +448,9 @@ class CheckMatrix(QWidget):
         self._columns = [c for c, _ in columns]
         self._boxes: dict[tuple[str, str], QCheckBox] = {}
         self._row_codes: list[str] = []
+        centre = Qt.AlignmentFlag.AlignHCenter
         for col, (_code, label) in enumerate(columns, start=1):
-            self._grid.addWidget(plain_label(label, self), 0, col)
+            self._grid.addWidget(plain_label(label, self), 0, col, alignment=centre)
         for code, label in rows:
             self._add_row(code, label)
         self._grid.setColumnStretch(len(columns) + 1, 1)
@@ -465,7 +464,7 @@ class CheckMatrix(QWidget):
             box.setAccessibleName(f"{label}: {column}")
             box.toggled.connect(lambda _on: self.changed.emit())
             self._boxes[(code, column)] = box
-            self._grid.addWidget(box, row, col)
+            self._grid.addWidget(box, row, col, alignment=Qt.AlignmentFlag.AlignHCenter)
 
     def box(self, row: str, column: str) -> QCheckBox:
         return self._boxes[(row, column)]
