@@ -19,6 +19,7 @@ These functions take an open connection inside a transaction the caller owns; th
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -166,34 +167,48 @@ def append_version(
     reason: str,
     deleted: bool,
     body: dict[str, Any],
+    body_bytes: bytes | None = None,
 ) -> tuple[int, str]:
-    """Insert one version row; returns (seq, sha256). The caller holds the transaction."""
-    sha = version_sha256(
-        record_id=record_id,
-        kind=kind,
-        version=version,
-        author=author,
-        device_id=device_id,
-        at=at,
-        reason=reason,
-        deleted=deleted,
-        body=body,
+    """Insert one version row; returns (seq, sha256). The caller holds the transaction.
+
+    `body_bytes` (the canonical bytes of `body`, when the caller already has them) saves
+    serialising and checking a large body twice on every save.
+    """
+    data = canonical.dumps(body) if body_bytes is None else body_bytes
+    meta = canonical.dumps(
+        {
+            "record_id": record_id,
+            "kind": kind,
+            "version": version,
+            "author": author,
+            "device_id": device_id,
+            "at": at,
+            "reason": reason,
+            "deleted": deleted,
+            "body": None,
+        }
     )
+    # Splice the body into its place: the same bytes `version_sha256` hashes. The marker can
+    # only be the key itself, because inside canonical strings every quote is escaped.
+    marker = b'"body":null'
+    if meta.count(marker) == 1:
+        sha = hashlib.sha256(meta.replace(marker, b'"body":' + data)).hexdigest()
+    else:  # pragma: no cover - defensive; cannot happen with escaped strings
+        sha = version_sha256(
+            record_id=record_id,
+            kind=kind,
+            version=version,
+            author=author,
+            device_id=device_id,
+            at=at,
+            reason=reason,
+            deleted=deleted,
+            body=body,
+        )
     cur = conn.execute(
         "INSERT INTO versions (record_id, kind, version, author, device_id, at, reason, "
         "deleted, body, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            record_id,
-            kind,
-            version,
-            author,
-            device_id,
-            at,
-            reason,
-            int(deleted),
-            canonical.dumps(body),
-            sha,
-        ),
+        (record_id, kind, version, author, device_id, at, reason, int(deleted), data, sha),
     )
     return int(cur.lastrowid), sha
 
@@ -316,7 +331,9 @@ INCIDENT_COLUMNS = (
 )
 
 
-def incident_columns(inc: Incident, version: int) -> tuple[Any, ...]:
+def incident_columns(
+    inc: Incident, version: int, body_bytes: bytes | None = None
+) -> tuple[Any, ...]:
     """The projected register columns of one incident version (in INCIDENT_COLUMNS order).
 
     One function for writing and for `verify_log`, so the check cannot drift from the writer.
@@ -339,12 +356,17 @@ def incident_columns(inc: Incident, version: int) -> tuple[Any, ...]:
         _e6(inc.place.lon),
         _place_label(inc),
         version,
-        canonical.dumps(to_dict(inc)),
+        canonical.dumps(to_dict(inc)) if body_bytes is None else body_bytes,
     )
 
 
 def project_incident(
-    conn: Any, inc: Incident, version: int, created_at: str, updated_at: str
+    conn: Any,
+    inc: Incident,
+    version: int,
+    created_at: str,
+    updated_at: str,
+    body_bytes: bytes | None = None,
 ) -> None:
     """Write the current-state rows of one incident (replacing any older projection)."""
     remove_incident_projection(conn, inc.id)
@@ -352,7 +374,7 @@ def project_incident(
     marks = ", ".join("?" * (len(INCIDENT_COLUMNS) + 2))
     cur = conn.execute(
         f"INSERT INTO incidents ({names}) VALUES ({marks})",  # noqa: S608 - constant columns
-        (*incident_columns(inc, version), created_at, updated_at),
+        (*incident_columns(inc, version, body_bytes), created_at, updated_at),
     )
     n = int(cur.lastrowid)
     conn.executemany(
@@ -521,7 +543,9 @@ def observation_search_text(obs: Observation) -> str:
     return _join([obs.text])
 
 
-def project_observation(conn: Any, obs: Observation, version: int, updated_at: str) -> None:
+def project_observation(
+    conn: Any, obs: Observation, version: int, updated_at: str, body_bytes: bytes | None = None
+) -> None:
     """Write the current-state rows of one observation (replacing any older projection)."""
     remove_observation_projection(conn, obs.id)
     cur = conn.execute(
@@ -535,7 +559,7 @@ def project_observation(conn: Any, obs: Observation, version: int, updated_at: s
             _e6(obs.lon),
             updated_at,
             version,
-            canonical.dumps(to_dict(obs)),
+            canonical.dumps(to_dict(obs)) if body_bytes is None else body_bytes,
         ),
     )
     n = int(cur.lastrowid)

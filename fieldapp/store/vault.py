@@ -8,6 +8,7 @@ may call `lock()` from the GUI thread; SQLCipher itself is used through a single
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import os
 import secrets
@@ -23,7 +24,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import platformdirs
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fieldapp.domain.model import Incident, Observation, from_dict, to_dict
+from fieldapp.domain import canonical
+from fieldapp.domain.model import Incident, Observation, to_dict
 from fieldapp.domain.passphrase import check_passphrase
 from fieldapp.domain.refcode import format_ref_code
 from fieldapp.domain.validation import validate_incident, validate_observation
@@ -505,6 +507,7 @@ class Vault:
         reason: str,
         deleted: bool,
         body: dict[str, Any],
+        body_bytes: bytes | None = None,
     ) -> None:
         """One version + its audit leaf + a checkpoint, inside the caller's transaction."""
         assert self._private_key is not None
@@ -519,6 +522,7 @@ class Vault:
             reason=reason,
             deleted=deleted,
             body=body,
+            body_bytes=body_bytes,
         )
         entry = auditlog.version_entry(
             kind=kind,
@@ -564,7 +568,9 @@ class Vault:
         issues = validate_incident(inc, bundled_reflists())
         if issues:
             raise ValidationError(issues)
-        record = from_dict(Incident, to_dict(inc))  # our own copy; the caller's is untouched
+        # A shallow copy suffices: only top-level fields (id, ref_code) are ever set on it, so
+        # the caller's object is never changed.
+        record = copy.copy(inc)
         at = self._now()
         with db.transaction(self._conn):
             if not record.id:
@@ -592,6 +598,8 @@ class Vault:
                 if to_dict(record) == to_dict(current):
                     return current, current_version
                 version = current_version + 1
+            body = to_dict(record)
+            body_bytes = canonical.dumps(body)
             self._append(
                 kind="incident",
                 record_id=record.id,
@@ -599,9 +607,10 @@ class Vault:
                 at=at,
                 reason=reason,
                 deleted=False,
-                body=to_dict(record),
+                body=body,
+                body_bytes=body_bytes,
             )
-            records.project_incident(self._conn, record, version, created_at, at)
+            records.project_incident(self._conn, record, version, created_at, at, body_bytes)
         return record, version
 
     @_locked
@@ -645,7 +654,7 @@ class Vault:
         incidents deleted since, which is history, not an error.
         """
         reason = self._check_reason(reason)
-        record = from_dict(Observation, to_dict(obs))
+        record = copy.copy(obs)  # only top-level fields (id, at) are set on it
         at = self._now()
         if not record.at:
             record.at = at
@@ -683,6 +692,8 @@ class Vault:
             ]
             if missing:
                 raise ValidationError(missing)
+            body = to_dict(record)
+            body_bytes = canonical.dumps(body)
             self._append(
                 kind="observation",
                 record_id=record.id,
@@ -690,9 +701,10 @@ class Vault:
                 at=at,
                 reason=reason,
                 deleted=False,
-                body=to_dict(record),
+                body=body,
+                body_bytes=body_bytes,
             )
-            records.project_observation(self._conn, record, version, at)
+            records.project_observation(self._conn, record, version, at, body_bytes)
         return record, version
 
     @_locked
