@@ -106,6 +106,11 @@ def _parse_value(raw: str) -> Any:
     return value
 
 
+def _coerce(current: Any, raw: str) -> Any:
+    """A text field takes the text as typed ("95" stays "95"); other fields parse as JSON."""
+    return raw if isinstance(current, str) else _parse_value(raw)
+
+
 def _apply_sets(data: dict[str, Any], assignments: Sequence[str]) -> None:
     for item in assignments:
         if "=" not in item:
@@ -117,9 +122,10 @@ def _apply_sets(data: dict[str, Any], assignments: Sequence[str]) -> None:
             target = _step(target, key, path)
         last = keys[-1]
         if isinstance(target, list):
-            target[_index(last, target, path)] = _parse_value(raw)
+            i = _index(last, target, path)
+            target[i] = _coerce(target[i], raw)
         elif isinstance(target, dict) and last in target:
-            target[last] = _parse_value(raw)
+            target[last] = _coerce(target[last], raw)
         else:
             raise UsageError(f"--set: unknown field {path!r}")
 
