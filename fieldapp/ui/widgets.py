@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QRegularExpression, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QColor, QRegularExpressionValidator
+from PySide6.QtGui import QColor, QPalette, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -41,23 +41,25 @@ from fieldapp.domain.model import AGE_SEX_GROUPS, Breakdown, Harm, Range
 from fieldapp.domain.reflists import RefList
 
 
-def guard_none_refcount() -> None:
-    """Keep `None` alive under PySide6 6.12 on Python 3.11.
+def guard_singleton_refcounts() -> None:
+    """Keep `None`, `True` and `False` alive under PySide6 6.12 on Python 3.11.
 
-    The PySide6 6.12 wheels return `None` from every void method (`setText`, `setVisible`, ...)
-    without taking a reference, so each call lowers None's reference count by one; after a few
-    thousand calls CPython aborts with "none_dealloc: deallocating None". Python 3.12 made None
-    immortal (PEP 683), which hides the bug there. Here we give None the same effectively endless
-    count once, the way 3.12 does; it is a no-op on 3.12 and later.
+    The PySide6 6.12 wheels hand back these singletons without taking a reference in several
+    places (every void method such as `setText`, `Signal.emit()`'s result, bool arguments passed
+    to Python slots), so each call lowers their reference count by one; after a few thousand
+    calls CPython aborts with "none_dealloc: deallocating None" (or "bool_dealloc"), often at
+    exit. Python 3.12 made these objects immortal (PEP 683), which hides the bug there. Here we
+    give them the same effectively endless count once, as 3.12 does; a no-op on 3.12 and later.
     """
     if sys.version_info >= (3, 12):
         return
-    refcount = ctypes.c_ssize_t.from_address(id(None))
-    if refcount.value < 1 << 40:
-        refcount.value += 1 << 40
+    for singleton in (None, True, False):
+        refcount = ctypes.c_ssize_t.from_address(id(singleton))
+        if refcount.value < 1 << 40:
+            refcount.value += 1 << 40
 
 
-guard_none_refcount()
+guard_singleton_refcounts()
 
 # A dynamic property drives the red border, so the look stays in one style sheet and any theme
 # the main window applies keeps working for valid fields.
@@ -67,7 +69,11 @@ QLabel#fieldIssue { color: #d9534f; }
 QLabel#sensitiveBanner { background: #6b1d1d; color: #ffffff; padding: 4px; border-radius: 3px; }
 """
 
-_INVALID_CELL = QColor("#f2c7c5")
+# Invalid table cells (background, text): light and dark variants, so the night theme stays dark.
+_INVALID_CELL = {
+    False: (QColor("#f2c7c5"), QColor("#000000")),
+    True: (QColor("#6b1d1d"), QColor("#ffffff")),
+}
 
 # Human labels for fixed vocabularies whose codes alone do not say enough.
 VOCAB_LABELS: dict[str, str] = {
@@ -634,6 +640,8 @@ class RecordTable(QWidget):
                 continue
             if 0 <= row < self.table.rowCount():
                 wanted[(row, col)] = list(messages)
+        dark = self.table.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        background, foreground = _INVALID_CELL[dark]
         with QSignalBlocker(self.table):
             for row, col in set(self._cell_issues) | set(wanted):
                 if row >= self.table.rowCount():
@@ -646,11 +654,9 @@ class RecordTable(QWidget):
                 item = self.table.item(row, col)
                 if item is None:
                     continue
-                item.setBackground(
-                    _INVALID_CELL if messages else QColor(Qt.GlobalColor.transparent)
-                )
                 if messages:
-                    item.setForeground(QColor(Qt.GlobalColor.black))
+                    item.setBackground(background)
+                    item.setForeground(foreground)
                 else:
                     item.setData(Qt.ItemDataRole.ForegroundRole, None)
                     item.setData(Qt.ItemDataRole.BackgroundRole, None)
