@@ -25,8 +25,11 @@ from PySide6.QtWidgets import (
 from fieldapp.store.vault import AuditEntry, LogReport, Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for, show_error
+from fieldapp.ui.qtfix import ensure_emit_refcount_fix
 from fieldapp.ui.register import format_time, isolate
 from fieldapp.ui.tasks import Runner
+
+ensure_emit_refcount_fix()  # before any emit: PySide6 6.12 bug, see qtfix
 
 PAGE_SIZE = 200
 

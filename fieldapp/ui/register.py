@@ -41,7 +41,10 @@ from PySide6.QtWidgets import (
 from fieldapp.domain.model import PUBLIC_CATEGORIES, WORKFLOW
 from fieldapp.store.vault import IncidentQuery, IncidentRow, Vault
 from fieldapp.ui.messages import show_error
+from fieldapp.ui.qtfix import ensure_emit_refcount_fix
 from fieldapp.ui.tasks import Runner
+
+ensure_emit_refcount_fix()  # before any emit: PySide6 6.12 bug, see qtfix
 
 PAGE_SIZE = 200
 SEARCH_DEBOUNCE_MS = 300

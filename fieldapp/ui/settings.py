@@ -21,6 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.ui.qtfix import ensure_emit_refcount_fix
+
+ensure_emit_refcount_fix()  # before any emit: PySide6 6.12 bug, see qtfix
+
 ORGANISATION = "fieldapp"
 APPLICATION = "fieldapp"
 

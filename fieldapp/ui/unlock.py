@@ -25,7 +25,10 @@ from fieldapp import errors
 from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for
+from fieldapp.ui.qtfix import ensure_emit_refcount_fix
 from fieldapp.ui.tasks import Runner
+
+ensure_emit_refcount_fix()  # before any emit: PySide6 6.12 bug, see qtfix
 
 
 class UnlockDialog(QDialog):
