@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from fieldapp.domain import geo
 from fieldapp.domain.model import (
@@ -541,3 +541,16 @@ def test_buttons_are_reachable_by_keyboard(editor: IncidentEditor) -> None:
     assert buttons
     assert all(b.focusPolicy() & Qt.FocusPolicy.TabFocus for b in buttons)
     assert editor.summary_edit.tabChangesFocus()
+
+
+def test_keyboard_moves_through_fields_and_tabs(qtbot, editor: IncidentEditor) -> None:
+    with qtbot.waitActive(editor):
+        editor.show()
+        editor.activateWindow()
+    editor.title_edit.setFocus()
+    qtbot.keyClick(editor.title_edit, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is editor.summary_edit  # Tab leaves the text box
+    qtbot.keyClick(editor.summary_edit, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is editor.external_refs.table
+    qtbot.keyClick(editor.external_refs.table, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert editor.tabs.currentIndex() == 1

@@ -280,7 +280,9 @@ class IncidentEditor(QWidget):
             if isinstance(exc, StaleVersion):
                 self._show_stale()
             elif isinstance(exc, ValidationError):
-                self._show_issues(exc.issues)
+                reason_issues = [i.message for i in exc.issues if i.path == "reason"]
+                set_invalid(self.reason_edit, reason_issues)
+                self._show_issues([i for i in exc.issues if i.path != "reason"])
                 self.status.setText("Not saved: the vault found problems (listed below).")
             else:
                 show_error(self, exc)
@@ -987,12 +989,9 @@ class IncidentEditor(QWidget):
     # ------------------------------------------------------------------ small state helpers
     def _update_buttons(self) -> None:
         ready = self._vault is not None and not self._busy
-        dirty = not self._id or self._collect_is_dirty()
+        dirty = not self._id or self.has_unsaved_changes()
         self.save_button.setEnabled(ready and not self._issues and dirty)
         self.delete_button.setEnabled(ready and bool(self._id))
-
-    def _collect_is_dirty(self) -> bool:
-        return self.has_unsaved_changes()
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
