@@ -17,14 +17,14 @@ from fieldapp.store.vault import Vault
 from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.main_window import MainWindow
 from fieldapp.ui.messages import install_excepthook
-from fieldapp.ui.qtfix import ensure_emit_refcount_fix
 from fieldapp.ui.settings import APPLICATION, ORGANISATION, UiSettings
 from fieldapp.ui.tasks import Runner, TaskRunner
 from fieldapp.ui.theme import apply_theme
 from fieldapp.ui.unlock import UnlockDialog
+from fieldapp.ui.widgets import guard_singleton_refcounts
 from fieldapp.ui.wizard import CreateVaultWizard
 
-ensure_emit_refcount_fix()  # before any emit: PySide6 6.12 bug, see qtfix
+guard_singleton_refcounts()  # PySide6 6.12 on Python 3.11 drops None/True refs
 
 
 class Shell(QObject):

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 from fieldapp.store.vault import AuditEntry, LogReport, Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for, show_error
-from fieldapp.ui.qtfix import ensure_emit_refcount_fix
 from fieldapp.ui.register import format_time, isolate
 from fieldapp.ui.tasks import Runner
+from fieldapp.ui.widgets import guard_singleton_refcounts
 
-ensure_emit_refcount_fix()  # before any emit: PySide6 6.12 bug, see qtfix
+guard_singleton_refcounts()  # PySide6 6.12 on Python 3.11 drops None/True refs
 
 PAGE_SIZE = 200
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
-from fieldapp.ui.qtfix import ensure_emit_refcount_fix
 from fieldapp.ui.settings import DEFAULT_AUTOLOCK_MS
+from fieldapp.ui.widgets import guard_singleton_refcounts
 
-ensure_emit_refcount_fix()  # before any emit: PySide6 6.12 bug, see qtfix
+guard_singleton_refcounts()  # PySide6 6.12 on Python 3.11 drops None/True refs
 
 _INPUT_EVENTS = frozenset(
     {

@@ -34,13 +34,13 @@ from fieldapp.ui.device import DeviceDialog
 from fieldapp.ui.history import HistoryPanel
 from fieldapp.ui.incident_editor import IncidentEditor
 from fieldapp.ui.observations import ObservationLog
-from fieldapp.ui.qtfix import ensure_emit_refcount_fix
 from fieldapp.ui.register import RegisterPanel
 from fieldapp.ui.settings import SettingsDialog, UiSettings
 from fieldapp.ui.tasks import Runner
 from fieldapp.ui.unlock import UnlockDialog
+from fieldapp.ui.widgets import guard_singleton_refcounts
 
-ensure_emit_refcount_fix()  # before any emit: PySide6 6.12 bug, see qtfix
+guard_singleton_refcounts()  # PySide6 6.12 on Python 3.11 drops None/True refs
 
 
 class _VaultPanel(Protocol):

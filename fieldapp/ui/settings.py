@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp.ui.qtfix import ensure_emit_refcount_fix
+from fieldapp.ui.widgets import guard_singleton_refcounts
 
-ensure_emit_refcount_fix()  # before any emit: PySide6 6.12 bug, see qtfix
+guard_singleton_refcounts()  # PySide6 6.12 on Python 3.11 drops None/True refs
 
 ORGANISATION = "fieldapp"
 APPLICATION = "fieldapp"

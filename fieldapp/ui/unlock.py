@@ -25,10 +25,10 @@ from fieldapp import errors
 from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for
-from fieldapp.ui.qtfix import ensure_emit_refcount_fix
 from fieldapp.ui.tasks import Runner
+from fieldapp.ui.widgets import guard_singleton_refcounts
 
-ensure_emit_refcount_fix()  # before any emit: PySide6 6.12 bug, see qtfix
+guard_singleton_refcounts()  # PySide6 6.12 on Python 3.11 drops None/True refs
 
 
 class UnlockDialog(QDialog):

@@ -28,10 +28,10 @@ from fieldapp.store.keyfile import KdfParams
 from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for
-from fieldapp.ui.qtfix import ensure_emit_refcount_fix
 from fieldapp.ui.tasks import Runner
+from fieldapp.ui.widgets import guard_singleton_refcounts
 
-ensure_emit_refcount_fix()  # before any emit: PySide6 6.12 bug, see qtfix
+guard_singleton_refcounts()  # PySide6 6.12 on Python 3.11 drops None/True refs
 
 MAX_NAME_LENGTH = 80
 _SCORE_WORDS = ("very weak", "weak", "fair", "strong", "very strong")
