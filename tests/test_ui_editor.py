@@ -492,7 +492,9 @@ def test_lock_clears_every_field(qtbot, editor: IncidentEditor, vault: Vault) ->
     stored, _ = vault.save_incident(expected_incident(), "created")
     editor.load(stored.id)
     assert editor.title_edit.text()
+    editor.reason_edit.setText("call from Zaynab's brother")
     editor.set_vault(None)
+    assert editor.reason_edit.text() == "edited"
     assert editor.incident() == Incident()
     assert editor.ref_code.text() == ""
     assert editor.victims.table.rowCount() == 0

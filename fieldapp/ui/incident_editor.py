@@ -196,6 +196,8 @@ class IncidentEditor(QWidget):
         self._fill(Incident(), None)
         self._hide_bars()
         self.status.setText("")
+        self.reason_edit.setText(DEFAULT_REASON)  # a typed reason can hold case detail too
+        set_invalid(self.reason_edit, [])
         self._set_enabled(vault is not None)
 
     def load(self, incident_id: str | None) -> None:
