@@ -622,18 +622,26 @@ def _incident_fields(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="machine-readable output")
-    common.add_argument(
-        "--vault",
-        metavar="DIR",
-        help=f"vault folder (default: ${VAULT_ENV} or the user data folder)",
-    )
+    # The global options are accepted before and after the command. Below the command their
+    # default is SUPPRESS, so `fieldapp --vault X incident list` keeps X instead of resetting it.
+    def global_options(suppress: bool) -> argparse.ArgumentParser:
+        p = argparse.ArgumentParser(add_help=False)
+        extra: dict[str, Any] = {"default": argparse.SUPPRESS} if suppress else {}
+        p.add_argument("--json", action="store_true", help="machine-readable output", **extra)
+        p.add_argument(
+            "--vault",
+            metavar="DIR",
+            help=f"vault folder (default: ${VAULT_ENV} or the user data folder)",
+            **extra,
+        )
+        return p
+
+    common = global_options(suppress=True)
 
     parser = argparse.ArgumentParser(
         prog="fieldapp",
         description="CHM Cell field tool. Without a command, starts the desktop app.",
-        parents=[common],
+        parents=[global_options(suppress=False)],
     )
     parser.add_argument("--version", action="version", version=f"fieldapp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

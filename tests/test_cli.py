@@ -217,3 +217,14 @@ def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert stop.value.code == 0
     assert capsys.readouterr().out.startswith("fieldapp ")
+
+
+def test_global_options_before_or_after_the_command(tmp_path: Path, env: Path) -> None:
+    before = tmp_path / "before"
+    after = tmp_path / "after"
+    assert run("--vault", str(before), "init", "--cell", "C", "--analyst", "a")[0] == 0
+    assert run("init", "--cell", "C", "--analyst", "a", "--vault", str(after))[0] == 0
+    assert (before / "vault.key").exists() and (after / "vault.key").exists()
+    assert not env.exists()
+    code, out, _ = run("--json", "--vault", str(before), "device", "show")
+    assert code == 0 and json.loads(out)["cell_name"] == "C"
