@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import base64
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QPixmap
-from PySide6.QtWidgets import QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
 from fieldapp.domain.model import Harm, Incident, TimeWindow
 from fieldapp.errors import VaultLocked
-from fieldapp.store.vault import Vault
+from fieldapp.store.keyfile import KdfParams
+from fieldapp.store.vault import LogReport, Vault
+from fieldapp.ui import auditlog_view
+from fieldapp.ui.app import run_gui
 from fieldapp.ui.autolock import IdleWatcher
 from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.device import qr_payload, qr_png
 from fieldapp.ui.main_window import MainWindow
 from fieldapp.ui.settings import DEFAULT_AUTOLOCK_MS, SettingsDialog, UiSettings
-from fieldapp.ui.tasks import InlineRunner
+from fieldapp.ui.tasks import InlineRunner, TaskRunner
+from fieldapp.ui.wizard import CreateVaultWizard
 from tests.helpers import TEST_PASSPHRASE
 
 
@@ -298,3 +303,86 @@ def test_quit_from_the_unlock_dialog_closes_the_window(qtbot, window, vault):
     assert window.unlock_dialog is not None
     window.unlock_dialog.quit_button.click()
     assert not window.isVisible()
+
+
+def test_lock_closes_open_dialogs(qtbot, window):
+    device = window.show_device()
+    settings = window.show_settings()
+    assert device is not None and device.isVisible() and settings.isVisible()
+    with qtbot.waitSignal(window.locked):
+        window.lock()
+    assert not device.isVisible() and not settings.isVisible()
+    assert window.unlock_dialog is not None and window.unlock_dialog.isVisible()
+
+
+def test_audit_log_pages_newest_first(qtbot, monkeypatch, window, vault):
+    monkeypatch.setattr(auditlog_view, "PAGE_SIZE", 2)
+    size = vault.log_size()
+    assert size >= 3
+    window.audit.set_vault(vault)
+    assert [window.audit.model.entry_at(i).index for i in range(2)] == [size - 1, size - 2]
+    assert not window.audit.newer_button.isEnabled() and window.audit.older_button.isEnabled()
+    window.audit.older_button.click()
+    assert window.audit.model.entry_at(0).index == size - 3
+    assert window.audit.newer_button.isEnabled()
+    assert window.audit.page_label.text() == f"Entries 3–{min(4, size)} of {size}, newest first"
+    window.audit.newer_button.click()
+    assert window.audit.model.entry_at(0).index == size - 1
+
+
+def test_a_failed_verification_lists_every_problem(qtbot, window):
+    window.audit.show_report(
+        LogReport(ok=False, size=5, checkpoints=2, problems=["leaf 3 altered", "root differs"])
+    )
+    text = window.audit.result_label.text()
+    assert text.startswith("✗ Log verification FAILED (2 problems)")
+    assert "• leaf 3 altered" in text and "• root differs" in text
+
+
+def test_busy_indicator_follows_background_work(qtbot, vault, incident_ids, ui_settings):
+    runner = TaskRunner()
+    w = MainWindow(vault, runner, ui_settings)
+    qtbot.addWidget(w)
+    w.show()
+    try:
+        with qtbot.waitSignal(w.register.refreshed, timeout=10000):
+            w.register.refresh()
+            # Submitted to the pool; the answer can only arrive through the event loop.
+            assert w.busy_bar.isVisibleTo(w)
+        qtbot.waitUntil(lambda: not runner.busy, timeout=10000)
+        assert not w.busy_bar.isVisibleTo(w)
+        assert sorted(w.register.ids()) == sorted(incident_ids)
+    finally:
+        runner.wait()
+        w.shutdown()
+        runner.wait()
+
+
+def test_run_gui_opens_the_wizard_on_first_run(qtbot, tmp_path, monkeypatch):
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    palette, style = app.palette(), app.style().name()
+    # run_gui uses the real QSettings location and the global excepthook: point both elsewhere.
+    QSettings.setPath(
+        QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "config")
+    )
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    seen: list[CreateVaultWizard] = []
+
+    def look_and_quit() -> None:
+        seen.extend(
+            w for w in app.topLevelWidgets() if isinstance(w, CreateVaultWizard) and w.isVisible()
+        )
+        for wizard in seen:
+            wizard.reject()
+        app.quit()
+
+    QTimer.singleShot(0, look_and_quit)
+    try:
+        assert run_gui(tmp_path / "vault", KdfParams.TEST_ONLY) == 0
+    finally:
+        app.setStyle(style)
+        app.setPalette(palette)
+    assert len(seen) == 1
+    assert sys.excepthook is not sys.__excepthook__
+    assert not Vault.exists(tmp_path / "vault")

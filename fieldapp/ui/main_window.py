@@ -14,6 +14,7 @@ from typing import Protocol
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -290,6 +291,11 @@ class MainWindow(QMainWindow):
             return
         self.idle.stop()
         self._close_prompt()
+        # Any open dialog (device, settings, a panel's own confirmation) may show vault data
+        # or act on the vault being closed: none survives the lock.
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
         # Stop input first, so nothing can start a new query against the vault being closed.
         self.stack.setCurrentWidget(self.locked_page)
         self.locked_page.message.setText(reason or self.tr("The vault is locked."))
