@@ -287,6 +287,18 @@ class ShapeError(ValueError):
     """A dict does not have the shape of the dataclass (unknown key, wrong type)."""
 
 
+_SHAPES: dict[type, tuple[dict[str, Any], frozenset[str]]] = {}
+
+
+def _shape(cls: type) -> tuple[dict[str, Any], frozenset[str]]:
+    """Type hints and field names of a dataclass, resolved once (get_type_hints costs ~ms)."""
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        fields = frozenset(f.name for f in dataclasses.fields(cls))
+        shape = _SHAPES[cls] = (typing.get_type_hints(cls), fields)
+    return shape
+
+
 def from_dict(cls: type[T], data: Any, path: str = "") -> T:
     """Build `cls` from a dict, strictly: unknown keys and wrong types raise ShapeError.
 
@@ -294,8 +306,7 @@ def from_dict(cls: type[T], data: Any, path: str = "") -> T:
     """
     if not isinstance(data, dict):
         raise ShapeError(f"{path or cls.__name__}: expected an object")
-    hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    hints, names = _shape(cls)
     unknown = sorted(set(data) - names)
     if unknown:
         raise ShapeError(f"{path or cls.__name__}: unknown field {unknown[0]!r}")
