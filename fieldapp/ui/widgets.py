@@ -10,9 +10,7 @@ lists of dicts) so the editors can rebuild the domain model and validate it.
 
 from __future__ import annotations
 
-import ctypes
 import html
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,27 +37,6 @@ from PySide6.QtWidgets import (
 from fieldapp.domain import geo
 from fieldapp.domain.model import AGE_SEX_GROUPS, Breakdown, Harm, Range
 from fieldapp.domain.reflists import RefList
-
-
-def guard_singleton_refcounts() -> None:
-    """Keep `None`, `True` and `False` alive under PySide6 6.12 on Python 3.11.
-
-    The PySide6 6.12 wheels hand back these singletons without taking a reference in several
-    places (every void method such as `setText`, `Signal.emit()`'s result, bool arguments passed
-    to Python slots), so each call lowers their reference count by one; after a few thousand
-    calls CPython aborts with "none_dealloc: deallocating None" (or "bool_dealloc"), often at
-    exit. Python 3.12 made these objects immortal (PEP 683), which hides the bug there. Here we
-    give them the same effectively endless count once, as 3.12 does; a no-op on 3.12 and later.
-    """
-    if sys.version_info >= (3, 12):
-        return
-    for singleton in (None, True, False):
-        refcount = ctypes.c_ssize_t.from_address(id(singleton))
-        if refcount.value < 1 << 40:
-            refcount.value += 1 << 40
-
-
-guard_singleton_refcounts()
 
 # A dynamic property drives the red border, so the look stays in one style sheet and any theme
 # the main window applies keeps working for valid fields.
