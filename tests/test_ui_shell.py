@@ -68,7 +68,7 @@ def test_wizard_refuses_weak_passphrase_with_live_feedback(qtbot, shell, vault_d
     # Live feedback while typing, before any button is pressed.
     assert page.strength() is not None and not page.strength().ok
     assert page.strength_bar.value() < 3
-    assert "Too short" in page.feedback_label.text()
+    assert "at least 12 characters" in page.feedback_label.text()
     page.repeat_edit.setText("password123")
     wizard.next()
     assert wizard.currentPage() is page

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
@@ -17,14 +17,13 @@ from fieldapp.errors import VaultLocked
 from fieldapp.store.keyfile import KdfParams
 from fieldapp.store.vault import LogReport, Vault
 from fieldapp.ui import auditlog_view
-from fieldapp.ui.app import run_gui
+from fieldapp.ui.app import start_gui
 from fieldapp.ui.autolock import IdleWatcher
 from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.device import qr_payload, qr_png
 from fieldapp.ui.main_window import MainWindow
 from fieldapp.ui.settings import DEFAULT_AUTOLOCK_MS, SettingsDialog, UiSettings
 from fieldapp.ui.tasks import InlineRunner, TaskRunner
-from fieldapp.ui.wizard import CreateVaultWizard
 from tests.helpers import TEST_PASSPHRASE
 
 
@@ -358,31 +357,26 @@ def test_busy_indicator_follows_background_work(qtbot, vault, incident_ids, ui_s
         runner.wait()
 
 
-def test_run_gui_opens_the_wizard_on_first_run(qtbot, tmp_path, monkeypatch):
+def test_start_gui_opens_the_wizard_on_first_run(qtbot, tmp_path, monkeypatch):
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     palette, style = app.palette(), app.style().name()
-    # run_gui uses the real QSettings location and the global excepthook: point both elsewhere.
+    # The real QSettings location and the global excepthook: point both elsewhere.
     QSettings.setPath(
         QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "config")
     )
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    seen: list[CreateVaultWizard] = []
-
-    def look_and_quit() -> None:
-        seen.extend(
-            w for w in app.topLevelWidgets() if isinstance(w, CreateVaultWizard) and w.isVisible()
-        )
-        for wizard in seen:
-            wizard.reject()
-        app.quit()
-
-    QTimer.singleShot(0, look_and_quit)
     try:
-        assert run_gui(tmp_path / "vault", KdfParams.TEST_ONLY) == 0
+        shell, runner = start_gui(app, tmp_path / "vault", KdfParams.TEST_ONLY)
+        wizard = shell.wizard
+        assert wizard is not None and wizard.isVisible()
+        assert shell.unlock_dialog is None
+        assert sys.excepthook is not sys.__excepthook__
+        assert app.style().name().lower() == "fusion"
+        wizard.reject()
+        shell.shutdown()
+        assert runner.wait()
     finally:
         app.setStyle(style)
         app.setPalette(palette)
-    assert len(seen) == 1
-    assert sys.excepthook is not sys.__excepthook__
     assert not Vault.exists(tmp_path / "vault")

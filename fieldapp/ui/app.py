@@ -21,10 +21,7 @@ from fieldapp.ui.settings import APPLICATION, ORGANISATION, UiSettings
 from fieldapp.ui.tasks import Runner, TaskRunner
 from fieldapp.ui.theme import apply_theme
 from fieldapp.ui.unlock import UnlockDialog
-from fieldapp.ui.widgets import guard_singleton_refcounts
 from fieldapp.ui.wizard import CreateVaultWizard
-
-guard_singleton_refcounts()  # PySide6 6.12 on Python 3.11 drops None/True refs
 
 
 class Shell(QObject):
@@ -83,22 +80,30 @@ class Shell(QObject):
         self.clipboard.clear_if_ours()
 
 
-def run_gui(vault_path: Path, kdf: KdfParams) -> int:
-    """Start the desktop app on `vault_path`; returns the exit status."""
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+def start_gui(app: QApplication, vault_path: Path, kdf: KdfParams) -> tuple[Shell, TaskRunner]:
+    """Everything `run_gui` does before the event loop (tests stop here: a finished
+    `QApplication.exec()` cannot be run again in the same process)."""
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("fieldapp")
-    settings = UiSettings()
+    settings = UiSettings(parent=app)
     apply_theme(app, settings.theme())
     settings.theme_changed.connect(lambda name: apply_theme(app, name))
     install_excepthook()
     runner = TaskRunner(app)
-    shell = Shell(vault_path, kdf, runner, settings)
+    shell = Shell(vault_path, kdf, runner, settings, parent=app)
     shell.start()
+    return shell, runner
+
+
+def run_gui(vault_path: Path, kdf: KdfParams) -> int:
+    """Start the desktop app on `vault_path`; returns the exit status."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    shell, runner = start_gui(app, vault_path, kdf)
     try:
         return app.exec()
     finally:
+        # Work still in flight must finish before the vault it uses is closed.
         runner.wait()
         shell.shutdown()

@@ -27,9 +27,6 @@ from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for, show_error
 from fieldapp.ui.register import format_time, isolate
 from fieldapp.ui.tasks import Runner
-from fieldapp.ui.widgets import guard_singleton_refcounts
-
-guard_singleton_refcounts()  # PySide6 6.12 on Python 3.11 drops None/True refs
 
 PAGE_SIZE = 200
 

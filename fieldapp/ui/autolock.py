@@ -10,9 +10,6 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
 from fieldapp.ui.settings import DEFAULT_AUTOLOCK_MS
-from fieldapp.ui.widgets import guard_singleton_refcounts
-
-guard_singleton_refcounts()  # PySide6 6.12 on Python 3.11 drops None/True refs
 
 _INPUT_EVENTS = frozenset(
     {

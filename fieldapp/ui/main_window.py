@@ -39,9 +39,6 @@ from fieldapp.ui.register import RegisterPanel
 from fieldapp.ui.settings import SettingsDialog, UiSettings
 from fieldapp.ui.tasks import Runner
 from fieldapp.ui.unlock import UnlockDialog
-from fieldapp.ui.widgets import guard_singleton_refcounts
-
-guard_singleton_refcounts()  # PySide6 6.12 on Python 3.11 drops None/True refs
 
 
 class _VaultPanel(Protocol):

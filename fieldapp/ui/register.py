@@ -42,9 +42,6 @@ from fieldapp.domain.model import PUBLIC_CATEGORIES, WORKFLOW
 from fieldapp.store.vault import IncidentQuery, IncidentRow, Vault
 from fieldapp.ui.messages import show_error
 from fieldapp.ui.tasks import Runner
-from fieldapp.ui.widgets import guard_singleton_refcounts
-
-guard_singleton_refcounts()  # PySide6 6.12 on Python 3.11 drops None/True refs
 
 PAGE_SIZE = 200
 SEARCH_DEBOUNCE_MS = 300

@@ -379,8 +379,9 @@ def render(out: Path, theme: str = "dark") -> list[Path]:
         wizard.identity_page.analyst_edit.setText("analyst-07")
         written.append(_save(wizard, out, "01-wizard-identity.png", app))
         wizard.next()
-        wizard.passphrase_page.passphrase_edit.setText("northcell2026")
-        wizard.passphrase_page.repeat_edit.setText("northcell")
+        wizard.passphrase_page.passphrase_edit.setText("summer2026!")
+        wizard.passphrase_page.repeat_edit.setText("summer2026!")
+        wizard.next()  # refused: the page explains why
         written.append(_save(wizard, out, "02-wizard-passphrase.png", app))
         wizard.close()
 

@@ -21,10 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp.ui.widgets import guard_singleton_refcounts
-
-guard_singleton_refcounts()  # PySide6 6.12 on Python 3.11 drops None/True refs
-
 ORGANISATION = "fieldapp"
 APPLICATION = "fieldapp"
 

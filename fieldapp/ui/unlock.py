@@ -26,9 +26,6 @@ from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for
 from fieldapp.ui.tasks import Runner
-from fieldapp.ui.widgets import guard_singleton_refcounts
-
-guard_singleton_refcounts()  # PySide6 6.12 on Python 3.11 drops None/True refs
 
 
 class UnlockDialog(QDialog):

@@ -29,9 +29,6 @@ from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for
 from fieldapp.ui.tasks import Runner
-from fieldapp.ui.widgets import guard_singleton_refcounts
-
-guard_singleton_refcounts()  # PySide6 6.12 on Python 3.11 drops None/True refs
 
 MAX_NAME_LENGTH = 80
 _SCORE_WORDS = ("very weak", "weak", "fair", "strong", "very strong")
@@ -203,18 +200,14 @@ class PassphrasePage(QWizardPage):
             self.feedback_label.setText(self.tr("Strong enough."))
             self.feedback_label.setStyleSheet(f"color: {theme.colour('ok')};")
         else:
-            self.feedback_label.setText(self._weak_text(strength, len(text)))
+            self.feedback_label.setText(self._weak_text(strength))
             self.feedback_label.setStyleSheet(f"color: {theme.colour('warn')};")
 
-    def _weak_text(self, strength: Strength, length: int) -> str:
-        parts: list[str] = []
-        if length < 12:
-            parts.append(self.tr("Too short: {n} of at least 12 characters.").format(n=length))
-        if strength.warning:
-            parts.append(strength.warning)
-        parts.extend(strength.suggestions)
+    def _weak_text(self, strength: Strength) -> str:
+        # The domain check already words the length rule and zxcvbn's advice.
+        parts = [strength.warning, *strength.suggestions] if strength.warning else []
         if not parts:
-            parts.append(self.tr("Too easy to guess: add more unrelated words."))
+            parts = [self.tr("Too easy to guess: add more unrelated words."), *strength.suggestions]
         return " ".join(p if p.endswith(".") else p + "." for p in parts)
 
     def _update_match(self) -> None:
@@ -243,8 +236,7 @@ class PassphrasePage(QWizardPage):
         strength = check_passphrase(passphrase, self._user_inputs())
         if not strength.ok:
             self.show_error(
-                self.tr("This passphrase is too weak. ")
-                + self._weak_text(strength, len(passphrase))
+                self.tr("This passphrase is too weak to protect the vault; see the advice above.")
             )
             return False
         if passphrase != self.repeat_edit.text():
