@@ -11,7 +11,7 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from fieldapp import errors
@@ -70,6 +70,7 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     if not isinstance(exc, errors.FieldappError | OSError):
         box.setDetailedText(scrubbed_report(exc))
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote user text: never as HTML
     box.setObjectName("errorMessage")
     box.open()
 
