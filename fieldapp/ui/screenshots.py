@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 
 from fieldapp.domain.model import (
@@ -349,9 +349,12 @@ def _save_composite(
     image = window.grab()
     painter = QPainter(image)
     shot = dialog.grab()
-    painter.drawPixmap(
-        (image.width() - shot.width()) // 2, (image.height() - shot.height()) // 3, shot
-    )
+    x = (image.width() - shot.width()) // 2
+    y = image.height() // 2 - shot.height() // 3
+    painter.drawPixmap(x, y, shot)
+    # Grabs carry no window frame; a thin outline shows where the dialog ends.
+    painter.setPen(QColor("#6b717b"))
+    painter.drawRect(x - 1, y - 1, shot.width() + 1, shot.height() + 1)
     painter.end()
     path = out / name
     if not image.save(str(path), "PNG"):

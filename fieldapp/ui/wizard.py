@@ -193,8 +193,11 @@ class PassphrasePage(QWizardPage):
         strength = check_passphrase(text, self._user_inputs())
         self._strength = strength
         self.strength_bar.setValue(strength.score)
+        word = self.tr(_SCORE_WORDS[strength.score])
         self.strength_bar.setFormat(
-            self.tr("Strength: {word}").format(word=self.tr(_SCORE_WORDS[strength.score]))
+            self.tr("Strength: {word}").format(word=word)
+            if strength.ok
+            else self.tr("Strength: {word} (not enough)").format(word=word)
         )
         if strength.ok:
             self.feedback_label.setText(self.tr("Strong enough."))
