@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
-from PySide6.QtGui import QGuiApplication, QPixmap
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPixmap
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QLineEdit, QMessageBox, QWidget
 
 from fieldapp.domain.model import Harm, Incident, TimeWindow
 from fieldapp.errors import VaultLocked
@@ -380,3 +380,55 @@ def test_start_gui_opens_the_wizard_on_first_run(qtbot, tmp_path, monkeypatch):
         app.setStyle(style)
         app.setPalette(palette)
     assert not Vault.exists(tmp_path / "vault")
+
+
+def test_suspend_locks_the_vault(qtbot, window, vault):
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    with qtbot.waitSignal(window.locked):
+        app.applicationStateChanged.emit(Qt.ApplicationState.ApplicationSuspended)
+    _assert_locked(window, vault)
+    assert "suspended" in window.locked_page.message.text()
+
+
+def test_every_menu_action_has_a_mnemonic_and_the_main_shortcuts(window):
+    for menu_action in window.menuBar().actions():
+        menu = menu_action.menu()
+        assert "&" in menu_action.text()
+        keys = []
+        for action in menu.actions():
+            if action.isSeparator():
+                continue
+            text = action.text().split("\t")[0]
+            assert "&" in text, text
+            keys.append(text[text.index("&") + 1].lower())
+        assert len(keys) == len(set(keys)), f"mnemonics clash in {menu_action.text()}"
+    assert window.new_action.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
+    assert window.lock_action.shortcut() == QKeySequence("Ctrl+L")
+    assert window.quit_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
+
+
+def test_tab_order_runs_through_the_filter_bar_to_the_table(qtbot, window):
+    reg = window.register
+
+    def owner(widget: QWidget) -> QWidget:
+        # A date edit takes focus through its inner line edit.
+        parent = widget.parentWidget()
+        return parent if isinstance(parent, QAbstractSpinBox) else widget
+
+    chain = [reg.search_edit]
+    widget = reg.search_edit.nextInFocusChain()
+    while len(chain) < 8:
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and owner(widget) is not chain[-1]:
+            chain.append(owner(widget))
+        widget = widget.nextInFocusChain()
+    assert chain == [
+        reg.search_edit,
+        reg.workflow_combo,
+        reg.category_combo,
+        reg.harm_combo,
+        reg.date_from,
+        reg.date_to,
+        reg.reset_button,
+        reg.table,
+    ]
