@@ -237,3 +237,16 @@ def test_unlock_dialog_shows_the_reason_for_a_lock(qtbot, locked_vault):
     qtbot.addWidget(dialog)
     texts = [label.text() for label in dialog.findChildren(QLabel)]
     assert "Locked after 5 min." in texts
+
+
+def test_unlock_where_there_is_no_vault_says_so(qtbot, tmp_path):
+    empty = tmp_path / "elsewhere"
+    empty.mkdir()
+    dialog = UnlockDialog(empty, InlineRunner())
+    qtbot.addWidget(dialog)
+    dialog.open()
+    dialog.passphrase_edit.setText(TEST_PASSPHRASE)
+    with qtbot.waitSignal(dialog.failed) as failed:
+        dialog.attempt()
+    assert failed.args[0].startswith("No vault: There is no vault at")
+    assert list(empty.iterdir()) == []  # nothing was created by trying

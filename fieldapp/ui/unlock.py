@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp import errors
 from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for
@@ -125,9 +124,9 @@ class UnlockDialog(QDialog):
 
     def _error(self, exc: BaseException) -> None:
         self._set_busy(False)
+        # Each failure type (wrong passphrase, damaged key file, not a vault, too new) has its
+        # own title and sentence in messages.py; the dialog stays open for another try.
         title, text = message_for(exc)
-        if isinstance(exc, errors.WrongPassphrase):
-            text = text or self.tr("That passphrase does not open this vault.")
         self._show_error(f"{title}: {text}")
         self.passphrase_edit.setFocus()
 
