@@ -22,11 +22,29 @@ class ClipboardGuard:
     def __init__(self, clipboard: QClipboard | None = None) -> None:
         self._clipboard = clipboard
         self._ours: dict[QClipboard.Mode, bytes] = {}
+        self._watching = False
 
     def _board(self) -> QClipboard:
         if self._clipboard is None:
             self._clipboard = QGuiApplication.clipboard()
+        if not self._watching:
+            # Ctrl+C in any line edit or table of the app also puts case data there; the
+            # platform tells us when the clipboard's content is ours (X11, Windows, macOS; the
+            # offscreen test platform never claims ownership).
+            self._clipboard.dataChanged.connect(self._changed)
+            self._watching = True
         return self._clipboard
+
+    def watch(self) -> None:
+        """Start noticing copies made by the app's own widgets (Ctrl+C, context menus)."""
+        self._board()
+
+    def _changed(self) -> None:
+        board = self._board()
+        if board.ownsClipboard():
+            text = board.text(QClipboard.Mode.Clipboard)
+            if text:
+                self._ours[QClipboard.Mode.Clipboard] = _digest(text)
 
     def _modes(self) -> list[QClipboard.Mode]:
         board = self._board()

@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self._runner = runner
         self.settings = settings
         self.clipboard = clipboard or ClipboardGuard()
+        self.clipboard.watch()
         self._current_id = ""
         self._closing = False
         self.unlock_dialog: UnlockDialog | None = None
