@@ -432,3 +432,13 @@ def test_tab_order_runs_through_the_filter_bar_to_the_table(qtbot, window):
         reg.reset_button,
         reg.table,
     ]
+
+
+def test_enter_on_a_row_moves_to_the_editor(qtbot, window, incident_ids):
+    window.detail_tabs.setCurrentWidget(window.history)
+    with qtbot.waitSignal(window.editor.loaded):
+        window.register.select_incident(incident_ids[0])
+    window.register.table.setFocus()
+    with qtbot.waitSignal(window.register.table.activated):
+        qtbot.keyClick(window.register.table, Qt.Key.Key_Return)
+    assert window.detail_tabs.currentWidget() is window.editor

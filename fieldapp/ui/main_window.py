@@ -248,6 +248,9 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.register.incident_selected.connect(self._incident_selected)
+        # Enter (or a double click) on a row goes on to edit it, so the keyboard never has to
+        # tab through the whole filter bar and table to reach the editor.
+        self.register.table.activated.connect(lambda _index: self.focus_editor())
         self.editor.saved.connect(self._incident_saved)
         self.editor.deleted.connect(self._incident_deleted)
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -403,14 +406,17 @@ class MainWindow(QMainWindow):
             self.register.clear_selection()
             self._open_incident("")
             self.tabs.setCurrentIndex(self.register_tab)
-            self.detail_tabs.setCurrentWidget(self.editor)
-            self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            self.editor.focusNextChild()
+            self.focus_editor()
 
         if self.editor.has_unsaved_changes():
             self.confirm_discard(start, lambda: None)
         else:
             start()
+
+    def focus_editor(self) -> None:
+        self.detail_tabs.setCurrentWidget(self.editor)
+        self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.editor.focusNextChild()
 
     def save_incident(self) -> None:
         self.tabs.setCurrentIndex(self.register_tab)
