@@ -29,7 +29,10 @@ def v1_copy(tmp_path: Path) -> Path:
 
 
 def master(conn: Any) -> list[tuple[str, str, str, str]]:
-    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    # sqlite_stat* are planner statistics SQLite keeps by itself, not part of our schema.
+    rows = conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%'"
+    ).fetchall()
     return sorted((r[0], r[1], r[2], r[3] or "") for r in rows)
 
 

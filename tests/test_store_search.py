@@ -7,6 +7,7 @@ import unicodedata
 import pytest
 
 from fieldapp.domain.model import Incident, PlaceName, Source, Victim
+from fieldapp.store import records
 from fieldapp.store.records import fts_query
 from fieldapp.store.vault import IncidentQuery, Vault
 
@@ -147,3 +148,28 @@ def test_search_combines_with_filters(vault: Vault) -> None:
     q = IncidentQuery(text="market", workflow="assessed")
     assert [r.title for r in vault.query_incidents(q)] == ["Market A"]
     assert vault.count_incidents(q) == 1
+
+
+@pytest.mark.parametrize("order_by", sorted(records.ORDER_COLUMNS))
+@pytest.mark.parametrize("descending", [True, False])
+def test_broad_search_plan_gives_the_same_page_as_the_narrow_one(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch, order_by: str, descending: bool
+) -> None:
+    """A common word walks the sort index instead of sorting every match; same answer."""
+    for i in range(12):
+        inc = add(vault, f"Market strike {i:02d}", summary="market day" if i % 3 else "other")
+        if i % 4 == 0:
+            inc.assessment.workflow = "under_assessment"
+            vault.save_incident(inc, "assessed")
+    add(vault, "Unrelated")
+    queries = [
+        IncidentQuery(text="market", order_by=order_by, descending=descending, limit=5),
+        IncidentQuery(text="market", order_by=order_by, descending=descending, limit=5, offset=5),
+        IncidentQuery(text="market day", workflow="reported", order_by=order_by, limit=50),
+    ]
+    narrow = [(vault.query_incidents(q), vault.count_incidents(q)) for q in queries]
+    monkeypatch.setattr(records, "BROAD_MATCH", 0)
+    broad = [(vault.query_incidents(q), vault.count_incidents(q)) for q in queries]
+    assert broad == narrow
+    assert [len(rows) for rows, _ in narrow] == [5, 5, len(narrow[2][0])]
+    assert narrow[0][1] == 12

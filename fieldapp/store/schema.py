@@ -77,8 +77,7 @@ _V1: tuple[str, ...] = (
         place TEXT NOT NULL,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        body BLOB NOT NULL
+        version INTEGER NOT NULL
     )""",
     "CREATE INDEX incidents_title ON incidents (title, n)",
     "CREATE INDEX incidents_start ON incidents (start, n)",

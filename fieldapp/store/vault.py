@@ -341,7 +341,7 @@ class Vault:
         with self._lock:
             if self._conn is not None:
                 try:
-                    self._conn.close()
+                    db.close(self._conn)
                 finally:
                     self._conn = None
             _zero(self._dek)
@@ -610,7 +610,7 @@ class Vault:
                 body=body,
                 body_bytes=body_bytes,
             )
-            records.project_incident(self._conn, record, version, created_at, at, body_bytes)
+            records.project_incident(self._conn, record, version, created_at, at)
         return record, version
 
     @_locked
