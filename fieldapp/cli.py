@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from fieldapp import __version__, errors
+from fieldapp.hardening import harden_process
 
 PASSPHRASE_ENV = "FIELDAPP_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
 NEW_PASSPHRASE_ENV = "FIELDAPP_NEW_PASSPHRASE"  # noqa: S105
@@ -749,6 +750,7 @@ def main(
     """Entry point of the console script; returns the exit status (0 ok, 1 error, 2 usage)."""
     out = out or sys.stdout
     err = err or sys.stderr
+    harden_process()
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[Context], int] = getattr(args, "func", cmd_gui)

@@ -228,3 +228,10 @@ def test_global_options_before_or_after_the_command(tmp_path: Path, env: Path) -
     assert not env.exists()
     code, out, _ = run("--json", "--vault", str(before), "device", "show")
     assert code == 0 and json.loads(out)["cell_name"] == "C"
+
+
+def test_cli_turns_off_core_dumps(env: Path) -> None:
+    import resource
+
+    run("device", "show")
+    assert resource.getrlimit(resource.RLIMIT_CORE) == (0, 0)

@@ -85,6 +85,10 @@ _V1: tuple[str, ...] = (
     "CREATE INDEX incidents_public_category ON incidents (public_category, n)",
     "CREATE INDEX incidents_killed_max ON incidents (killed_max, n)",
     "CREATE INDEX incidents_updated_at ON incidents (updated_at, n)",
+    # The register's default view is "newest first" filtered by status or category: these
+    # give that page straight from the index instead of sorting a third of the register.
+    "CREATE INDEX incidents_workflow_updated ON incidents (workflow, updated_at, n)",
+    "CREATE INDEX incidents_category_updated ON incidents (public_category, updated_at, n)",
     # One row per harm type of an incident, for the harm filter.
     """CREATE TABLE incident_harms (
         incident_n INTEGER NOT NULL REFERENCES incidents (n) ON DELETE CASCADE,

@@ -163,7 +163,7 @@ class Vault:
         self._conn: Any = conn
         # The raw data key, kept in a bytearray so lock() can overwrite it. Best effort only:
         # Python, cryptography and SQLCipher may hold copies we cannot reach (SQLCipher's own
-        # copy is wiped by cipher_memory_security when the connection closes).
+        # key material is wiped by SQLCipher itself when the connection closes).
         self._dek = dek
         self._keyfile = keyfile_
         self._slot_id = slot_id
