@@ -507,10 +507,13 @@ class Vault:
         reason: str,
         deleted: bool,
         body: dict[str, Any],
-        body_bytes: bytes | None = None,
-    ) -> None:
-        """One version + its audit leaf + a checkpoint, inside the caller's transaction."""
+    ) -> bytes:
+        """One version + its audit leaf + a checkpoint, inside the caller's transaction.
+
+        Returns the body's canonical bytes, serialised once here for the hash and the row.
+        """
         assert self._private_key is not None
+        body_bytes = canonical.dumps(body)
         seq, sha = records.append_version(
             self._conn,
             record_id=record_id,
@@ -535,6 +538,7 @@ class Vault:
         )
         auditlog.append(self._conn, entry, version_seq=seq)
         auditlog.add_checkpoint(self._conn, self.device.device_id, self._private_key, at)
+        return body_bytes
 
     @staticmethod
     def _check_reason(reason: str) -> str:
@@ -598,8 +602,6 @@ class Vault:
                 if to_dict(record) == to_dict(current):
                     return current, current_version
                 version = current_version + 1
-            body = to_dict(record)
-            body_bytes = canonical.dumps(body)
             self._append(
                 kind="incident",
                 record_id=record.id,
@@ -607,8 +609,7 @@ class Vault:
                 at=at,
                 reason=reason,
                 deleted=False,
-                body=body,
-                body_bytes=body_bytes,
+                body=to_dict(record),
             )
             records.project_incident(self._conn, record, version, created_at, at)
         return record, version
@@ -692,17 +693,14 @@ class Vault:
             ]
             if missing:
                 raise ValidationError(missing)
-            body = to_dict(record)
-            body_bytes = canonical.dumps(body)
-            self._append(
+            body_bytes = self._append(
                 kind="observation",
                 record_id=record.id,
                 version=version,
                 at=at,
                 reason=reason,
                 deleted=False,
-                body=body,
-                body_bytes=body_bytes,
+                body=to_dict(record),
             )
             records.project_observation(self._conn, record, version, at, body_bytes)
         return record, version
