@@ -23,15 +23,15 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from fieldapp.domain.passphrase import Strength, check_passphrase
+from fieldapp.domain.passphrase import Strength
 from fieldapp.store.keyfile import KdfParams
 from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for
+from fieldapp.ui.passphrase_fields import NewPassphraseFields
 from fieldapp.ui.tasks import Runner
 
 MAX_NAME_LENGTH = 80
-_SCORE_WORDS = ("very weak", "weak", "fair", "strong", "very strong")
 
 
 class IdentityPage(QWizardPage):
@@ -117,24 +117,13 @@ class PassphrasePage(QWizardPage):
                 "least 12 characters; several unrelated words are strong and easy to type."
             )
         )
-        self.passphrase_edit = QLineEdit()
-        self.passphrase_edit.setObjectName("passphrase")
-        self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat_edit = QLineEdit()
-        self.repeat_edit.setObjectName("passphraseRepeat")
-        self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
-
-        self.strength_bar = QProgressBar()
-        self.strength_bar.setObjectName("strengthBar")
-        self.strength_bar.setRange(0, 4)
-        self.strength_bar.setValue(0)
-        self.strength_bar.setTextVisible(True)
-        self.strength_bar.setFormat(self.tr("Strength: none"))
-        self.feedback_label = QLabel()
-        self.feedback_label.setObjectName("strengthFeedback")
-        self.feedback_label.setWordWrap(True)
-        self.match_label = QLabel()
-        self.match_label.setObjectName("matchFeedback")
+        # The fields and their live feedback are shared with the vault-admin dialogs.
+        self.fields = NewPassphraseFields(self._user_inputs, self)
+        self.passphrase_edit = self.fields.passphrase_edit
+        self.repeat_edit = self.fields.repeat_edit
+        self.strength_bar = self.fields.strength_bar
+        self.feedback_label = self.fields.feedback_label
+        self.match_label = self.fields.match_label
         self.error_label = QLabel()
         self.error_label.setObjectName("passphraseError")
         self.error_label.setWordWrap(True)
@@ -151,15 +140,7 @@ class PassphrasePage(QWizardPage):
         self.busy_bar.hide()
 
         form = QFormLayout()
-        first = QLabel(self.tr("&Passphrase:"))
-        first.setBuddy(self.passphrase_edit)
-        second = QLabel(self.tr("&Repeat:"))
-        second.setBuddy(self.repeat_edit)
-        form.addRow(first, self.passphrase_edit)
-        form.addRow("", self.strength_bar)
-        form.addRow("", self.feedback_label)
-        form.addRow(second, self.repeat_edit)
-        form.addRow("", self.match_label)
+        self.fields.add_rows(form, self.tr("&Passphrase:"), self.tr("&Repeat:"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
@@ -167,12 +148,8 @@ class PassphrasePage(QWizardPage):
         layout.addWidget(self.busy_label)
         layout.addWidget(self.busy_bar)
 
-        self.passphrase_edit.textChanged.connect(self._update_strength)
-        self.passphrase_edit.textChanged.connect(self._update_match)
-        self.repeat_edit.textChanged.connect(self._update_match)
-        self.passphrase_edit.textChanged.connect(self.completeChanged)
-        self.repeat_edit.textChanged.connect(self.completeChanged)
-        self._strength: Strength | None = None
+        self.passphrase_edit.textChanged.connect(self.error_label.hide)
+        self.fields.changed.connect(self.completeChanged)
 
     # --- live feedback ---------------------------------------------------------------------
     def _user_inputs(self) -> list[str]:
@@ -180,49 +157,7 @@ class PassphrasePage(QWizardPage):
         return [identity.cell_name(), identity.analyst()]
 
     def strength(self) -> Strength | None:
-        return self._strength
-
-    def _update_strength(self, text: str) -> None:
-        self.error_label.hide()
-        if not text:
-            self._strength = None
-            self.strength_bar.setValue(0)
-            self.strength_bar.setFormat(self.tr("Strength: none"))
-            self.feedback_label.clear()
-            return
-        strength = check_passphrase(text, self._user_inputs())
-        self._strength = strength
-        self.strength_bar.setValue(strength.score)
-        word = self.tr(_SCORE_WORDS[strength.score])
-        self.strength_bar.setFormat(
-            self.tr("Strength: {word}").format(word=word)
-            if strength.ok
-            else self.tr("Strength: {word} (not enough)").format(word=word)
-        )
-        if strength.ok:
-            self.feedback_label.setText(self.tr("Strong enough."))
-            self.feedback_label.setStyleSheet(f"color: {theme.colour('ok')};")
-        else:
-            self.feedback_label.setText(self._weak_text(strength))
-            self.feedback_label.setStyleSheet(f"color: {theme.colour('warn')};")
-
-    def _weak_text(self, strength: Strength) -> str:
-        # The domain check already words the length rule and zxcvbn's advice.
-        parts = [strength.warning, *strength.suggestions] if strength.warning else []
-        if not parts:
-            parts = [self.tr("Too easy to guess: add more unrelated words."), *strength.suggestions]
-        return " ".join(p if p.endswith(".") else p + "." for p in parts)
-
-    def _update_match(self) -> None:
-        repeat = self.repeat_edit.text()
-        if not repeat:
-            self.match_label.clear()
-        elif repeat == self.passphrase_edit.text():
-            self.match_label.setText(self.tr("The passphrases match."))
-            self.match_label.setStyleSheet(f"color: {theme.colour('ok')};")
-        else:
-            self.match_label.setText(self.tr("The passphrases differ."))
-            self.match_label.setStyleSheet(f"color: {theme.colour('warn')};")
+        return self.fields.strength()
 
     # --- QWizardPage -----------------------------------------------------------------------
     def isComplete(self) -> bool:
@@ -236,16 +171,13 @@ class PassphrasePage(QWizardPage):
         if self._busy:
             return False
         passphrase = self.passphrase_edit.text()
-        strength = check_passphrase(passphrase, self._user_inputs())
-        if not strength.ok:
-            self.show_error(
-                self.tr("This passphrase is too weak to protect the vault; see the advice above.")
-            )
-            return False
-        if passphrase != self.repeat_edit.text():
-            self.show_error(self.tr("The two passphrases differ. Type the same one twice."))
-            self.repeat_edit.clear()
-            self.repeat_edit.setFocus()
+        problem = self.fields.problem()
+        if problem:
+            self.show_error(problem)
+            if not self.fields.matches():
+                # The wrong repeat is cleared for a new try.
+                self.repeat_edit.clear()
+                self.repeat_edit.setFocus()
             return False
         self.error_label.hide()
         self._owner.start_create(passphrase)
