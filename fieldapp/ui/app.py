@@ -62,12 +62,29 @@ class Shell(QObject):
 
     def open_main_window(self, vault: Vault) -> None:
         window = MainWindow(vault, self.runner, self.settings, self.clipboard)
+        window.erased.connect(self._vault_erased)
         self.main_window = window
         window.show()
         if self.wizard is not None and self.wizard.isVisible():
             # Keep the "vault created" page (device fingerprint) in front until Finish.
             self.wizard.raise_()
         self.main_window_opened.emit(window)
+
+    def _vault_erased(self, _path: object) -> None:
+        """The vault is gone: start over as on a first run, then close its (locked) window."""
+        window, self.main_window = self.main_window, None
+        if self.wizard is not None:
+            # The first run's wizard still holds the erased vault's (locked) handle.
+            self.wizard.deleteLater()
+            self.wizard = None
+        self.unlock_dialog = None
+        # The wizard is shown before the window closes: closing the last visible window first
+        # would end the application.
+        self.start()
+        if window is not None:
+            window.erased.disconnect(self._vault_erased)
+            window.close()
+            window.deleteLater()
 
     def shutdown(self) -> None:
         """Close the vault if it is still open (the event loop ended some other way)."""

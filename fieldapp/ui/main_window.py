@@ -9,7 +9,8 @@ to every panel; no panel keeps a reference to the old one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from pathlib import Path
+from typing import Protocol, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -34,11 +35,21 @@ from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.device import DeviceDialog
 from fieldapp.ui.history import HistoryPanel
 from fieldapp.ui.incident_editor import IncidentEditor
+from fieldapp.ui.messages import message_for
 from fieldapp.ui.observations import ObservationLog
 from fieldapp.ui.register import RegisterPanel
 from fieldapp.ui.settings import SettingsDialog, UiSettings
 from fieldapp.ui.tasks import Runner
 from fieldapp.ui.unlock import UnlockDialog
+from fieldapp.ui.vault_admin import (
+    AddUserDialog,
+    AdminDialog,
+    ChangePassphraseDialog,
+    CheckDialog,
+    EraseDialog,
+)
+
+_Admin = TypeVar("_Admin", bound=AdminDialog)
 
 
 class _VaultPanel(Protocol):
@@ -52,6 +63,7 @@ class _LockedPage(QWidget):
         super().__init__(parent)
         self.message = QLabel()
         self.message.setObjectName("lockedMessage")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # reasons may quote error text
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         font = self.message.font()
@@ -66,6 +78,9 @@ class _LockedPage(QWidget):
 class MainWindow(QMainWindow):
     locked = Signal()
     unlocked = Signal()
+    # The vault at this path was crypto-erased; the window is locked for good and the shell
+    # takes over (it shows the create-vault wizard again).
+    erased = Signal(object)
 
     def __init__(
         self,
@@ -87,6 +102,12 @@ class MainWindow(QMainWindow):
         self._closing = False
         self.unlock_dialog: UnlockDialog | None = None
         self.prompt: QMessageBox | None = None
+        # Vault administration dialogs, made on first use and reused; emptied on every lock.
+        self.passphrase_dialog: ChangePassphraseDialog | None = None
+        self.add_user_dialog: AddUserDialog | None = None
+        self.check_dialog: CheckDialog | None = None
+        self.erase_dialog: EraseDialog | None = None
+        self._erasing = False
 
         self.register = RegisterPanel(runner)
         self.editor = IncidentEditor(runner)
@@ -194,6 +215,26 @@ class MainWindow(QMainWindow):
             self.verify_log,
             tip=self.tr("Recompute the tamper-evident audit log"),
         )
+        self.passphrase_action = self._action(
+            self.tr("Change &passphrase…"),
+            self.show_change_passphrase,
+            tip=self.tr("Choose a new passphrase for the current user"),
+        )
+        self.add_user_action = self._action(
+            self.tr("Add &user…"),
+            self.show_add_user,
+            tip=self.tr("Let another analyst open this vault with their own passphrase"),
+        )
+        self.check_action = self._action(
+            self.tr("&Check integrity…"),
+            self.show_check,
+            tip=self.tr("Check the encrypted pages, the database and the audit log"),
+        )
+        self.erase_action = self._action(
+            self.tr("&Erase vault…"),
+            self.show_erase,
+            tip=self.tr("Destroy this vault and everything in it for good"),
+        )
         self.quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -202,7 +243,13 @@ class MainWindow(QMainWindow):
         vault_menu.addSeparator()
         vault_menu.addAction(self.device_action)
         vault_menu.addAction(self.verify_action)
+        vault_menu.addAction(self.check_action)
         vault_menu.addAction(self.settings_action)
+        vault_menu.addSeparator()
+        vault_menu.addAction(self.passphrase_action)
+        vault_menu.addAction(self.add_user_action)
+        vault_menu.addSeparator()
+        vault_menu.addAction(self.erase_action)
         vault_menu.addSeparator()
         vault_menu.addAction(self.quit_action)
         incident_menu = self.menuBar().addMenu(self.tr("&Incident"))
@@ -222,6 +269,10 @@ class MainWindow(QMainWindow):
             self.device_action,
             self.verify_action,
             self.lock_action,
+            self.passphrase_action,
+            self.add_user_action,
+            self.check_action,
+            self.erase_action,
         ]
 
     def _build_status_bar(self) -> None:
@@ -285,13 +336,19 @@ class MainWindow(QMainWindow):
         self.idle.set_timeout_ms(self.settings.autolock_ms())
         self.idle.start()
 
-    def lock(self, reason: str = "") -> None:
-        """Lock now: drop decrypted data, clear our clipboard, close the vault, ask to unlock."""
+    def lock(self, reason: str = "", *, ask_unlock: bool = True) -> None:
+        """Lock now: drop decrypted data, clear our clipboard, close the vault, ask to unlock.
+
+        `ask_unlock=False` skips the unlock dialog (erase: there is nothing left to unlock).
+        """
         vault = self._vault
         if vault is None:
             return
         self.idle.stop()
         self._close_prompt()
+        # Passphrases typed into an admin dialog go now, even if its work is still running.
+        for admin in self._admin_dialogs():
+            admin.discard()
         # Any open dialog (device, settings, a panel's own confirmation) may show vault data
         # or act on the vault being closed: none survives the lock.
         for dialog in self.findChildren(QDialog):
@@ -312,7 +369,7 @@ class MainWindow(QMainWindow):
         # Waits for a query in flight (the vault serialises access), then closes the database.
         vault.lock()
         self.locked.emit()
-        if not self._closing:
+        if ask_unlock and not self._closing:
             self._show_unlock(reason)
 
     def _idle_lock(self) -> None:
@@ -463,6 +520,77 @@ class MainWindow(QMainWindow):
             return
         self.tabs.setCurrentIndex(self.audit_tab)
         self.audit.verify()
+
+    # --- vault administration --------------------------------------------------------------
+    def _admin_dialogs(self) -> list[AdminDialog]:
+        made = (self.passphrase_dialog, self.add_user_dialog, self.check_dialog, self.erase_dialog)
+        return [d for d in made if d is not None]
+
+    def _open_admin(self, dialog: _Admin) -> _Admin | None:
+        if self._vault is None:
+            return None
+        dialog.open_for(self._vault)
+        return dialog
+
+    def show_change_passphrase(self) -> ChangePassphraseDialog | None:
+        if self.passphrase_dialog is None:
+            self.passphrase_dialog = ChangePassphraseDialog(self._runner, self)
+        return self._open_admin(self.passphrase_dialog)
+
+    def show_add_user(self) -> AddUserDialog | None:
+        if self.add_user_dialog is None:
+            self.add_user_dialog = AddUserDialog(self._runner, self)
+        return self._open_admin(self.add_user_dialog)
+
+    def show_check(self) -> CheckDialog | None:
+        if self.check_dialog is None:
+            self.check_dialog = CheckDialog(self._runner, self)
+        return self._open_admin(self.check_dialog)
+
+    def show_erase(self) -> EraseDialog | None:
+        if self.erase_dialog is None:
+            self.erase_dialog = EraseDialog(self._runner, self)
+            self.erase_dialog.confirmed.connect(self.erase_vault)
+        return self._open_admin(self.erase_dialog)
+
+    def erase_vault(self) -> None:
+        """Lock (every panel emptied, vault closed), crypto-erase, then emit `erased`.
+
+        The window stays locked with no unlock dialog: the shell decides what comes next.
+        """
+        if self._vault is None or self._erasing:
+            return
+        self._erasing = True
+        path = self._vault_path
+        self.lock(self.tr("Erasing the vault…"), ask_unlock=False)
+        self._runner.submit(
+            lambda: Vault.erase(path),
+            lambda _result: self._erased(path),
+            lambda exc: self._erase_failed(path, exc),
+        )
+
+    def _erased(self, path: Path) -> None:
+        self._erasing = False
+        self.locked_page.message.setText(self.tr("The vault was erased."))
+        self.erased.emit(path)
+
+    def _erase_failed(self, path: Path, exc: BaseException) -> None:
+        self._erasing = False
+        title, text = message_for(exc)
+        if Vault.exists(path):
+            # The key file is still there, so nothing was destroyed: the vault can be opened.
+            self._show_unlock(
+                self.tr("The vault was not erased. {title}: {text}").format(title=title, text=text)
+            )
+        else:
+            # vault.key went first, so the data is unreadable; only leftover files remain.
+            self.locked_page.message.setText(
+                self.tr(
+                    "The vault's key was destroyed, so its data can no longer be read, but some "
+                    "files could not be removed. {title}: {text}"
+                ).format(title=title, text=text)
+            )
+            self.erased.emit(path)
 
     # --- closing ---------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
