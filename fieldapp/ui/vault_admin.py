@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -241,7 +242,6 @@ class ChangePassphraseDialog(AdminDialog):
 
         self.current_edit.textChanged.connect(self.error_label.hide)
         self.fields.changed.connect(self.error_label.hide)
-        self.fields.repeat_edit.returnPressed.connect(self.attempt)
 
     def _user_inputs(self) -> list[str]:
         vault = self._vault
@@ -355,7 +355,6 @@ class AddUserDialog(AdminDialog):
         self.pseudonym_edit.textChanged.connect(self.fields.refresh)
         self.pseudonym_edit.textChanged.connect(self.error_label.hide)
         self.fields.changed.connect(self.error_label.hide)
-        self.fields.repeat_edit.returnPressed.connect(self.attempt)
 
     def pseudonym(self) -> str:
         return " ".join(self.pseudonym_edit.text().split())
@@ -535,10 +534,20 @@ class EraseDialog(AdminDialog):
         self.path_label = _plain(name="erasePath")
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.path_label.setEnabled(False)  # secondary information, drawn muted
-        self.prompt_label = _plain(name="erasePrompt")
+        prompt = _plain(self.tr("To confirm, type the cell name exactly as shown here:"))
+        # The name is user text: its own plain label, never a buddy label (where an "&" in
+        # the name would turn into a mnemonic).
+        self.name_label = _plain(name="eraseCellName")
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setBold(True)
+        self.name_label.setFont(mono)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.confirm_edit = QLineEdit()
         self.confirm_edit.setObjectName("eraseConfirm")
-        self.prompt_label.setBuddy(self.confirm_edit)
+        confirm_label = QLabel(self.tr("&Cell name:"))
+        confirm_label.setBuddy(self.confirm_edit)
+        confirm_form = QFormLayout()
+        confirm_form.addRow(confirm_label, self.confirm_edit)
 
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setDefault(True)
@@ -557,8 +566,9 @@ class EraseDialog(AdminDialog):
         layout.addWidget(self.explanation)
         layout.addWidget(self.path_label)
         layout.addSpacing(8)
-        layout.addWidget(self.prompt_label)
-        layout.addWidget(self.confirm_edit)
+        layout.addWidget(prompt)
+        layout.addWidget(self.name_label)
+        layout.addLayout(confirm_form)
         self._finish_layout(layout)
         self.confirm_edit.textChanged.connect(self._update_buttons)
 
@@ -578,9 +588,7 @@ class EraseDialog(AdminDialog):
             )
         )
         self.path_label.setText(self.tr("Vault folder: {path}").format(path=vault.path))
-        self.prompt_label.setText(
-            self.tr("To confirm, type the cell name exactly: {cell}").format(cell=self._cell_name)
-        )
+        self.name_label.setText(self._cell_name)
         super().open_for(vault)
         self.confirm_edit.setFocus()
 
