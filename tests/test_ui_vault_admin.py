@@ -312,7 +312,7 @@ def test_check_lists_every_problem_after_tampering(qtbot, window, vault):
     assert problems == vault.check().problems
     assert dialog.problem_list.isVisibleTo(dialog)
     assert dialog.problem_list.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
-    assert f"{len(problems)} problem(s) found" in dialog.status_label.text()
+    assert f"Problems found: {len(problems)}." in dialog.status_label.text()
 
 
 def test_check_runs_in_the_background_with_a_busy_indicator(qtbot, vault, ui_settings):

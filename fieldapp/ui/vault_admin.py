@@ -41,9 +41,10 @@ from fieldapp.ui.tasks import Runner
 
 MAX_NAME_LENGTH = 80
 # Red, but readable on both themes; a destructive button must never look like the usual one.
+# The padding applies in every state, so enabling the button does not change its size.
 DESTRUCTIVE_STYLE = """
-QPushButton#eraseButton:enabled { background: #b3261e; color: #ffffff; border: 1px solid #7f1b15;
-    border-radius: 3px; padding: 4px 14px; font-weight: bold; }
+QPushButton#eraseButton { border: 1px solid palette(mid); border-radius: 3px; padding: 4px 14px; }
+QPushButton#eraseButton:enabled { background: #b3261e; color: #ffffff; border-color: #7f1b15; }
 QPushButton#eraseButton:enabled:focus { border: 2px solid #ffcc80; }
 """
 
@@ -174,6 +175,7 @@ class AdminDialog(QDialog):
         self._set_inputs_enabled(not busy)
         if not busy:
             self._update_buttons()
+        self._fit()
 
     def _set_inputs_enabled(self, enabled: bool) -> None:
         """Subclasses enable or disable their fields."""
@@ -181,18 +183,39 @@ class AdminDialog(QDialog):
     def _update_buttons(self) -> None:
         """Subclasses re-apply their own enabling rules once not busy."""
 
+    def _fit(self) -> None:
+        """Grow to fit text that appeared after opening (advice, errors, problems).
+
+        A top-level window's minimum size ignores word-wrapped labels' height-for-width, so
+        without this a three-line message would be drawn squashed into one line's space.
+        """
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return
+        layout.activate()
+        needed = max(
+            layout.heightForWidth(self.width())
+            if layout.hasHeightForWidth()
+            else layout.sizeHint().height(),
+            layout.minimumSize().height(),
+        )
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
     def show_error(self, exc_or_text: BaseException | str) -> None:
         text = exc_or_text if isinstance(exc_or_text, str) else error_text(exc_or_text)
         self.result_label.hide()
         self.error_label.setText(text)
         self.error_label.setStyleSheet(f"color: {theme.colour('error')};")
         self.error_label.show()
+        self._fit()
 
     def show_result(self, text: str) -> None:
         self.error_label.hide()
         self.result_label.setText(text)
         self.result_label.setStyleSheet(f"color: {theme.colour('ok')};")
         self.result_label.show()
+        self._fit()
 
     def _finish_layout(self, layout: QVBoxLayout) -> None:
         layout.addWidget(self.error_label)
@@ -242,6 +265,7 @@ class ChangePassphraseDialog(AdminDialog):
 
         self.current_edit.textChanged.connect(self.error_label.hide)
         self.fields.changed.connect(self.error_label.hide)
+        self.fields.changed.connect(self._fit)
 
     def _user_inputs(self) -> list[str]:
         vault = self._vault
@@ -355,6 +379,7 @@ class AddUserDialog(AdminDialog):
         self.pseudonym_edit.textChanged.connect(self.fields.refresh)
         self.pseudonym_edit.textChanged.connect(self.error_label.hide)
         self.fields.changed.connect(self.error_label.hide)
+        self.fields.changed.connect(self._fit)
 
     def pseudonym(self) -> str:
         return " ".join(self.pseudonym_edit.text().split())
@@ -424,7 +449,7 @@ class CheckDialog(AdminDialog):
         super().__init__(runner, parent)
         self.setObjectName("checkDialog")
         self.setWindowTitle(self.tr("Check integrity"))
-        self.setMinimumSize(520, 320)
+        self.setMinimumWidth(520)
 
         intro = _plain(
             self.tr(
@@ -487,7 +512,7 @@ class CheckDialog(AdminDialog):
             self.status_label.setStyleSheet(f"color: {theme.colour('ok')};")
         else:
             self.status_label.setText(
-                self.tr("{n} problem(s) found. Do not export; tell HQ.").format(
+                self.tr("Problems found: {n}. Do not export; tell HQ.").format(
                     n=len(report.problems)
                 )
             )
@@ -495,6 +520,7 @@ class CheckDialog(AdminDialog):
             # QListWidgetItem text is never interpreted as HTML.
             self.problem_list.addItems(report.problems)
             self.problem_list.show()
+            self._fit()
         self.close_button.setFocus()
         self.checked.emit(report)
 
@@ -553,6 +579,9 @@ class EraseDialog(AdminDialog):
         self.cancel_button.setDefault(True)
         self.erase_button = QPushButton(self.tr("&Erase vault"))
         self.erase_button.setObjectName("eraseButton")
+        bold = self.erase_button.font()
+        bold.setBold(True)
+        self.erase_button.setFont(bold)  # the font, not the style sheet: size hints see it
         # Enter in the confirmation field must never erase: only a deliberate click or Alt+E.
         self.erase_button.setAutoDefault(False)
         self.erase_button.setEnabled(False)
