@@ -14,13 +14,14 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QAbstractItemView
 
 from fieldapp.domain import canonical
-from fieldapp.domain.passphrase import check_passphrase
+from fieldapp.domain.passphrase import Strength, check_passphrase
 from fieldapp.errors import WrongPassphrase
 from fieldapp.store.keyfile import KdfParams
 from fieldapp.store.vault import Vault
 from fieldapp.ui.app import Shell
 from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.main_window import MainWindow
+from fieldapp.ui.passphrase_fields import NewPassphraseFields
 from fieldapp.ui.settings import UiSettings
 from fieldapp.ui.tasks import InlineRunner, Runner, TaskRunner
 from fieldapp.ui.vault_admin import (
@@ -81,6 +82,12 @@ def _fill_passwd(dialog: ChangePassphraseDialog, current: str, new: str, repeat:
     dialog.fields.repeat_edit.setText(repeat)
 
 
+def _verdict(fields: NewPassphraseFields) -> Strength:
+    strength = fields.strength()
+    assert strength is not None
+    return strength
+
+
 def _fields_empty(*edits) -> bool:
     return all(edit.text() == "" for edit in edits)
 
@@ -114,7 +121,7 @@ def test_weak_new_passphrase_is_refused_with_live_feedback(qtbot, window, vault_
     dialog = _passwd(window)
     _fill_passwd(dialog, TEST_PASSPHRASE, "password123", "password123")
     # Feedback while typing, from the same helper as the create-vault wizard.
-    assert dialog.fields.strength() is not None and not dialog.fields.strength().ok
+    assert not _verdict(dialog.fields).ok
     assert dialog.fields.strength_bar.value() < 3
     assert "not enough" in dialog.fields.strength_bar.format()
     assert "at least 12 characters" in dialog.fields.feedback_label.text()
@@ -125,7 +132,7 @@ def test_weak_new_passphrase_is_refused_with_live_feedback(qtbot, window, vault_
     # The cell name and the user's pseudonym make a passphrase guessable, as in the store.
     assert check_passphrase("testcellnorthkestrel").ok
     dialog.fields.passphrase_edit.setText("testcellnorthkestrel")
-    assert not dialog.fields.strength().ok
+    assert not _verdict(dialog.fields).ok
     window.lock()
     Vault.unlock(vault_dir, TEST_PASSPHRASE).lock()  # unchanged
 
@@ -272,9 +279,9 @@ def test_add_user_refuses_weak_duplicate_and_empty(qtbot, window):
     # The pseudonym counts against the passphrase as soon as it is typed.
     dialog.fields.passphrase_edit.setText("zephyrquokka2931")
     dialog.fields.repeat_edit.setText("zephyrquokka2931")
-    assert dialog.fields.strength().ok
+    assert _verdict(dialog.fields).ok
     dialog.pseudonym_edit.setText("zephyrquokka")
-    assert not dialog.fields.strength().ok
+    assert not _verdict(dialog.fields).ok
     dialog.attempt()
     assert "too weak" in dialog.error_label.text()
 
