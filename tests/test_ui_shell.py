@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLabel
 
 from fieldapp.store.keyfile import KdfParams
@@ -190,6 +190,18 @@ def test_unlock_wrong_passphrase_then_success(qtbot, shell, locked_vault):
     window = opened.args[0]
     assert window.vault is not None and not window.vault.is_locked
     assert not dialog.isVisible()
+
+
+def test_enter_in_the_passphrase_field_tries_once(qtbot, locked_vault):
+    dialog = UnlockDialog(locked_vault, InlineRunner())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.passphrase_edit.setText("not the right passphrase")
+    failures: list[str] = []
+    dialog.failed.connect(failures.append)
+    qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+    assert len(failures) == 1
+    assert failures[0].startswith("Wrong passphrase:")
 
 
 def test_unlock_empty_passphrase_is_refused_without_trying(qtbot, locked_vault):

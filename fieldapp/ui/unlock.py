@@ -84,7 +84,6 @@ class UnlockDialog(QDialog):
         self.buttons.addButton(self.quit_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.unlock_button.clicked.connect(self.attempt)
         self.quit_button.clicked.connect(self.reject)
-        self.passphrase_edit.returnPressed.connect(self.attempt)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
