@@ -435,6 +435,17 @@ def render(out: Path, theme: str = "dark") -> list[Path]:
         if settings_dialog is not None:
             written.append(_save(settings_dialog, out, "10-settings.png", app))
             settings_dialog.close()
+        for name, show in (
+            ("12-change-passphrase.png", window.show_change_passphrase),
+            ("13-add-user.png", window.show_add_user),
+            ("14-check.png", window.show_check),
+            ("15-erase.png", window.show_erase),
+        ):
+            admin = show()
+            if admin is not None:
+                _settle(app)
+                written.append(_save(admin, out, name, app))
+                admin.close()
         window.lock()
         if window.unlock_dialog is not None:
             written.append(_save_composite(window, window.unlock_dialog, out, "11-locked.png", app))
