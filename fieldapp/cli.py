@@ -351,8 +351,10 @@ def cmd_incident_show(ctx: Context) -> int:
                 f"\nversion {v.version}  {v.at}  by {v.author}  "
                 f"{'(deleted) ' if v.deleted else ''}reason: {v.reason}"
             )
-            for change in diff_records(previous, v.body):
-                out.append(f"    {change.path}: {change.old!r} -> {change.new!r}")
+            # The first version is the whole record (shown above); later ones show what changed.
+            if previous is not None:
+                for change in diff_records(previous, v.body):
+                    out.append(f"    {change.path}: {change.old!r} -> {change.new!r}")
             previous = v.body
         return "\n".join(out)
 
