@@ -6,7 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from fieldapp.domain.geo import from_mgrs, normalise_decimal, parse_position, to_e6, to_mgrs
+from fieldapp.domain.geo import (
+    from_e6,
+    from_mgrs,
+    normalise_decimal,
+    parse_position,
+    to_e6,
+    to_mgrs,
+)
 
 
 @pytest.mark.parametrize(
@@ -165,3 +172,8 @@ def test_parse_position_rejects(text: str, message: str) -> None:
     with pytest.raises(ValueError) as info:
         parse_position(text)
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["33.315200", "-0.000001", "0.000000", "-179.999999", "90.000000"])
+def test_from_e6_inverts_to_e6(text: str) -> None:
+    assert from_e6(to_e6(text)) == text

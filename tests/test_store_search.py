@@ -173,3 +173,13 @@ def test_broad_search_plan_gives_the_same_page_as_the_narrow_one(
     assert broad == narrow
     assert [len(rows) for rows, _ in narrow] == [5, 5, len(narrow[2][0])]
     assert narrow[0][1] == 12
+
+
+def test_register_rows_carry_the_position_for_the_map(vault: Vault) -> None:
+    inc = Incident(title="Placed")
+    inc.place.lat, inc.place.lon = "-33.868800", "151.209300"
+    vault.save_incident(inc, "seed")
+    add(vault, "Unplaced")
+    rows = {r.title: r for r in vault.query_incidents(IncidentQuery())}
+    assert (rows["Placed"].lat, rows["Placed"].lon) == ("-33.868800", "151.209300")
+    assert (rows["Unplaced"].lat, rows["Unplaced"].lon) == ("", "")

@@ -62,6 +62,13 @@ def normalise_decimal(text: str, kind: Axis) -> str:
     return f"{rounded:.{DECIMALS}f}"
 
 
+def from_e6(value: int) -> str:
+    """Decimal string (6 places) of integer micro-degrees: the inverse of `to_e6`, no floats."""
+    sign = "-" if value < 0 else ""
+    whole, frac = divmod(abs(value), 1_000_000)
+    return f"{sign}{whole}.{frac:06d}"
+
+
 def to_e6(decimal: str) -> int:
     """Micro-degrees as an integer, for indexes and sorting that must not touch floats."""
     raw = decimal.strip()

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fieldapp.domain import canonical
-from fieldapp.domain.geo import to_e6
+from fieldapp.domain.geo import from_e6, to_e6
 from fieldapp.domain.model import (
     PUBLIC_CATEGORIES,
     WORKFLOW,
@@ -91,6 +91,8 @@ class IncidentRow:
     place: str
     updated_at: str
     version: int
+    lat: str = ""  # decimal degrees, "" when the incident has no position (for the map)
+    lon: str = ""
 
 
 # ORDER BY can never come from user text: only these column names reach the SQL.
@@ -529,7 +531,7 @@ def query_incidents(conn: Any, q: IncidentQuery) -> list[IncidentRow]:
     sql = (
         "SELECT i.id, i.ref_code, i.title, i.start, i.workflow, i.public_category, i.harm_types, "  # noqa: S608
         "i.killed_min, i.killed_max, i.injured_min, i.injured_max, i.place, i.updated_at, "
-        f"i.version FROM {source} {where} ORDER BY {order} LIMIT ? OFFSET ?"
+        f"i.version, i.lat_e6, i.lon_e6 FROM {source} {where} ORDER BY {order} LIMIT ? OFFSET ?"
     )
     rows = conn.execute(sql, [*params, q.limit, q.offset]).fetchall()
     return [
@@ -548,6 +550,8 @@ def query_incidents(conn: Any, q: IncidentQuery) -> list[IncidentRow]:
             place=r[11],
             updated_at=r[12],
             version=int(r[13]),
+            lat="" if r[14] is None or r[15] is None else from_e6(r[14]),
+            lon="" if r[14] is None or r[15] is None else from_e6(r[15]),
         )
         for r in rows
     ]
