@@ -84,3 +84,36 @@ class ValidationError(FieldappError):
     def __init__(self, issues: list[FieldIssue]) -> None:
         self.issues = list(issues)
         super().__init__("; ".join(str(i) for i in self.issues) or "invalid record")
+
+
+# --- evidence -----------------------------------------------------------------------------------
+class EvidenceError(FieldappError):
+    """Something went wrong storing or reading an evidence original; nothing was half-written."""
+
+
+class NotARegularFile(EvidenceError):
+    """An import source is a symlink, folder, FIFO or device: only regular files are evidence.
+
+    A symlink could point anywhere (another case's folder, `/dev/zero`); a FIFO or device could
+    block or never end. The message names the path and what it is.
+    """
+
+
+class SourceChanged(EvidenceError):
+    """The source file changed while it was read, so its hash would describe no real state."""
+
+
+class BlobCorrupt(EvidenceError):
+    """A stored original failed authentication or its hash no longer matches: it was altered."""
+
+
+class EvidenceNotFound(EvidenceError):
+    """No stored original has that SHA-256 in this vault."""
+
+
+class SourceUnreadable(EvidenceError):
+    """The file to import does not exist or cannot be read (permissions, a vanished drive)."""
+
+
+class EvidenceTooLarge(EvidenceError):
+    """The original is too big to hold in memory for this use; stream it (export) instead."""
