@@ -117,3 +117,12 @@ class SourceUnreadable(EvidenceError):
 
 class EvidenceTooLarge(EvidenceError):
     """The original is too big to hold in memory for this use; stream it (export) instead."""
+
+
+# --- map ----------------------------------------------------------------------------------------
+class MapDataError(FieldappError):
+    """Map data (a base layer or a bundled outline) cannot be used; the message names the file."""
+
+
+class InvalidMBTiles(MapDataError):
+    """The chosen base-layer file is not a raster MBTiles pack; the map keeps its previous layer."""
