@@ -1,0 +1,152 @@
+"""The analysis of one file, as the worker process runs it (never call this in the GUI process).
+
+Decoders for hostile images are where memory blow-ups and hangs happen, so this code runs only in
+`fieldapp.media.worker`, under resource limits, and the parent enforces a wall-clock timeout.
+Every failure here becomes a flag on the result; nothing is raised to the caller.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import replace
+from pathlib import Path
+
+import pillow_heif
+from PIL import Image, ImageFile
+
+from fieldapp.media.exifdata import ExifFacts, read_exif
+from fieldapp.media.model import MediaInfo, MediaResult, with_flags
+from fieldapp.media.sniff import IMAGE_FORMATS, opaque_info, sniff_file
+from fieldapp.media.trailing import has_trailing_data
+
+THUMBNAIL_PX = 256
+THUMBNAIL_QUALITY = 80
+WHITELIST = ("JPEG", "PNG", "TIFF", "WEBP", "HEIF")
+# EXIF orientation -> the transpose that shows the picture upright (as ImageOps.exif_transpose).
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def configure_decoders() -> None:
+    """Make Pillow strict: bomb warnings are errors (F1, F2), truncated files fail (F3)."""
+    pillow_heif.register_heif_opener()
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    warnings.simplefilter("error", Image.DecompressionBombWarning)
+
+
+def analyse(path: Path, *, thumbnail: bool = True) -> MediaResult:
+    """Facts and (for a whitelisted image that decodes) a clean thumbnail of one file."""
+    media_type = sniff_file(path)
+    pil_format = IMAGE_FORMATS.get(media_type)
+    if pil_format is None:
+        return MediaResult(opaque_info(media_type), None)
+    facts = read_exif(path)
+    info = _info_from_exif(media_type, facts)
+    try:
+        if has_trailing_data(path, media_type):
+            info = with_flags(info, "trailing_data")
+    except (OSError, ValueError):
+        pass  # an unreadable tail is for the decoder below to report
+    return _decode(path, info, pil_format, facts, thumbnail=thumbnail)
+
+
+def _info_from_exif(media_type: str, facts: ExifFacts) -> MediaInfo:
+    flags: list[str] = []
+    if facts.failed:
+        flags.append("metadata_unavailable")
+    elif not facts.found:
+        flags.append("no_exif")
+    if facts.gps_invalid:
+        flags.append("gps_invalid")
+    info = MediaInfo(
+        media_type=media_type,
+        capture_time=facts.capture_time,
+        capture_offset=facts.capture_offset,
+        gps_lat=facts.gps_lat,
+        gps_lon=facts.gps_lon,
+        gps_alt_m=facts.gps_alt_m,
+        gps_direction=facts.gps_direction,
+        make=facts.make,
+        model=facts.model,
+        orientation=facts.orientation,
+    )
+    return with_flags(info, *flags)
+
+
+def _pillow_orientation(image: Image.Image) -> int | None:
+    try:
+        value = image.getexif().get(0x0112)
+    except Exception:  # a broken EXIF block in Pillow is no reason to drop the picture
+        return None
+    return value if type(value) is int and 1 <= value <= 8 else None
+
+
+def _decode(
+    path: Path, info: MediaInfo, pil_format: str, facts: ExifFacts, *, thumbnail: bool
+) -> MediaResult:
+    try:
+        image = Image.open(path, formats=[pil_format])
+    except (
+        Exception
+    ):  # bomb, unknown layout, a whitelisted name on a foreign body: all unrenderable
+        return MediaResult(with_flags(info, "unrenderable"), None)
+    with image:
+        orientation = _pillow_orientation(image)
+        if pil_format == "HEIF":
+            # libheif already applies the container's rotation on decode; pillow-heif reports the
+            # EXIF orientation it leaves for us to apply (normally 1), which is what we must use.
+            orientation = orientation or 1
+        elif orientation is None:
+            orientation = facts.orientation
+        info = replace(
+            info,
+            image_format=image.format,
+            width=image.width,
+            height=image.height,
+            orientation=orientation if orientation is not None else info.orientation,
+        )
+        if info.has("no_exif") and image.getexif():
+            info = replace(info, flags=tuple(f for f in info.flags if f != "no_exif"))
+            info = with_flags(info, "metadata_unavailable")
+        try:
+            jpeg = _thumbnail(image, orientation) if thumbnail else None
+            if not thumbnail:
+                image.load()  # verify() passes truncated files (F3); only a decode proves pixels
+        except Exception:  # MemoryError, truncated data, a decoder error, a bomb warning
+            return MediaResult(with_flags(info, "unrenderable"), None)
+    return MediaResult(info, jpeg)
+
+
+def _thumbnail(image: Image.Image, orientation: int | None) -> bytes:
+    if image.format == "JPEG":
+        # Draft decoding scales in the JPEG decoder (2-3x faster); it must come before any
+        # transpose, which is why orientation is applied to the small image afterwards.
+        image.draft("RGB", (THUMBNAIL_PX, THUMBNAIL_PX))
+    image.load()
+    small = image if image.mode in ("RGB", "L") else _to_rgb(image)
+    small.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX), Image.Resampling.LANCZOS)
+    method = _TRANSPOSE.get(orientation or 1)
+    if method is not None:
+        small = small.transpose(method)
+    # A fresh image carries no EXIF, XMP, ICC or comment of the original into the preview.
+    clean = Image.new("RGB", small.size)
+    clean.paste(small.convert("RGB"))
+    out = io.BytesIO()
+    clean.save(out, "JPEG", quality=THUMBNAIL_QUALITY)
+    return out.getvalue()
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    if "A" in image.getbands() or image.mode == "P":
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return image.convert("RGB")

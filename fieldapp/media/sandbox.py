@@ -1,0 +1,318 @@
+"""A small pool of long-lived worker processes that parse photos for us, with limits.
+
+Why a subprocess: image decoders and EXIF parsers are where hostile files strike (bombs, hangs,
+crashes in C code). A worker runs under memory and CPU limits; here the parent adds a wall-clock
+timeout, kills a worker that hangs or dies, starts a fresh one, and hands back a result flagged
+`timeout` / `metadata_unavailable` / `unrenderable`. So a file's content can fail only its own
+facts, never the import that holds it. Workers live across files because starting Python and
+Pillow costs about 100 ms, longer than parsing a photo.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import collections
+import json
+import math
+import os
+import queue
+import stat
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+import fieldapp
+from fieldapp.media.model import MediaInfo, MediaResult, with_flags
+from fieldapp.media.sniff import IMAGE_FORMATS, opaque_info, sniff_file
+
+# Start-up (interpreter + Pillow + pillow-heif) is ~0.1 s, but a busy laptop can be far slower;
+# this is a limit on our own code, not on a file's content.
+STARTUP_TIMEOUT_S = 60.0
+_MAX_LINE = 16 * 1024 * 1024  # a 256 px JPEG in base64 is ~30 KB; anything huge is a broken worker
+
+
+class MediaWorkerError(RuntimeError):
+    """The worker program itself cannot start (a broken installation, not a hostile file)."""
+
+
+class _Worker:
+    """One child process with a reader thread for its answers and a drain for its stderr."""
+
+    def __init__(self, memory_mb: int) -> None:
+        self.memory_mb = memory_mb
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.lines: queue.Queue[bytes | None] = queue.Queue()
+        self.stderr_tail: collections.deque[str] = collections.deque(maxlen=20)
+        self.ready = False
+        self.next_id = 0
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc is not None else None
+
+    def start(self) -> None:
+        env = dict(os.environ)
+        # The worker imports fieldapp from the same place we did, installed or not.
+        root = str(Path(fieldapp.__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        # Few malloc arenas: each thread's 64 MiB arena would otherwise eat the address-space limit.
+        env["MALLOC_ARENA_MAX"] = "2"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "fieldapp.media.worker", "--memory-mb", str(self.memory_mb)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            close_fds=True,
+        )
+        self.lines = queue.Queue()
+        self.ready = False
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        threading.Thread(
+            target=self._read, args=(self.proc.stdout, self.lines), daemon=True
+        ).start()
+        threading.Thread(target=self._drain, args=(self.proc.stderr,), daemon=True).start()
+
+    @staticmethod
+    def _read(stream: IO[bytes], lines: queue.Queue[bytes | None]) -> None:
+        try:
+            for line in iter(lambda: stream.readline(_MAX_LINE), b""):
+                lines.put(line)
+        except (OSError, ValueError):
+            pass
+        finally:
+            lines.put(None)  # end of stream: the worker died or was killed
+
+    def _drain(self, stream: IO[bytes]) -> None:
+        # Always read stderr, or a chatty decoder would fill the pipe and block the worker.
+        try:
+            for line in iter(stream.readline, b""):
+                self.stderr_tail.append(line.decode("utf-8", "replace").rstrip()[:300])
+        except (OSError, ValueError):
+            pass
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def ensure_ready(self) -> None:
+        if not self.alive():
+            self.kill()
+            self.start()
+        if self.ready:
+            return
+        line = self._next_line(STARTUP_TIMEOUT_S)
+        if line is None or _parse(line).get("ready") is not True:
+            self.kill()
+            tail = "; ".join(self.stderr_tail) or "no output"
+            raise MediaWorkerError(f"the media worker did not start ({tail})")
+        self.ready = True
+
+    def _next_line(self, timeout_s: float) -> bytes | None:
+        try:
+            return self.lines.get(timeout=timeout_s)
+        except queue.Empty:
+            return None
+
+    def ask(self, path: Path, thumbnail: bool, timeout_s: float) -> dict[str, Any] | None:
+        """The worker's answer, or None when it hung past `timeout_s` or died (then killed)."""
+        assert self.proc is not None and self.proc.stdin is not None
+        self.next_id += 1
+        request = {
+            "id": self.next_id,
+            "path": str(path),
+            "thumbnail": thumbnail,
+            "cpu_s": math.ceil(timeout_s) + 1,
+        }
+        try:
+            self.proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
+            self.proc.stdin.flush()
+        except OSError:
+            self.kill()
+            return None
+        line = self._next_line(timeout_s)
+        answer = _parse(line) if line is not None else {}
+        if answer.get("id") != self.next_id:
+            self.kill()
+            return None
+        return answer
+
+    def kill(self) -> None:
+        proc, self.proc, self.ready = self.proc, None, False
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+
+    def stop(self) -> None:
+        """Ask politely (end of input), then kill if the worker does not leave promptly."""
+        proc = self.proc
+        if proc is not None and proc.poll() is None and proc.stdin is not None:
+            try:
+                proc.stdin.close()
+                proc.wait(timeout=2)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        self.kill()
+
+
+def _parse(line: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _regular_file(path: Path) -> None:
+    mode = os.stat(path).st_mode  # FileNotFoundError / PermissionError say what is wrong
+    if not stat.S_ISREG(mode):
+        raise (
+            IsADirectoryError(f"{path} is not a regular file")
+            if stat.S_ISDIR(mode)
+            else OSError(f"{path} is not a regular file (a device, FIFO or socket)")
+        )
+
+
+def _failed(media_type: str, *extra: str) -> MediaResult:
+    info = MediaInfo(media_type=media_type)
+    flags = ["metadata_unavailable", *extra]
+    if media_type.startswith("image/"):
+        flags.append("unrenderable")
+    return MediaResult(with_flags(info, *flags), None)
+
+
+class MediaSandbox:
+    """Parse files in `workers` sandboxed processes; thread-safe; use as a context manager."""
+
+    def __init__(self, workers: int = 2, timeout_s: float = 20.0, memory_mb: int = 1024) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1 (got {workers})")
+        if not timeout_s > 0:
+            raise ValueError(f"timeout_s must be positive (got {timeout_s})")
+        if memory_mb < 256:
+            raise ValueError(
+                f"memory_mb must be at least 256: Python and Pillow need it ({memory_mb})"
+            )
+        # Public and mutable: a caller may give one slow batch more time.
+        self.timeout_s = timeout_s
+        self._workers = [_Worker(memory_mb) for _ in range(workers)]
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._closed = False
+        for worker in self._workers:
+            worker.start()  # all start in parallel; each is awaited on first use
+            self._idle.put(worker)
+
+    def __enter__(self) -> MediaSandbox:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def worker_pids(self) -> list[int]:
+        """Process ids of the running workers (for diagnostics and tests)."""
+        return [pid for w in self._workers if w.alive() and (pid := w.pid) is not None]
+
+    def close(self) -> None:
+        """Stop every worker; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        for worker in self._workers:
+            worker.stop()
+
+    def process(self, path: Path, *, thumbnail: bool = True) -> MediaResult:
+        """Facts (and a thumbnail) for one file; never raises because of what the file holds.
+
+        Raises OSError only when `path` is not a readable regular file, which is the caller's
+        business (the import refuses those before it gets here).
+        """
+        if self._closed:
+            raise RuntimeError("this media sandbox is closed")
+        path = Path(path)
+        _regular_file(path)
+        media_type = sniff_file(path)
+        if media_type not in IMAGE_FORMATS:
+            # Only the first bytes were read; an opaque file never reaches a decoder (F15).
+            return MediaResult(opaque_info(media_type), None)
+        worker = self._idle.get()
+        try:
+            worker.ensure_ready()
+            answer = worker.ask(path, thumbnail, self.timeout_s)
+            if answer is None:
+                hung = worker.alive() or worker.proc is None
+                return _failed(media_type, "timeout") if hung else _failed(media_type)
+            result = _result(answer)
+            if result is None:
+                worker.kill()  # an error answer: start clean rather than trust its state
+                return _failed(media_type)
+            return result
+        finally:
+            self._idle.put(worker)
+
+    def process_many(
+        self, paths: Sequence[Path], *, thumbnail: bool = True
+    ) -> Iterator[tuple[Path, MediaResult]]:
+        """Process `paths` on every worker at once, yielding in the order given.
+
+        A path that is not a regular file yields a `metadata_unavailable` result rather than
+        stopping the batch.
+        """
+        window = 2 * len(self._workers)
+        with ThreadPoolExecutor(max_workers=len(self._workers)) as pool:
+            pending: collections.deque[tuple[Path, Future[MediaResult]]] = collections.deque()
+            for path in paths:
+                pending.append((path, pool.submit(self._process_or_flag, path, thumbnail)))
+                if len(pending) >= window:
+                    done_path, future = pending.popleft()
+                    yield done_path, future.result()
+            while pending:
+                done_path, future = pending.popleft()
+                yield done_path, future.result()
+
+    def _process_or_flag(self, path: Path, thumbnail: bool) -> MediaResult:
+        try:
+            return self.process(path, thumbnail=thumbnail)
+        except OSError:
+            return _failed("application/octet-stream")
+
+
+def _result(answer: dict[str, Any]) -> MediaResult | None:
+    if "info" not in answer:
+        return None
+    try:
+        info = MediaInfo.from_dict(answer["info"])
+        encoded = answer.get("thumbnail")
+        thumb = base64.b64decode(encoded, validate=True) if isinstance(encoded, str) else None
+    except (ValueError, TypeError, binascii.Error):
+        return None
+    return MediaResult(info, thumb)
+
+
+def inspect_file(path: Path) -> MediaResult:
+    """One file through its own one-worker sandbox (for the CLI; imports keep a pool open)."""
+    with MediaSandbox(workers=1) as sandbox:
+        return sandbox.process(Path(path))
+
+
+def inspect_json(path: Path) -> str:
+    """What `fieldapp evidence inspect FILE --json` prints: the facts, sorted, no thumbnail."""
+    result = inspect_file(Path(path))
+    data = {"path": str(path), **result.info.to_dict()}
+    data["thumbnail_bytes"] = len(result.thumbnail_jpeg) if result.thumbnail_jpeg else 0
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
