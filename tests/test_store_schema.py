@@ -15,7 +15,7 @@ from fieldapp.domain.model import Incident
 from fieldapp.errors import MigrationError
 from fieldapp.store import schema
 from fieldapp.store.vault import IncidentQuery, Vault
-from tests.helpers import TEST_PASSPHRASE, raw_connection
+from tests.helpers import TEST_PASSPHRASE, make_vault, raw_connection
 
 FIXTURE = Path(__file__).parent / "data" / "vault-v1"
 
@@ -104,13 +104,21 @@ def test_fresh_schema_equals_schema_of_the_fixture(v1_copy: Path, tmp_path: Path
         old.close()
 
 
-def test_current_vault_is_not_copied_or_migrated(v1_copy: Path) -> None:
-    Vault.unlock(v1_copy, TEST_PASSPHRASE).lock()
-    assert not list(v1_copy.glob("vault.db.before-*"))
+@pytest.fixture
+def current_vault(tmp_path: Path) -> Path:
+    """A vault at the current schema version (the v1 fixture would migrate on unlock)."""
+    target = tmp_path / "vault-current"
+    make_vault(target).lock()
+    return target
+
+
+def test_current_vault_is_not_copied_or_migrated(current_vault: Path) -> None:
+    Vault.unlock(current_vault, TEST_PASSPHRASE).lock()
+    assert not list(current_vault.glob("vault.db.before-*"))
 
 
 def _extra_step(conn: Any) -> None:
-    conn.execute("CREATE TABLE extra_v2 (x INTEGER)")
+    conn.execute("CREATE TABLE extra_next (x INTEGER)")
 
 
 def _failing_step(conn: Any) -> None:
@@ -119,46 +127,52 @@ def _failing_step(conn: Any) -> None:
 
 
 def test_migration_copies_first_then_upgrades(
-    v1_copy: Path, monkeypatch: pytest.MonkeyPatch
+    current_vault: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    now = schema.SCHEMA_VERSION
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, _extra_step])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    v = Vault.unlock(v1_copy, TEST_PASSPHRASE)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", now + 1)
+    v = Vault.unlock(current_vault, TEST_PASSPHRASE)
     key_hex = v._raw_key_hex()
     v.lock()
-    backup = v1_copy / "vault.db.before-v2"
+    backup = current_vault / f"vault.db.before-v{now + 1}"
     assert backup.is_file()
     assert backup.read_bytes()[:16] != b"SQLite format 3\x00"  # still encrypted
-    upgraded = raw_connection(v1_copy, key_hex)
+    upgraded = raw_connection(current_vault, key_hex)
     try:
-        assert schema.user_version(upgraded) == 2
-        assert upgraded.execute("SELECT count(*) FROM extra_v2").fetchone() == (0,)
+        assert schema.user_version(upgraded) == now + 1
+        assert upgraded.execute("SELECT count(*) FROM extra_next").fetchone() == (0,)
     finally:
         upgraded.close()
-    # The copy is the untouched v1 database: it opens at version 1 with the same key.
-    shutil.copy(backup, v1_copy / "vault.db")
-    for leftover in v1_copy.glob("vault.db-*"):
+    # The copy is the untouched database: it opens at the old version with the same key.
+    shutil.copy(backup, current_vault / "vault.db")
+    for leftover in current_vault.glob("vault.db-*"):
         leftover.unlink()
-    old = raw_connection(v1_copy, key_hex)
+    old = raw_connection(current_vault, key_hex)
     try:
-        assert schema.user_version(old) == 1
+        assert schema.user_version(old) == now
     finally:
         old.close()
 
 
-def test_failed_migration_step_rolls_back(v1_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_migration_step_rolls_back(
+    current_vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = schema.SCHEMA_VERSION
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, _failing_step])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    with pytest.raises(MigrationError, match="from schema version 1 to 2 failed") as info:
-        Vault.unlock(v1_copy, TEST_PASSPHRASE)
-    assert "vault.db.before-v2" in str(info.value)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", now + 1)
+    with pytest.raises(
+        MigrationError, match=f"from schema version {now} to {now + 1} failed"
+    ) as info:
+        Vault.unlock(current_vault, TEST_PASSPHRASE)
+    assert f"vault.db.before-v{now + 1}" in str(info.value)
     monkeypatch.undo()
-    v = Vault.unlock(v1_copy, TEST_PASSPHRASE)
+    v = Vault.unlock(current_vault, TEST_PASSPHRASE)
     key_hex = v._raw_key_hex()
     v.lock()
-    conn = raw_connection(v1_copy, key_hex)
+    conn = raw_connection(current_vault, key_hex)
     try:
-        assert schema.user_version(conn) == 1
+        assert schema.user_version(conn) == now
         names = {row[1] for row in master(conn)}
         assert "half_done" not in names
     finally:

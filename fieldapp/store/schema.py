@@ -18,7 +18,7 @@ from typing import Any
 
 from fieldapp.errors import MigrationError, VaultTooNew
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # --- version 1 ----------------------------------------------------------------------------------
 _V1: tuple[str, ...] = (
@@ -158,10 +158,126 @@ def _step_0_create_v1(conn: Any) -> None:
         conn.execute(statement)
 
 
+# --- version 2: witnesses, statements, evidence items (issue 3) ---------------------------------
+# The v1 `versions` table only allows two kinds, and SQLite cannot change a CHECK constraint in
+# place: the table is rebuilt (SQLite's documented 12-step procedure) with the same rows and seq
+# numbers, so every version hash and audit-log leaf stays valid, and its triggers are recreated.
+_V2_VERSIONS = """CREATE TABLE versions_v2 (
+        seq INTEGER PRIMARY KEY,
+        record_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (
+            kind IN ('incident', 'observation', 'witness', 'statement', 'evidence')
+        ),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        author TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+        body BLOB NOT NULL,
+        sha256 TEXT NOT NULL,
+        UNIQUE (record_id, version)
+    )"""
+
+_V2: tuple[str, ...] = (
+    # Current state of each live witness: the code and consent only, never identity fields, so
+    # no index or projection holds a name; the body is read from `versions`.
+    """CREATE TABLE witnesses (
+        n INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        code TEXT NOT NULL UNIQUE,
+        minor INTEGER NOT NULL CHECK (minor IN (0, 1)),
+        scopes TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL
+    )""",
+    """CREATE TABLE witness_links (
+        witness_n INTEGER NOT NULL REFERENCES witnesses (n) ON DELETE CASCADE,
+        incident_id TEXT NOT NULL,
+        PRIMARY KEY (witness_n, incident_id)
+    )""",
+    "CREATE INDEX witness_links_incident ON witness_links (incident_id, witness_n)",
+    """CREATE TABLE statements (
+        n INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        witness_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        interview_date TEXT NOT NULL,
+        language TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL
+    )""",
+    "CREATE INDEX statements_witness ON statements (witness_id, interview_date, n)",
+    """CREATE TABLE statement_links (
+        statement_n INTEGER NOT NULL REFERENCES statements (n) ON DELETE CASCADE,
+        incident_id TEXT NOT NULL,
+        PRIMARY KEY (statement_n, incident_id)
+    )""",
+    "CREATE INDEX statement_links_incident ON statement_links (incident_id, statement_n)",
+    # rowid = statements.n; text NFC-normalised before it goes in, as for incidents.
+    """CREATE VIRTUAL TABLE statements_fts USING fts5 (
+        original_text, translation, place, tokenize = 'unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TABLE evidence_items (
+        n INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        media_type TEXT NOT NULL,
+        original_name TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        capture_time TEXT NOT NULL,
+        lat_e6 INTEGER,
+        lon_e6 INTEGER,
+        flags TEXT NOT NULL,
+        duplicate_of TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL
+    )""",
+    # Finding an earlier import of the same bytes is one index probe.
+    "CREATE INDEX evidence_items_sha256 ON evidence_items (sha256, n)",
+    "CREATE INDEX evidence_items_imported ON evidence_items (imported_at, n)",
+    """CREATE TABLE evidence_links (
+        evidence_n INTEGER NOT NULL REFERENCES evidence_items (n) ON DELETE CASCADE,
+        incident_id TEXT NOT NULL,
+        PRIMARY KEY (evidence_n, incident_id)
+    )""",
+    "CREATE INDEX evidence_links_incident ON evidence_links (incident_id, evidence_n)",
+    # Thumbnails are derived data (re-creatable from the original), so they stay out of the
+    # hashed version body; one per blob, shared by every item that links the same bytes.
+    """CREATE TABLE evidence_thumbnails (
+        sha256 TEXT PRIMARY KEY,
+        jpeg BLOB NOT NULL
+    )""",
+)
+
+
+def _step_1_v2(conn: Any) -> None:
+    conn.execute(_V2_VERSIONS)
+    conn.execute(
+        "INSERT INTO versions_v2 (seq, record_id, kind, version, author, device_id, at, reason, "
+        "deleted, body, sha256) SELECT seq, record_id, kind, version, author, device_id, at, "
+        "reason, deleted, body, sha256 FROM versions ORDER BY seq"
+    )
+    conn.execute("DROP TABLE versions")  # its triggers go with it
+    conn.execute("ALTER TABLE versions_v2 RENAME TO versions")
+    conn.execute(
+        """CREATE TRIGGER versions_no_update BEFORE UPDATE ON versions
+        BEGIN SELECT RAISE(ABORT, 'record versions are append-only'); END"""
+    )
+    conn.execute(
+        """CREATE TRIGGER versions_no_delete BEFORE DELETE ON versions
+        BEGIN SELECT RAISE(ABORT, 'record versions are append-only'); END"""
+    )
+    for statement in _V2:
+        conn.execute(statement)
+
+
 Migration = Callable[[Any], None]
 
 # MIGRATIONS[i]: user_version i -> i + 1. Append only; never edit a released step.
-MIGRATIONS: list[Migration] = [_step_0_create_v1]
+MIGRATIONS: list[Migration] = [_step_0_create_v1, _step_1_v2]
 
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -173,15 +289,27 @@ def user_version(conn: Any) -> int:
 
 def _run_step(conn: Any, index: int) -> None:
     # One transaction per step: a failed step leaves the database at the previous version.
-    conn.execute("BEGIN IMMEDIATE")
+    # Foreign keys are off during a step (they cannot be switched inside a transaction) so a
+    # step can rebuild a table that others reference; the whole database is checked before
+    # the commit instead, as SQLite's documented table-rebuild procedure does.
+    (foreign_keys,) = conn.execute("PRAGMA foreign_keys").fetchone()
+    conn.execute("PRAGMA foreign_keys = OFF")
     try:
-        MIGRATIONS[index](conn)
-        # PRAGMA cannot take a bound parameter; `index` is our own integer.
-        conn.execute(f"PRAGMA user_version = {int(index) + 1}")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[index](conn)
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise MigrationError(f"the step leaves {len(broken)} broken reference(s)")
+            # PRAGMA cannot take a bound parameter; `index` is our own integer.
+            conn.execute(f"PRAGMA user_version = {int(index) + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        if foreign_keys:
+            conn.execute("PRAGMA foreign_keys = ON")
 
 
 def create_schema(conn: Any) -> None:
