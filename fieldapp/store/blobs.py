@@ -427,6 +427,7 @@ class BlobStore:
                 f"could not save the copy to {dest}: {exc.strerror or exc}; nothing was saved"
             ) from exc
         finally:
+            chunks.close()  # releases the blob's file handle on every path
             _unlink_quietly(tmp)
 
     def verify(self, sha256: str) -> bool:
