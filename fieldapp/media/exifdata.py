@@ -63,12 +63,16 @@ def read_exif(path: Path) -> ExifFacts:
         facts.problems.append(f"exifread: {type(exc).__name__}: {exc}"[:MAX_TEXT])
         return facts
     facts.found = bool(tags)
+    _fill(facts, tags)
+    return facts
+
+
+def _fill(facts: ExifFacts, tags: dict[str, Any]) -> None:
     facts.make = _text(tags.get("Image Make"))
     facts.model = _text(tags.get("Image Model"))
     facts.orientation = _orientation(tags.get("Image Orientation"))
     facts.capture_time, facts.capture_offset = _capture_time(tags)
     _read_gps(tags, facts)
-    return facts
 
 
 def _values(tag: Any) -> Any:
@@ -190,3 +194,70 @@ def _read_gps(tags: dict[str, Any], facts: ExifFacts) -> None:
     except (BadGps, ArithmeticError) as exc:
         facts.gps_invalid = True
         facts.problems.append(str(exc)[:MAX_TEXT])
+
+
+class _Tag:
+    """exifread's shape (a `.values` attribute) for a value Pillow read, so one validator serves."""
+
+    def __init__(self, values: Any) -> None:
+        self.values = values
+
+
+class _Rational:
+    def __init__(self, num: Any, den: Any) -> None:
+        self.num = num
+        self.den = den
+
+
+_PILLOW_IFD0 = {0x010F: "Image Make", 0x0110: "Image Model", 0x0112: "Image Orientation"}
+_PILLOW_EXIF = {0x9003: "EXIF DateTimeOriginal", 0x9011: "EXIF OffsetTimeOriginal"}
+_PILLOW_GPS = {
+    1: "GPS GPSLatitudeRef",
+    2: "GPS GPSLatitude",
+    3: "GPS GPSLongitudeRef",
+    4: "GPS GPSLongitude",
+    5: "GPS GPSAltitudeRef",
+    6: "GPS GPSAltitude",
+    0x11: "GPS GPSImgDirection",
+}
+
+
+def _pillow_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return list(value)
+    if isinstance(value, tuple):
+        return [_pillow_scalar(v) for v in value]
+    return [_pillow_scalar(value)]
+
+
+def _pillow_scalar(value: Any) -> Any:
+    if type(value) is int:
+        return value
+    num = getattr(value, "numerator", None)
+    den = getattr(value, "denominator", None)
+    return _Rational(num, den)
+
+
+def facts_from_pillow(exif: Any) -> ExifFacts:
+    """The same facts from Pillow's EXIF reader: the cross-check when exifread cannot parse a
+    container (its HEIC support misses some layouts libheif writes) or finds nothing."""
+    facts = ExifFacts()
+    tags: dict[str, Any] = {}
+    try:
+        for tag, key in _PILLOW_IFD0.items():
+            if tag in exif:
+                tags[key] = _Tag(_pillow_value(exif[tag]))
+        for ifd, names in ((0x8769, _PILLOW_EXIF), (0x8825, _PILLOW_GPS)):
+            sub = exif.get_ifd(ifd)
+            for tag, key in names.items():
+                if tag in sub:
+                    tags[key] = _Tag(_pillow_value(sub[tag]))
+        facts.found = len(exif) > 0
+    except Exception as exc:  # Pillow's reader on a hostile block: same verdict as exifread's
+        facts.failed = True
+        facts.problems.append(f"pillow: {type(exc).__name__}: {exc}"[:MAX_TEXT])
+        return facts
+    _fill(facts, tags)
+    return facts

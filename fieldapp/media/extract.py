@@ -11,11 +11,12 @@ import io
 import warnings
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pillow_heif
 from PIL import Image, ImageFile
 
-from fieldapp.media.exifdata import ExifFacts, read_exif
+from fieldapp.media.exifdata import ExifFacts, facts_from_pillow, read_exif
 from fieldapp.media.model import MediaInfo, MediaResult, with_flags
 from fieldapp.media.sniff import IMAGE_FORMATS, opaque_info, sniff_file
 from fieldapp.media.trailing import has_trailing_data
@@ -48,17 +49,46 @@ def analyse(path: Path, *, thumbnail: bool = True) -> MediaResult:
     pil_format = IMAGE_FORMATS.get(media_type)
     if pil_format is None:
         return MediaResult(opaque_info(media_type), None)
-    facts = read_exif(path)
-    info = _info_from_exif(media_type, facts)
+    extra: list[str] = []
     try:
         if has_trailing_data(path, media_type):
-            info = with_flags(info, "trailing_data")
+            extra.append("trailing_data")
     except (OSError, ValueError):
         pass  # an unreadable tail is for the decoder below to report
-    return _decode(path, info, pil_format, facts, thumbnail=thumbnail)
+    facts = read_exif(path)
+    try:
+        image = Image.open(path, formats=[pil_format])
+    except Exception:  # bomb, broken header, a whitelisted name on a foreign body: unrenderable
+        return MediaResult(with_flags(_info(media_type, facts), *extra, "unrenderable"), None)
+    with image:
+        if facts.failed or not facts.found:
+            # Cross-check with Pillow's reader before calling the metadata missing.
+            pillow_facts = facts_from_pillow(image.getexif())
+            if pillow_facts.found and not pillow_facts.failed:
+                facts = pillow_facts
+        if pil_format == "HEIF" and not _heif_exif_offsets_sane(image):
+            extra.append("metadata_unavailable")
+            facts = ExifFacts(found=True)  # a broken pointer: none of that EXIF is believable
+        info = _info(media_type, facts)
+        orientation = _orientation(image, pil_format, facts)
+        info = replace(
+            info,
+            image_format=image.format,
+            width=image.width,
+            height=image.height,
+            orientation=orientation,
+        )
+        info = with_flags(info, *extra)
+        try:
+            if thumbnail:
+                return MediaResult(info, _thumbnail(image, orientation))
+            image.load()  # verify() passes truncated files (F3); only a decode proves pixels
+        except Exception:  # MemoryError, truncated data, a decoder error, a bomb warning
+            return MediaResult(with_flags(info, "unrenderable"), None)
+    return MediaResult(info, None)
 
 
-def _info_from_exif(media_type: str, facts: ExifFacts) -> MediaInfo:
+def _info(media_type: str, facts: ExifFacts) -> MediaInfo:
     flags: list[str] = []
     if facts.failed:
         flags.append("metadata_unavailable")
@@ -81,48 +111,46 @@ def _info_from_exif(media_type: str, facts: ExifFacts) -> MediaInfo:
     return with_flags(info, *flags)
 
 
-def _pillow_orientation(image: Image.Image) -> int | None:
+def _orientation(image: Image.Image, pil_format: str, facts: ExifFacts) -> int | None:
+    """The orientation the thumbnail applies, so the reported value matches the preview."""
     try:
         value = image.getexif().get(0x0112)
     except Exception:  # a broken EXIF block in Pillow is no reason to drop the picture
-        return None
-    return value if type(value) is int and 1 <= value <= 8 else None
+        value = None
+    if type(value) is int and 1 <= value <= 8:
+        return value
+    if pil_format == "HEIF":
+        # libheif applies the container's rotation while decoding; pillow-heif resets the EXIF
+        # orientation to match, so there is nothing left to apply.
+        return 1 if facts.orientation is not None else None
+    return facts.orientation
 
 
-def _decode(
-    path: Path, info: MediaInfo, pil_format: str, facts: ExifFacts, *, thumbnail: bool
-) -> MediaResult:
+def _heif_exif_offsets_sane(image: Image.Image) -> bool:
+    """False when a HEIF Exif item's TIFF-header offset points outside the item (F11).
+
+    pillow-heif quietly guesses past such an offset; we would rather flag the item. The raw
+    blocks are only reachable on pillow-heif's C image, so a version without it skips the check.
+    """
+    heif = getattr(image, "_heif_file", None)
+    blocks: Any = None
     try:
-        image = Image.open(path, formats=[pil_format])
-    except (
-        Exception
-    ):  # bomb, unknown layout, a whitelisted name on a foreign body: all unrenderable
-        return MediaResult(with_flags(info, "unrenderable"), None)
-    with image:
-        orientation = _pillow_orientation(image)
-        if pil_format == "HEIF":
-            # libheif already applies the container's rotation on decode; pillow-heif reports the
-            # EXIF orientation it leaves for us to apply (normally 1), which is what we must use.
-            orientation = orientation or 1
-        elif orientation is None:
-            orientation = facts.orientation
-        info = replace(
-            info,
-            image_format=image.format,
-            width=image.width,
-            height=image.height,
-            orientation=orientation if orientation is not None else info.orientation,
-        )
-        if info.has("no_exif") and image.getexif():
-            info = replace(info, flags=tuple(f for f in info.flags if f != "no_exif"))
-            info = with_flags(info, "metadata_unavailable")
-        try:
-            jpeg = _thumbnail(image, orientation) if thumbnail else None
-            if not thumbnail:
-                image.load()  # verify() passes truncated files (F3); only a decode proves pixels
-        except Exception:  # MemoryError, truncated data, a decoder error, a bomb warning
-            return MediaResult(with_flags(info, "unrenderable"), None)
-    return MediaResult(info, jpeg)
+        c_image = heif[0]._c_image if heif is not None else None
+        blocks = getattr(c_image, "metadata", None)
+    except Exception:
+        return True
+    if not isinstance(blocks, list):
+        return True
+    for block in blocks:
+        if not isinstance(block, dict) or block.get("type") != "Exif":
+            continue
+        data = block.get("data")
+        if not isinstance(data, bytes) or len(data) < 4:
+            return False
+        offset = int.from_bytes(data[:4], "big")
+        if 4 + offset + 8 > len(data):  # no room for even a TIFF header after the offset
+            return False
+    return True
 
 
 def _thumbnail(image: Image.Image, orientation: int | None) -> bytes:
