@@ -61,16 +61,17 @@ def analyse(path: Path, *, thumbnail: bool = True) -> MediaResult:
     except Exception:  # bomb, broken header, a whitelisted name on a foreign body: unrenderable
         return MediaResult(with_flags(_info(media_type, facts), *extra, "unrenderable"), None)
     with image:
-        if facts.failed or not facts.found:
+        pillow_exif = _pillow_exif(image)
+        if (facts.failed or not facts.found) and pillow_exif is not None:
             # Cross-check with Pillow's reader before calling the metadata missing.
-            pillow_facts = facts_from_pillow(image.getexif())
+            pillow_facts = facts_from_pillow(pillow_exif)
             if pillow_facts.found and not pillow_facts.failed:
                 facts = pillow_facts
         if pil_format == "HEIF" and not _heif_exif_offsets_sane(image):
             extra.append("metadata_unavailable")
             facts = ExifFacts(found=True)  # a broken pointer: none of that EXIF is believable
         info = _info(media_type, facts)
-        orientation = _orientation(image, pil_format, facts)
+        orientation = _orientation(pillow_exif, pil_format, facts)
         info = replace(
             info,
             image_format=image.format,
@@ -111,12 +112,26 @@ def _info(media_type: str, facts: ExifFacts) -> MediaInfo:
     return with_flags(info, *flags)
 
 
-def _orientation(image: Image.Image, pil_format: str, facts: ExifFacts) -> int | None:
-    """The orientation the thumbnail applies, so the reported value matches the preview."""
+def _pillow_exif(image: Image.Image) -> Image.Exif | None:
+    """Pillow's view of the EXIF without decoding pixels (None when Pillow cannot parse it)."""
     try:
-        value = image.getexif().get(0x0112)
+        if image.format == "PNG":
+            # PngImageFile.getexif() decodes the whole image to look for a late eXIf chunk:
+            # that would bypass draft mode and the thumbnail's error handling. exifread has
+            # already read late chunks; here only the header's copy counts.
+            exif = Image.Exif()
+            raw = image.info.get("exif")
+            if isinstance(raw, bytes):
+                exif.load(raw)
+            return exif
+        return image.getexif()
     except Exception:  # a broken EXIF block in Pillow is no reason to drop the picture
-        value = None
+        return None
+
+
+def _orientation(exif: Image.Exif | None, pil_format: str, facts: ExifFacts) -> int | None:
+    """The orientation the thumbnail applies, so the reported value matches the preview."""
+    value = exif.get(0x0112) if exif is not None else None
     if type(value) is int and 1 <= value <= 8:
         return value
     if pil_format == "HEIF":
