@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from fieldapp.mapdata import TILE_SIZE, tms_row
+from fieldapp.mapdata import TILE_SIZE
 
 
 def tile_colour(zoom: int, column: int, row: int) -> tuple[int, int, int]:
@@ -49,12 +49,15 @@ def make_mbtiles(
                 for row in range(1 << zoom):
                     if (zoom, column, row) in skipped:
                         continue
+                    # Written out here, not taken from mapdata, so the reader's flip is tested:
+                    # MBTiles counts rows from the south (TMS), the screen from the north.
+                    tms = (1 << zoom) - 1 - row
                     conn.execute(
                         "INSERT INTO tiles VALUES (?, ?, ?, ?)",
                         (
                             zoom,
                             column,
-                            tms_row(zoom, row),
+                            tms,
                             png_tile(tile_colour(zoom, column, row)),
                         ),
                     )
