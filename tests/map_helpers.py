@@ -17,9 +17,11 @@ def tile_colour(zoom: int, column: int, row: int) -> tuple[int, int, int]:
     return (40 + 50 * column) % 256, (40 + 50 * row) % 256, (60 + 40 * zoom) % 256
 
 
-def png_tile(colour: tuple[int, int, int]) -> bytes:
+def png_tile(
+    colour: tuple[int, int, int], size: int = TILE_SIZE, image_format: str = "PNG"
+) -> bytes:
     buffer = io.BytesIO()
-    Image.new("RGB", (TILE_SIZE, TILE_SIZE), colour).save(buffer, format="PNG")
+    Image.new("RGB", (size, size), colour).save(buffer, format=image_format)
     return buffer.getvalue()
 
 
@@ -29,8 +31,13 @@ def make_mbtiles(
     *,
     skip: Iterable[tuple[int, int, int]] = (),
     metadata: dict[str, str] | None = None,
+    replace: dict[tuple[int, int, int], bytes] | None = None,
 ) -> Path:
-    """Every tile of `zooms`, each a solid `tile_colour`, except the XYZ keys in `skip`."""
+    """Every tile of `zooms`, each a solid `tile_colour`, except the XYZ keys in `skip`.
+
+    `replace` gives other bytes for some XYZ keys (hostile or odd tiles).
+    """
+    replaced = replace or {}
     skipped = set(skip)
     meta = {"name": "Test pack", "format": "png", "minzoom": "0", "maxzoom": str(max(zooms))}
     if metadata is not None:
@@ -58,7 +65,8 @@ def make_mbtiles(
                             zoom,
                             column,
                             tms,
-                            png_tile(tile_colour(zoom, column, row)),
+                            replaced.get((zoom, column, row))
+                            or png_tile(tile_colour(zoom, column, row)),
                         ),
                     )
         conn.commit()

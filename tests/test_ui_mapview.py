@@ -15,7 +15,7 @@ from fieldapp.errors import InvalidMBTiles
 from fieldapp.mapdata import MapMarker, TileKey
 from fieldapp.ui import mapview
 from fieldapp.ui.mapview import MapView
-from tests.map_helpers import make_mbtiles, tile_colour
+from tests.map_helpers import make_mbtiles, png_tile, tile_colour
 
 BAGHDAD = MapMarker("incident", "a" * 32, "33.315200", "44.366100", "INC-1 Market strike")
 BASRA = MapMarker("photo", "b" * 32, "30.508500", "47.780400", "IMG_0001.HEIC")
@@ -273,3 +273,43 @@ def test_markers_without_a_place_are_not_drawn(view: MapView) -> None:
 def test_center_on_refuses_bad_coordinates(view: MapView) -> None:
     with pytest.raises(ValueError, match="latitude must be between"):
         view.center_on("95", "10")
+
+
+def tile_centre(view: MapView, column: int, row: int) -> QPoint:
+    # Off the exact centre: at zoom 1 the 90° grid lines run through tile centres.
+    return view.canvas.mapFromScene(QPointF(column * 256 + 100, row * 256 + 110))
+
+
+def test_hostile_tiles_are_blank_and_the_rest_still_drawn(tmp_path: Path, view: MapView) -> None:
+    bomb = png_tile((255, 0, 0), size=6000)  # a few KiB that would decode to 100 MiB
+    assert len(bomb) < 200_000
+    pack = make_mbtiles(
+        tmp_path / "odd.mbtiles",
+        zooms=(0, 1),
+        replace={
+            (1, 0, 0): bomb,
+            (1, 1, 0): png_tile((0, 0, 255), image_format="JPEG"),  # not the pack's format
+            (1, 0, 1): b"\x89PNG\r\n\x1a\n" + b"\x00" * 40,  # truncated PNG
+            (1, 1, 1): png_tile((10, 200, 30), size=512),  # a high-resolution tile
+        },
+    )
+    view.set_base_layer(pack)
+    view.center_on("0", "0", 1)
+    assert view.displayed_tiles() == [TileKey(1, 1, 1)]
+    assert pixel(view, tile_centre(view, 1, 1)).name() == QColor(10, 200, 30).name()
+    for column, row in ((0, 0), (1, 0), (0, 1)):
+        assert pixel(view, tile_centre(view, column, row)).name() == mapview.BLANK_COLOUR.name()
+
+
+def test_past_the_deepest_zoom_tiles_are_magnified(tmp_path: Path, view: MapView) -> None:
+    pack = make_mbtiles(tmp_path / "pack.mbtiles", zooms=(0, 1, 2))
+    view.set_base_layer(pack)
+    view.center_on("10.0", "100.0", 4)
+    shown = view.displayed_tiles()
+    assert shown and all(k.zoom == 4 for k in shown)
+    viewport = view.canvas.viewport().rect()
+    key = next(k for k in shown if viewport.contains(tile_centre(view, k.column, k.row)))
+    parent = tile_colour(2, key.column >> 2, key.row >> 2)
+    assert pixel(view, tile_centre(view, key.column, key.row)).name() == QColor(*parent).name()
+    view.center_on("10.0", "100.0", 2 + mapview.MAX_OVERZOOM + 1)
+    assert view.displayed_tiles() == []

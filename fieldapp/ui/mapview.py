@@ -16,12 +16,23 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QImage,
+    QImageReader,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -75,6 +86,8 @@ CLUSTER_CELL_PX = 48.0
 PAN_STEP_PX = 96
 CLICK_SLOP_PX = 4
 TILE_CACHE_SIZE = 512  # ~256 KiB each decoded: about 128 MiB at worst, flat over a session
+MAX_TILE_EDGE = 1024  # a tile is 256 px (512 for high-resolution packs); larger is refused
+MAX_OVERZOOM = 5  # beyond the pack's deepest zoom, magnify its tiles up to 32x
 PLACES_FROM_ZOOM = 3  # below this the world outline alone is clearer than city names
 
 
@@ -516,18 +529,73 @@ class MapView(QWidget):
             self._scene.removeItem(item)
         self._tile_items.clear()
 
-    def _tile_image(self, key: TileKey) -> QImage | None:
+    def _decode_tile(self, data: bytes, image_format: str) -> QImage | None:
+        """A tile image, or None for one that must not be drawn.
+
+        Packs come from outside, so a tile is hostile input: only the pack's own format is
+        decoded (no guessing from content), its size is read from the header and anything
+        larger than `MAX_TILE_EDGE` is refused before decoding (a bomb of small bytes), and a
+        tile that does not decode is simply blank; one bad tile must not stop the map.
+        """
+        buffer = QBuffer()
+        buffer.setData(QByteArray(data))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        reader = QImageReader(buffer, image_format.lower().encode("ascii"))
+        reader.setAutoDetectImageFormat(False)
+        size = reader.size()
+        if not size.isValid() or not 0 < size.width() <= MAX_TILE_EDGE:
+            return None
+        if not 0 < size.height() <= MAX_TILE_EDGE:
+            return None
+        image = reader.read()
+        if image.isNull():
+            return None
+        if image.width() != mapdata.TILE_SIZE or image.height() != mapdata.TILE_SIZE:
+            # High-resolution (512 px) packs: shown at the same place, scaled to the grid.
+            image = image.scaled(
+                mapdata.TILE_SIZE,
+                mapdata.TILE_SIZE,
+                Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        return image
+
+    def _stored_tile(self, key: TileKey) -> QImage | None:
         if key in self._tiles:
             return self._tiles.get(key)
         assert self._pack is not None
-        image: QImage | None = None
         data = self._pack.tile(key)
-        if data is not None:
-            candidate = QImage()
-            # A tile that does not decode is drawn blank like a missing one; the pack is not
-            # ours, and one bad tile must not stop the rest of the map.
-            if candidate.loadFromData(data, self._pack.image_format) and not candidate.isNull():
-                image = candidate
+        image = self._decode_tile(data, self._pack.image_format) if data is not None else None
+        self._tiles.put(key, image)
+        return image
+
+    def _tile_image(self, key: TileKey) -> QImage | None:
+        """The image for a tile; past the pack's deepest zoom, a magnified part of its parent.
+
+        Packs often stop at zoom 14-16 while analysts look closer; a blurred street map is
+        more use than a blank one, up to `MAX_OVERZOOM` levels.
+        """
+        assert self._pack is not None
+        levels = key.zoom - self._pack.max_zoom
+        if levels <= 0:
+            return self._stored_tile(key)
+        if levels > MAX_OVERZOOM:
+            return None
+        if key in self._tiles:
+            return self._tiles.get(key)
+        parent = TileKey(self._pack.max_zoom, key.column >> levels, key.row >> levels)
+        source = self._stored_tile(parent)
+        image: QImage | None = None
+        if source is not None:
+            part = mapdata.TILE_SIZE >> levels
+            left = (key.column - (parent.column << levels)) * part
+            top = (key.row - (parent.row << levels)) * part
+            image = source.copy(QRect(left, top, part, part)).scaled(
+                mapdata.TILE_SIZE,
+                mapdata.TILE_SIZE,
+                Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
         self._tiles.put(key, image)
         return image
 
