@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fieldapp.domain import canonical
 from fieldapp.domain.model import Incident, Observation, from_dict
-from fieldapp.store import records
+from fieldapp.store import evidence_items, records, witnesses
 from fieldapp.store.checkpoint import CheckpointError, format_checkpoint, parse_checkpoint
 from fieldapp.store.merkle import Frontier, leaf_hash
 from fieldapp.store.signednote import NoteError, Verifier, key_id, open_note, sign
@@ -143,6 +143,16 @@ def _summary(entry: dict[str, Any], reason: str | None, deleted: bool | None) ->
         return f"passphrase changed by {entry.get('author')}"
     if kind == "slot_added":
         return f"key slot for {entry.get('label')} added by {entry.get('author')}"
+    if kind == "identity_revealed":
+        return (
+            f"identity of {entry.get('witness')} revealed by {entry.get('author')}: "
+            f"{entry.get('reason')}"
+        )
+    if kind == "evidence_exported":
+        return (
+            f"copy of evidence {entry.get('evidence_id')} saved by {entry.get('author')}: "
+            f"{entry.get('reason')}"
+        )
     return str(kind).replace("_", " ")
 
 
@@ -223,6 +233,10 @@ def _check_projection(conn: Any, problems: list[str]) -> None:
     live_incidents: set[str] = set()
     live_observations: set[str] = set()
     names = ", ".join(records.INCIDENT_COLUMNS)
+    # Witnesses, statements and evidence items (schema v2) are checked by their own modules.
+    witnesses.check_projections(conn, latest, problems)
+    evidence_items.check_projections(conn, latest, problems)
+    latest = [row for row in latest if row[1] in records.KINDS]
     for record_id, kind, version, deleted, body in latest:
         table = "incidents" if kind == "incident" else "observations"
         label = f"{kind} {record_id}"

@@ -15,20 +15,39 @@ import secrets
 import shutil
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import platformdirs
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fieldapp.domain import canonical
+from fieldapp.domain.evidence import (
+    Consistency,
+    EvidenceItem,
+    capture_moment,
+    consistency,
+    validate_evidence,
+)
+from fieldapp.domain.geo import normalise_decimal
 from fieldapp.domain.model import Incident, Observation, to_dict
 from fieldapp.domain.passphrase import check_passphrase
 from fieldapp.domain.refcode import format_ref_code
 from fieldapp.domain.validation import validate_incident, validate_observation
+from fieldapp.domain.witness import (
+    ConsentEvent,
+    Statement,
+    Witness,
+    current_scopes,
+    format_witness_code,
+    mask_identity,
+    unmask_identity,
+    validate_statement,
+    validate_witness,
+)
 from fieldapp.errors import (
     DamagedKeyfile,
     FieldIssue,
@@ -43,8 +62,9 @@ from fieldapp.errors import (
     WrongPassphrase,
 )
 from fieldapp.reflists import bundled_reflists
-from fieldapp.store import auditlog, db, keyfile, records, schema
+from fieldapp.store import auditlog, db, evidence_items, keyfile, records, schema, witnesses
 from fieldapp.store.auditlog import AuditEntry, LogReport
+from fieldapp.store.blobs import BlobStore, evidence_dir
 from fieldapp.store.device import ROLES, DeviceInfo
 from fieldapp.store.device import generate_key as _generate_device_key
 from fieldapp.store.device import info_from_row as _device_from_row
@@ -52,6 +72,9 @@ from fieldapp.store.device import new_device_id as _new_device_id
 from fieldapp.store.device import public_bytes as _public_bytes
 from fieldapp.store.keyfile import KEYFILE_NAME, KdfParams, KeyFile, Slot
 from fieldapp.store.records import IncidentQuery, IncidentRow, RecordVersion
+
+if TYPE_CHECKING:
+    from fieldapp.media import MediaSandbox
 
 __all__ = [
     "AuditEntry",
@@ -716,6 +739,434 @@ class Vault:
         """Every version of a record, oldest first (tombstones included), for the history view."""
         return records.history(self._conn, record_id)
 
+    # --- witnesses and statements (issue 3) -------------------------------------------------------
+    def _check_links(
+        self, ids: list[str], keep: set[str], table: str, what: str, path: str
+    ) -> None:
+        """Newly linked records must exist now; links kept from the last version are history."""
+        missing = [
+            FieldIssue(f"{path}[{i}]", f"there is no {what} with id {record_id}")
+            for i, record_id in enumerate(ids)
+            if record_id not in keep
+            and self._conn.execute(
+                f"SELECT 1 FROM {table} WHERE id = ?",  # noqa: S608 - table is a constant
+                (record_id,),
+            ).fetchone()
+            is None
+        ]
+        if missing:
+            raise ValidationError(missing)
+
+    @_locked
+    def save_witness(
+        self, witness: Witness, reason: str, expected_version: int | None = None
+    ) -> tuple[Witness, int]:
+        """Store a new version of a witness; the first save assigns id and the `W-` code.
+
+        The witness may come back masked (from `get_witness`): identity fields still showing
+        the mask keep their stored value, so editing consent or notes never needs a reveal.
+        Returns the stored witness masked, because a save is not a reason to show a name.
+        """
+        reason = self._check_reason(reason)
+        record = copy.deepcopy(witness)
+        at = self._now()
+        with db.transaction(self._conn):
+            keep: set[str] = set()
+            if not record.id:
+                if expected_version is not None:
+                    raise StaleVersion("This witness was never saved, so it has no version.")
+                if record.code:
+                    raise ValidationError(
+                        [FieldIssue("code", "the code is assigned when the witness is first saved")]
+                    )
+                record.id = uuid.uuid4().hex
+                counter = witnesses.next_witness_counter(self._conn)
+                record.code = format_witness_code(self.device.code, counter)
+                version, created_at = 1, at
+            else:
+                current_version = self._live(record.id, "witness")
+                current, _, created_at = witnesses.load_witness(self._conn, record.id)
+                if expected_version is not None and expected_version != current_version:
+                    raise StaleVersion(
+                        f"Witness {current.code} was saved again (now version {current_version}) "
+                        f"after you opened version {expected_version}. Reload it and make your "
+                        "change again."
+                    )
+                if not record.code:
+                    record.code = current.code
+                elif record.code != current.code:
+                    raise ValidationError(
+                        [FieldIssue("code", "the witness code cannot be changed")]
+                    )
+                record.identity = unmask_identity(record.identity, current.identity)
+                if to_dict(record) == to_dict(current):
+                    return _masked(current), current_version
+                keep = set(current.incident_ids)
+                version = current_version + 1
+            issues = validate_witness(record)
+            if issues:
+                raise ValidationError(issues)
+            self._check_links(record.incident_ids, keep, "incidents", "incident", "incident_ids")
+            self._append(
+                kind="witness",
+                record_id=record.id,
+                version=version,
+                at=at,
+                reason=reason,
+                deleted=False,
+                body=to_dict(record),
+            )
+            witnesses.project_witness(self._conn, record, version, created_at, at)
+        return _masked(record), version
+
+    @_locked
+    def get_witness(
+        self, witness_id: str, *, reveal: bool = False, reason: str = ""
+    ) -> tuple[Witness, int]:
+        """A witness with its identity masked, or revealed for a stated reason.
+
+        Identity is shown only on purpose: a reveal needs a reason and appends an audit entry
+        ("identity of W-… revealed by <user>: <reason>") before the names leave the vault, so
+        every look at a witness's identity can be accounted for afterwards.
+        """
+        if not reveal:
+            witness, version, _ = witnesses.load_witness(self._conn, witness_id)
+            return _masked(witness), version
+        if not reason.strip():
+            raise ValidationError(
+                [FieldIssue("reason", "say why the witness's identity must be revealed")]
+            )
+        reason = self._check_reason(reason)
+        at = self._now()
+        with db.transaction(self._conn):
+            witness, version, _ = witnesses.load_witness(self._conn, witness_id)
+            self._log_event(
+                {
+                    "type": "identity_revealed",
+                    "witness": witness.code,
+                    "witness_id": witness.id,
+                    "reason": reason,
+                },
+                at,
+            )
+        return witness, version
+
+    @_locked
+    def find_witness(self, key: str) -> str:
+        """The id of a live witness from its id or its code (the code is what people quote)."""
+        return witnesses.witness_id_for(self._conn, key)
+
+    def record_consent(
+        self, witness_id: str, event: ConsentEvent, reason: str
+    ) -> tuple[Witness, int]:
+        """Append one consent event (given or withdrawn) as a new witness version.
+
+        Consent is a lifecycle: earlier events are never edited, a withdrawal is a new event,
+        and the scopes in force follow from the whole list (`current_scopes`).
+        """
+        with self._lock:
+            witness, version = self.get_witness(witness_id)
+            witness.consent.append(copy.deepcopy(event))
+            return self.save_witness(witness, reason, expected_version=version)
+
+    @_locked
+    def list_witnesses(
+        self, incident_id: str | None = None, limit: int = 500, offset: int = 0
+    ) -> list[tuple[Witness, int]]:
+        """Witnesses (masked) by code; with `incident_id`, those linked to that incident."""
+        rows = witnesses.list_witnesses(self._conn, incident_id, limit, offset)
+        return [(_masked(w), v) for w, v in rows]
+
+    @_locked
+    def save_statement(
+        self, statement: Statement, reason: str, expected_version: int | None = None
+    ) -> tuple[Statement, int]:
+        """Store a new version of a statement.
+
+        The witness must exist and have consented to use by the cell (`cell_use` in force):
+        a statement taken without that consent, or after it was withdrawn, is not ours to keep.
+        Linked incidents and attached evidence items must exist when first linked.
+        """
+        reason = self._check_reason(reason)
+        record = copy.deepcopy(statement)
+        issues = validate_statement(record)
+        if issues:
+            raise ValidationError(issues)
+        at = self._now()
+        with db.transaction(self._conn):
+            keep_incidents: set[str] = set()
+            keep_attachments: set[str] = set()
+            if not record.id:
+                if expected_version is not None:
+                    raise StaleVersion("This statement was never saved, so it has no version.")
+                record.id = uuid.uuid4().hex
+                version = 1
+            else:
+                current_version = self._live(record.id, "statement")
+                current, _ = witnesses.load_statement(self._conn, record.id)
+                if expected_version is not None and expected_version != current_version:
+                    raise StaleVersion(
+                        f"This statement was saved again (now version {current_version}) after "
+                        f"you opened version {expected_version}. Reload it and make your change "
+                        "again."
+                    )
+                if to_dict(record) == to_dict(current):
+                    return current, current_version
+                keep_incidents = set(current.incident_ids)
+                keep_attachments = set(current.attachment_ids)
+                version = current_version + 1
+            try:
+                witness, _, _ = witnesses.load_witness(self._conn, record.witness_id)
+            except RecordNotFound:
+                raise ValidationError(
+                    [FieldIssue("witness_id", f"there is no witness with id {record.witness_id}")]
+                ) from None
+            if "cell_use" not in current_scopes(witness):
+                raise ValidationError(
+                    [
+                        FieldIssue(
+                            "witness_id",
+                            f"witness {witness.code} has not consented to use by the cell "
+                            "(or withdrew it); record consent first",
+                        )
+                    ]
+                )
+            self._check_links(
+                record.incident_ids, keep_incidents, "incidents", "incident", "incident_ids"
+            )
+            self._check_links(
+                record.attachment_ids,
+                keep_attachments,
+                "evidence_items",
+                "evidence item",
+                "attachment_ids",
+            )
+            self._append(
+                kind="statement",
+                record_id=record.id,
+                version=version,
+                at=at,
+                reason=reason,
+                deleted=False,
+                body=to_dict(record),
+            )
+            witnesses.project_statement(self._conn, record, version, at)
+        return record, version
+
+    @_locked
+    def get_statement(self, statement_id: str) -> tuple[Statement, int]:
+        return witnesses.load_statement(self._conn, statement_id)
+
+    @_locked
+    def list_statements(
+        self,
+        *,
+        witness_id: str | None = None,
+        incident_id: str | None = None,
+        text: str = "",
+        limit: int = 500,
+        offset: int = 0,
+    ) -> list[tuple[Statement, int]]:
+        """Statements newest first, by witness, incident and full text (search escapes syntax)."""
+        return witnesses.list_statements(
+            self._conn,
+            witness_id=witness_id,
+            incident_id=incident_id,
+            text=text,
+            limit=limit,
+            offset=offset,
+        )
+
+    # --- evidence items (issue 3) -----------------------------------------------------------------
+    def _blob_store(self) -> BlobStore:
+        with self._lock:
+            if self._conn is None:
+                raise VaultLocked("The vault is locked; unlock it first.")
+            return BlobStore(evidence_dir(self.path), bytes(self._dek))
+
+    def add_evidence(
+        self,
+        path: Path,
+        *,
+        incident_ids: Sequence[str] = (),
+        caption: str = "",
+        source_medium: str = "other",
+        acquisition: str = "other",
+        sensitivity: str = "normal",
+        sandbox: MediaSandbox | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> EvidenceItem:
+        """Import one file: the original stored durably first, then its facts, then the record.
+
+        Order matters for evidence: the encrypted original is written and re-hashed before any
+        parser sees the file, so a hostile file can only earn flags, never lose the original.
+        The long steps (ingest, metadata in the sandbox) run without holding the vault lock, so
+        the GUI stays usable; the record, its audit leaf and the thumbnail are then written in
+        one transaction. The same bytes imported again are one blob and a new item marked
+        `duplicate_of` the first. Without a `sandbox` a one-worker sandbox is started for this
+        file (an import of many files should pass its own, kept open).
+        """
+        path = Path(path)
+        item = EvidenceItem(
+            original_name=path.name,
+            source_medium=source_medium,
+            acquisition=acquisition,
+            incident_ids=list(incident_ids),
+            caption=caption,
+            sensitivity=sensitivity,
+            sha256="0" * 64,
+            imported_at=self._now(),
+        )
+        # Refuse a bad record before anything is copied (the hash is filled in below).
+        issues = validate_evidence(item)
+        if issues:
+            raise ValidationError(issues)
+        stored = self._blob_store().ingest(path, progress)
+        if sandbox is None:
+            # Imported here: the media package (Pillow and its decoders) is only needed once
+            # evidence is actually imported, not on every start of the app.
+            from fieldapp.media import MediaSandbox
+
+            with MediaSandbox(workers=1) as own:
+                result = own.process(path)
+        else:
+            result = sandbox.process(path)
+        info = result.info
+        item.sha256, item.size = stored.sha256, stored.size
+        item.media_type = info.media_type
+        item.image_format = info.image_format or ""
+        item.width, item.height, item.orientation = info.width, info.height, info.orientation
+        item.capture_time = info.capture_time or ""
+        item.capture_offset = info.capture_offset or ""
+        item.gps_lat, item.gps_lon = info.gps_lat or "", info.gps_lon or ""
+        item.gps_alt_m, item.gps_direction = info.gps_alt_m or "", info.gps_direction or ""
+        item.make, item.model = info.make or "", info.model or ""
+        item.flags = list(info.flags)
+        return self._record_evidence(item, result.thumbnail_jpeg)
+
+    @_locked
+    def _record_evidence(self, item: EvidenceItem, thumbnail: bytes | None) -> EvidenceItem:
+        at = self._now()
+        record = copy.deepcopy(item)
+        record.id = uuid.uuid4().hex
+        record.imported_by = self.user
+        record.imported_at = at
+        issues = validate_evidence(record)
+        if issues:
+            # Facts from a hostile file that break a rule are dropped, not stored half-valid;
+            # the original is kept and the item says its metadata is unavailable.
+            record = _without_metadata(record)
+        with db.transaction(self._conn):
+            self._check_links(record.incident_ids, set(), "incidents", "incident", "incident_ids")
+            record.duplicate_of = evidence_items.first_with_sha256(self._conn, record.sha256) or ""
+            self._append(
+                kind="evidence",
+                record_id=record.id,
+                version=1,
+                at=at,
+                reason=f"imported {record.original_name}",
+                deleted=False,
+                body=to_dict(record),
+            )
+            evidence_items.project_evidence(self._conn, record, 1, at)
+            if thumbnail:
+                evidence_items.put_thumbnail(self._conn, record.sha256, thumbnail)
+        return record
+
+    @_locked
+    def get_evidence(self, evidence_id: str) -> tuple[EvidenceItem, int]:
+        return evidence_items.load_evidence(self._conn, evidence_id)
+
+    @_locked
+    def list_evidence(
+        self, incident_id: str | None = None, limit: int = 500, offset: int = 0
+    ) -> list[EvidenceItem]:
+        return evidence_items.list_evidence(self._conn, incident_id, limit, offset)
+
+    @_locked
+    def evidence_thumbnail(self, evidence_id: str) -> bytes | None:
+        """The item's small JPEG preview, or None (not an image, or it could not be rendered)."""
+        item, _ = evidence_items.load_evidence(self._conn, evidence_id)
+        return evidence_items.get_thumbnail(self._conn, item.sha256)
+
+    def read_evidence(self, evidence_id: str, max_size: int) -> bytes:
+        """The original's bytes, decrypted in memory for a viewer (never written to disk)."""
+        item, _ = self.get_evidence(evidence_id)
+        return self._blob_store().read_bytes(item.sha256, max_size)
+
+    def export_evidence(self, evidence_id: str, dest: Path, reason: str) -> EvidenceItem:
+        """Write a plaintext copy of the original to `dest`, logged with who and why.
+
+        A copy outside the vault is no longer protected by it, so it needs a reason, and the
+        audit entry is written only after the complete, verified copy exists.
+        """
+        reason = self._check_reason(reason)
+        item, _ = self.get_evidence(evidence_id)
+        self._blob_store().export(item.sha256, Path(dest))
+        with self._lock:
+            if self._conn is None:
+                raise VaultLocked("The vault is locked; unlock it first.")
+            with db.transaction(self._conn):
+                self._log_event(
+                    {
+                        "type": "evidence_exported",
+                        "evidence_id": item.id,
+                        "sha256": item.sha256,
+                        "reason": reason,
+                    },
+                    self._now(),
+                )
+        return item
+
+    def evidence_consistency(self, evidence_id: str, incident_id: str) -> Consistency:
+        """How far (km) and how long apart (time) a photo and an incident are, with warnings."""
+        item, _ = self.get_evidence(evidence_id)
+        incident, _ = self.get_incident(incident_id)
+        return consistency(item, incident)
+
+    def apply_photo_place_time(
+        self, incident_id: str, evidence_id: str, reason: str
+    ) -> tuple[Incident, int]:
+        """Save a new incident version that takes the photo's GPS position and capture time.
+
+        An explicit action, logged like any save (with the reason given). The place method
+        becomes `photo_exif`. The time is taken only when the camera recorded its time zone:
+        a zone-less camera clock can be hours off, and a wrong time is worse than none.
+        """
+        reason = self._check_reason(reason)
+        with self._lock:
+            item, _ = self.get_evidence(evidence_id)
+            incident, version = self.get_incident(incident_id)
+            updated = copy.deepcopy(incident)
+            applied = False
+            if item.gps_lat and item.gps_lon:
+                updated.place.lat = normalise_decimal(item.gps_lat, "lat")
+                updated.place.lon = normalise_decimal(item.gps_lon, "lon")
+                updated.place.method = "photo_exif"
+                updated.place.precision = "100m"
+                applied = True
+            captured = capture_moment(item.capture_time, item.capture_offset)
+            if captured is not None and captured[1]:
+                moment = captured[0]
+                updated.time.start = _iso(moment)
+                if item.capture_offset:
+                    updated.time.utc_offset = item.capture_offset
+                updated.time.precision = "exact"
+                if updated.time.end and updated.time.end < updated.time.start:
+                    updated.time.end = ""
+                applied = True
+            if not applied:
+                raise ValidationError(
+                    [
+                        FieldIssue(
+                            "evidence",
+                            f"{item.original_name} has no GPS position and no capture time with "
+                            "a time zone; nothing to take over",
+                        )
+                    ]
+                )
+            return self.save_incident(updated, reason, expected_version=version)
+
     # --- test support -----------------------------------------------------------------------------
     @_locked
     def _raw_key_hex(self) -> str:
@@ -728,3 +1179,29 @@ def _zero(buffer: bytearray) -> None:
     """Overwrite key material in place (best effort; see Vault.__init__)."""
     for i in range(len(buffer)):
         buffer[i] = 0
+
+
+def _masked(witness: Witness) -> Witness:
+    """A copy of `witness` with its identity masked (see `domain.witness.mask_identity`)."""
+    masked = copy.deepcopy(witness)
+    masked.identity = mask_identity(witness.identity)
+    return masked
+
+
+def _without_metadata(item: EvidenceItem) -> EvidenceItem:
+    """Keep only what the store itself measured; the file's own claims are dropped."""
+    return EvidenceItem(
+        id=item.id,
+        sha256=item.sha256,
+        size=item.size,
+        media_type=item.media_type,
+        original_name=item.original_name,
+        source_medium=item.source_medium,
+        acquisition=item.acquisition,
+        imported_by=item.imported_by,
+        imported_at=item.imported_at,
+        incident_ids=item.incident_ids,
+        caption=item.caption,
+        sensitivity=item.sensitivity,
+        flags=["metadata_unavailable"],
+    )
