@@ -501,26 +501,56 @@ def marker_position(marker: MapMarker) -> tuple[float, float] | None:
     return lat, lon
 
 
-def cluster_markers(
-    markers: Iterable[MapMarker], zoom: int, cell_px: float = 48.0
+@dataclass(frozen=True)
+class PlacedMarker:
+    """A marker with its position projected once (unit square), so re-clustering on every zoom
+    or pan does not re-parse thousands of decimal strings."""
+
+    marker: MapMarker
+    x: float
+    y: float
+
+
+def place_markers(markers: Iterable[MapMarker]) -> list[PlacedMarker]:
+    """The markers that have a valid place, projected; the others cannot be drawn."""
+    placed = []
+    for marker in markers:
+        pos = marker_position(marker)
+        if pos is not None:
+            x, y = normalised_mercator(*pos)
+            placed.append(PlacedMarker(marker, x, y))
+    return placed
+
+
+def cluster_placed(
+    placed: Iterable[PlacedMarker],
+    zoom: int,
+    cell_px: float = 48.0,
+    bounds: tuple[float, float, float, float] | None = None,
 ) -> list[Cluster]:
     """Group markers that share a `cell_px` square of the screen at this zoom.
 
     Grid clustering is linear in the number of markers and stable (the same markers give the
     same groups), which matters more for a register of thousands than optimal placement. A
-    cluster sits at its members' mean position. Markers without a valid place are left out.
+    cluster sits at its members' mean position. `bounds` (left, top, right, bottom in world
+    pixels) keeps only the cells that touch it: whole cells, so a cluster's count never depends
+    on where the view happens to be.
     """
     if cell_px <= 0:
         raise ValueError(f"cluster cell size must be positive (got {cell_px})")
+    size = world_size(zoom)
+    if bounds is not None:
+        first_col, first_row = math.floor(bounds[0] / cell_px), math.floor(bounds[1] / cell_px)
+        last_col, last_row = math.floor(bounds[2] / cell_px), math.floor(bounds[3] / cell_px)
     cells: dict[tuple[int, int], list[tuple[float, float, MapMarker]]] = {}
-    for marker in markers:
-        pos = marker_position(marker)
-        if pos is None:
+    for p in placed:
+        x, y = p.x * size, p.y * size
+        cell = (math.floor(x / cell_px), math.floor(y / cell_px))
+        if bounds is not None and not (
+            first_col <= cell[0] <= last_col and first_row <= cell[1] <= last_row
+        ):
             continue
-        x, y = latlon_to_world(pos[0], pos[1], zoom)
-        cells.setdefault((math.floor(x / cell_px), math.floor(y / cell_px)), []).append(
-            (x, y, marker)
-        )
+        cells.setdefault(cell, []).append((x, y, p.marker))
     clusters = []
     for cell in sorted(cells):
         entries = cells[cell]
@@ -532,6 +562,13 @@ def cluster_markers(
             )
         )
     return clusters
+
+
+def cluster_markers(
+    markers: Iterable[MapMarker], zoom: int, cell_px: float = 48.0
+) -> list[Cluster]:
+    """Clusters of all markers with a valid place at this zoom (see `cluster_placed`)."""
+    return cluster_placed(place_markers(markers), zoom, cell_px)
 
 
 class LocatedIncident(Protocol):

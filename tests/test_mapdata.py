@@ -355,3 +355,19 @@ def test_broken_geojson_is_a_clear_error(tmp_path: Path, text: str, message: str
     path.write_text(text)
     with pytest.raises(MapDataError, match=message):
         mapdata.load_lines(path)
+
+
+def test_clustering_within_bounds_keeps_whole_cells() -> None:
+    markers = [
+        _marker(i, f"{33 + (i % 10) * 0.001:.4f}", f"{44 + (i // 10) * 0.3:.4f}") for i in range(60)
+    ]
+    placed = mapdata.place_markers(markers)
+    everything = mapdata.cluster_placed(placed, 8)
+    x, y = mapdata.latlon_to_world(33.0, 44.0, 8)
+    # A rectangle that cuts through the first cell still returns that cell's whole cluster.
+    some = mapdata.cluster_placed(placed, 8, bounds=(x + 1, y - 5, x + 2, y + 5))
+    assert len(some) == 1
+    assert some[0] in everything
+    assert some[0].count == 10
+    assert mapdata.cluster_placed(placed, 8, bounds=(0, 0, 10, 10)) == []
+    assert mapdata.cluster_markers(markers, 8) == everything

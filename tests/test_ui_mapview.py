@@ -313,3 +313,14 @@ def test_past_the_deepest_zoom_tiles_are_magnified(tmp_path: Path, view: MapView
     assert pixel(view, tile_centre(view, key.column, key.row)).name() == QColor(*parent).name()
     view.center_on("10.0", "100.0", 2 + mapview.MAX_OVERZOOM + 1)
     assert view.displayed_tiles() == []
+
+
+def test_far_markers_get_items_once_the_view_reaches_them(view: MapView) -> None:
+    view.center_on(BAGHDAD.lat, BAGHDAD.lon, 12)
+    view.set_markers([BAGHDAD, BASRA])
+    ids = {c.members[0].record_id for c in view.visible_clusters()}
+    assert ids == {BAGHDAD.record_id}  # Basra is 450 km away: no item yet
+    view.center_on(BASRA.lat, BASRA.lon)
+    ids = {c.members[0].record_id for c in view.visible_clusters()}
+    assert ids == {BASRA.record_id}
+    assert view.canvas.viewport().rect().contains(view.view_point(BASRA.lat, BASRA.lon))

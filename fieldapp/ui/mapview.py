@@ -251,11 +251,11 @@ class _Canvas(QGraphicsView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._owner.refresh_tiles()
+        self._owner.view_moved()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
-        self._owner.refresh_tiles()
+        self._owner.view_moved()
 
     # --- painting ---------------------------------------------------------------------------------
     def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
@@ -286,6 +286,9 @@ class MapView(QWidget):
         super().__init__(parent)
         self._zoom = 2
         self._markers: list[MapMarker] = []
+        self._placed: list[mapdata.PlacedMarker] = []
+        # The scene area (world pixels) whose markers have items; None after a zoom change.
+        self._marker_area: QRectF | None = None
         self._marker_items: list[_MarkerItem] = []
         self._current: MapMarker | None = None
         self._pack: mapdata.MBTiles | None = None
@@ -335,6 +338,7 @@ class MapView(QWidget):
         self._apply_base_layer_label()
         self._relayout()
         self.canvas.centerOn(self._scene.sceneRect().center())
+        self.view_moved()
 
     # --- public API -------------------------------------------------------------------------------
     @property
@@ -344,6 +348,7 @@ class MapView(QWidget):
     def set_markers(self, markers: Sequence[MapMarker]) -> None:
         """Show these records (replacing any shown); an empty list drops them all."""
         self._markers = list(markers)
+        self._placed = mapdata.place_markers(self._markers)
         if self._current is not None and self._current not in self._markers:
             self._current = None
         self._rebuild_markers()
@@ -381,10 +386,10 @@ class MapView(QWidget):
             self._relayout()
         x, y = mapdata.latlon_to_world(lat_f, lon_f, self._zoom)
         self.canvas.centerOn(QPointF(x, y))
-        self.refresh_tiles()
+        self.view_moved()
 
     def visible_clusters(self) -> list[Cluster]:
-        """The symbols drawn now (a marker is a cluster of one): what the analyst sees."""
+        """The symbols drawn in and around the view (a marker is a cluster of one)."""
         return [item.cluster for item in self._marker_items]
 
     def view_point(self, lat: str, lon: str) -> QPoint:
@@ -416,7 +421,7 @@ class MapView(QWidget):
         # anchor's offset from the viewport centre.
         offset = QPointF(viewport.center() - anchor)
         self.canvas.centerOn(QPointF(x, y) + offset)
-        self.refresh_tiles()
+        self.view_moved()
 
     def pan_by(self, dx: int, dy: int) -> None:
         """Move the view by screen pixels (arrow keys)."""
@@ -463,7 +468,7 @@ class MapView(QWidget):
 
     def step_marker(self, step: int) -> None:
         """N / P: select the next or previous record and bring it to the centre (keyboard use)."""
-        placed = [m for m in self._markers if mapdata.marker_position(m) is not None]
+        placed = [p.marker for p in self._placed]
         if not placed:
             return
         index = placed.index(self._current) + step if self._current in placed else 0
@@ -486,11 +491,32 @@ class MapView(QWidget):
             levels += 1
         return levels
 
+    def _visible_scene_rect(self) -> QRectF:
+        return self.canvas.mapToScene(self.canvas.viewport().rect()).boundingRect()
+
+    def view_moved(self) -> None:
+        """After a scroll, resize or zoom: new tiles, and markers once the view leaves the
+        area whose markers have items."""
+        self.refresh_tiles()
+        if self._marker_area is None or not self._marker_area.contains(self._visible_scene_rect()):
+            self._rebuild_markers()
+
     def _rebuild_markers(self) -> None:
+        """Items for the clusters in and around the view (one view-size margin each side).
+
+        Only that area gets items: 20,000 records as items cost a second per zoom, the few
+        hundred near the view a few milliseconds; panning past the margin rebuilds.
+        """
         for item in self._marker_items:
             self._scene.removeItem(item)
         self._marker_items = []
-        for cluster in mapdata.cluster_markers(self._markers, self._zoom, CLUSTER_CELL_PX):
+        visible = self._visible_scene_rect()
+        area = visible.adjusted(
+            -visible.width(), -visible.height(), visible.width(), visible.height()
+        )
+        self._marker_area = area
+        bounds = (area.left(), area.top(), area.right(), area.bottom())
+        for cluster in mapdata.cluster_placed(self._placed, self._zoom, CLUSTER_CELL_PX, bounds):
             item = _MarkerItem(cluster)
             self._scene.addItem(item)
             self._marker_items.append(item)
@@ -629,11 +655,15 @@ class MapView(QWidget):
     def _relayout(self) -> None:
         size = mapdata.world_size(self._zoom)
         self._scene.setSceneRect(0, 0, size, size)
-        for item in self._outline_items:
-            item.setScale(size)
+        for outline in self._outline_items:
+            outline.setScale(size)
         self._clear_tiles()
         self._layout_places()
-        self._rebuild_markers()
+        # Markers are re-clustered once the view sits at its new place (view_moved).
+        for marker_item in self._marker_items:
+            self._scene.removeItem(marker_item)
+        self._marker_items = []
+        self._marker_area = None
         self.zoom_label.setText(f"Zoom {self._zoom}")
         self.zoom_in_button.setEnabled(self._zoom < mapdata.MAX_ZOOM)
         self.zoom_out_button.setEnabled(self._zoom > mapdata.MIN_ZOOM)
