@@ -47,10 +47,12 @@ class _Worker:
     def __init__(self, memory_mb: int) -> None:
         self.memory_mb = memory_mb
         self.proc: subprocess.Popen[bytes] | None = None
-        self.lines: queue.Queue[bytes | None] = queue.Queue()
+        self.lines: queue.Queue[bytes] = queue.Queue()
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=20)
         self.ready = False
         self.next_id = 0
+        self.answered = 0  # files this slot has answered for, across restarts
+        self.timed_out = False  # the last `ask` gave up waiting (rather than seeing a death)
 
     @property
     def pid(self) -> int | None:
@@ -80,14 +82,14 @@ class _Worker:
         threading.Thread(target=self._drain, args=(self.proc.stderr,), daemon=True).start()
 
     @staticmethod
-    def _read(stream: IO[bytes], lines: queue.Queue[bytes | None]) -> None:
+    def _read(stream: IO[bytes], lines: queue.Queue[bytes]) -> None:
         try:
             for line in iter(lambda: stream.readline(_MAX_LINE), b""):
                 lines.put(line)
         except (OSError, ValueError):
             pass
         finally:
-            lines.put(None)  # end of stream: the worker died or was killed
+            lines.put(b"")  # end of stream: the worker died or was killed
 
     def _drain(self, stream: IO[bytes]) -> None:
         # Always read stderr, or a chatty decoder would fill the pipe and block the worker.
@@ -107,13 +109,14 @@ class _Worker:
         if self.ready:
             return
         line = self._next_line(STARTUP_TIMEOUT_S)
-        if line is None or _parse(line).get("ready") is not True:
+        if not line or _parse(line).get("ready") is not True:
             self.kill()
             tail = "; ".join(self.stderr_tail) or "no output"
             raise MediaWorkerError(f"the media worker did not start ({tail})")
         self.ready = True
 
     def _next_line(self, timeout_s: float) -> bytes | None:
+        """The next line; b"" when the worker's output ended, None when none came in time."""
         try:
             return self.lines.get(timeout=timeout_s)
         except queue.Empty:
@@ -123,6 +126,7 @@ class _Worker:
         """The worker's answer, or None when it hung past `timeout_s` or died (then killed)."""
         assert self.proc is not None and self.proc.stdin is not None
         self.next_id += 1
+        self.timed_out = False
         request = {
             "id": self.next_id,
             "path": str(path),
@@ -136,10 +140,12 @@ class _Worker:
             self.kill()
             return None
         line = self._next_line(timeout_s)
-        answer = _parse(line) if line is not None else {}
+        self.timed_out = line is None
+        answer = _parse(line) if line else {}
         if answer.get("id") != self.next_id:
             self.kill()
             return None
+        self.answered += 1
         return answer
 
     def kill(self) -> None:
@@ -228,6 +234,11 @@ class MediaSandbox:
         """Process ids of the running workers (for diagnostics and tests)."""
         return [pid for w in self._workers if w.alive() and (pid := w.pid) is not None]
 
+    @property
+    def answered_per_worker(self) -> list[int]:
+        """How many files each worker slot has answered (shows that the load is spread)."""
+        return [w.answered for w in self._workers]
+
     def close(self) -> None:
         """Stop every worker; safe to call twice."""
         if self._closed:
@@ -252,11 +263,17 @@ class MediaSandbox:
             return MediaResult(opaque_info(media_type), None)
         worker = self._idle.get()
         try:
-            worker.ensure_ready()
-            answer = worker.ask(path, thumbnail, self.timeout_s)
-            if answer is None:
-                hung = worker.alive() or worker.proc is None
-                return _failed(media_type, "timeout") if hung else _failed(media_type)
+            # A worker found dead mid-request may have died idle (killed from outside, out of
+            # memory after the last file): one retry on a fresh process tells the two apart.
+            for _attempt in range(2):
+                worker.ensure_ready()
+                answer = worker.ask(path, thumbnail, self.timeout_s)
+                if answer is not None:
+                    break
+                if worker.timed_out:
+                    return _failed(media_type, "timeout")
+            else:
+                return _failed(media_type)
             result = _result(answer)
             if result is None:
                 worker.kill()  # an error answer: start clean rather than trust its state
