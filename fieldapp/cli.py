@@ -438,6 +438,438 @@ def cmd_observation_list(ctx: Context) -> int:
     return 0
 
 
+# --- evidence ---
+def _evidence_text(item: Any) -> str:
+    lines = [
+        f"evidence {item.id}",
+        f"  file:       {item.original_name} ({item.size} bytes, {item.media_type})",
+        f"  sha256:     {item.sha256}",
+        f"  imported:   {item.imported_at} by {item.imported_by} "
+        f"({item.source_medium}, {item.acquisition})",
+    ]
+    if item.width is not None:
+        lines.append(f"  image:      {item.image_format} {item.width}x{item.height}")
+    if item.capture_time:
+        lines.append(f"  captured:   {item.capture_time}")
+    if item.gps_lat:
+        lines.append(f"  gps:        {item.gps_lat}, {item.gps_lon}")
+    if item.make or item.model:
+        lines.append(f"  camera:     {item.make} {item.model}".rstrip())
+    if item.caption:
+        lines.append(f"  caption:    {item.caption}")
+    lines.append(f"  sensitivity: {item.sensitivity}")
+    if item.flags:
+        lines.append("  flags:      " + ", ".join(item.flags))
+    if item.duplicate_of:
+        lines.append(f"  duplicate of {item.duplicate_of}")
+    if item.incident_ids:
+        lines.append("  incidents:  " + ", ".join(item.incident_ids))
+    return "\n".join(lines)
+
+
+def _consistency_json(result: Any) -> dict[str, Any]:
+    delta = result.time_difference
+    return {
+        "distance_km": None if result.distance_km is None else round(result.distance_km, 3),
+        "time_difference_s": None if delta is None else int(delta.total_seconds()),
+        "warnings": list(result.warnings),
+    }
+
+
+def cmd_evidence_add(ctx: Context) -> int:
+    from fieldapp.domain.model import to_dict
+    from fieldapp.media import MediaSandbox
+
+    a = ctx.args
+    vault = ctx.open_vault()
+    added: list[Any] = []
+    try:
+        incident_ids = [_resolve_incident(vault, key) for key in a.incident or []]
+        with MediaSandbox(workers=min(2, len(a.files))) as sandbox:
+            for name in a.files:
+                added.append(
+                    vault.add_evidence(
+                        Path(name),
+                        incident_ids=incident_ids,
+                        caption=a.caption or "",
+                        source_medium=a.source_medium,
+                        acquisition=a.acquisition,
+                        sensitivity=a.sensitivity,
+                        sandbox=sandbox,
+                    )
+                )
+    finally:
+        vault.lock()
+
+    def text() -> str:
+        lines = []
+        for item in added:
+            extra = f" [{', '.join(item.flags)}]" if item.flags else ""
+            dup = f" (duplicate of {item.duplicate_of})" if item.duplicate_of else ""
+            lines.append(f"added {item.original_name} as evidence {item.id}{extra}{dup}")
+        return "\n".join(lines)
+
+    ctx.emit({"evidence": [to_dict(i) for i in added]}, text)
+    return 0
+
+
+def cmd_evidence_list(ctx: Context) -> int:
+    from fieldapp.domain.model import to_dict
+
+    vault = ctx.open_vault()
+    try:
+        incident_id = _resolve_incident(vault, ctx.args.incident) if ctx.args.incident else None
+        items = vault.list_evidence(incident_id=incident_id, limit=ctx.args.limit)
+    finally:
+        vault.lock()
+
+    def text() -> str:
+        lines = [f"{len(items)} evidence item(s)"]
+        for i in items:
+            flags = f" [{', '.join(i.flags)}]" if i.flags else ""
+            lines.append(f"{i.imported_at:<20} {i.id}  {i.media_type:<24} {i.original_name}{flags}")
+        return "\n".join(lines)
+
+    ctx.emit({"evidence": [to_dict(i) for i in items]}, text)
+    return 0
+
+
+def cmd_evidence_show(ctx: Context) -> int:
+    from fieldapp.domain.model import to_dict
+
+    vault = ctx.open_vault()
+    try:
+        item, version = vault.get_evidence(ctx.args.evidence)
+        checks = {}
+        for incident_id in item.incident_ids:
+            try:
+                checks[incident_id] = vault.evidence_consistency(item.id, incident_id)
+            except errors.RecordNotFound:
+                continue  # linked incident deleted since: history, nothing to compare
+        thumbnail = vault.evidence_thumbnail(item.id)
+    finally:
+        vault.lock()
+    data = {
+        "evidence": to_dict(item),
+        "version": version,
+        "thumbnail_bytes": len(thumbnail) if thumbnail else 0,
+        "consistency": {k: _consistency_json(v) for k, v in checks.items()},
+    }
+
+    def text() -> str:
+        lines = [_evidence_text(item)]
+        for incident_id, result in checks.items():
+            parts = []
+            if result.distance_km is not None:
+                parts.append(f"{result.distance_km:.2f} km")
+            if result.time_difference is not None:
+                parts.append(f"{int(result.time_difference.total_seconds())} s")
+            lines.append(f"  against {incident_id}: {', '.join(parts) or 'nothing to compare'}")
+            lines.extend(f"    WARNING: {w}" for w in result.warnings)
+        return "\n".join(lines)
+
+    ctx.emit(data, text)
+    return 0
+
+
+def cmd_evidence_inspect(ctx: Context) -> int:
+    from fieldapp.media import inspect_file
+
+    path = Path(ctx.args.file)
+    if not path.is_file() or path.is_symlink():
+        raise UsageError(f"{path} is not a regular file")
+    result = inspect_file(path)
+    info = result.info.to_dict()
+    data = {"path": str(path), **info}
+    data["thumbnail_bytes"] = len(result.thumbnail_jpeg) if result.thumbnail_jpeg else 0
+
+    def text() -> str:
+        lines = [f"{path}"]
+        lines += [f"  {k}: {v}" for k, v in sorted(info.items()) if v not in (None, [], "")]
+        return "\n".join(lines)
+
+    ctx.emit(data, text)
+    return 0
+
+
+def cmd_evidence_export(ctx: Context) -> int:
+    dest = Path(ctx.args.dest)
+    if dest.exists():
+        raise UsageError(f"{dest} exists; choose a new file name (nothing is overwritten)")
+    vault = ctx.open_vault()
+    try:
+        item = vault.export_evidence(ctx.args.evidence, dest, ctx.args.reason)
+    finally:
+        vault.lock()
+    ctx.err.write(
+        "fieldapp: WARNING: the copy is plain, unencrypted data outside the vault; "
+        "keep it safe and delete it when done\n"
+    )
+    ctx.emit(
+        {"exported": item.id, "sha256": item.sha256, "path": str(dest)},
+        f"saved the original of {item.id} to {dest}",
+    )
+    return 0
+
+
+def cmd_evidence_apply(ctx: Context) -> int:
+    from fieldapp.domain.model import to_dict
+
+    vault = ctx.open_vault()
+    try:
+        incident_id = _resolve_incident(vault, ctx.args.incident)
+        inc, version = vault.apply_photo_place_time(incident_id, ctx.args.evidence, ctx.args.reason)
+    finally:
+        vault.lock()
+    ctx.emit(
+        {"incident": to_dict(inc), "version": version},
+        f"{inc.ref_code} now uses the photo's place/time (version {version})",
+    )
+    return 0
+
+
+# --- witnesses and statements ---
+def _consent_event(a: argparse.Namespace, action: str) -> Any:
+    from fieldapp.domain.witness import ConsentEvent
+
+    return ConsentEvent(
+        action=action,
+        date=a.date or _now_utc(),
+        scopes=list(a.scope or []),
+        method=(a.method or "") if action == "given" else "",
+        language=a.language or "",
+        interpreter=a.interpreter or "",
+        guardian=(a.guardian or "") if action == "given" else "",
+        notes=a.notes or "",
+    )
+
+
+def _witness_json(witness: Any, version: int) -> dict[str, Any]:
+    from fieldapp.domain.model import to_dict
+    from fieldapp.domain.witness import current_scopes, withdrawn_scopes
+
+    return {
+        "witness": to_dict(witness),
+        "version": version,
+        "current_scopes": list(current_scopes(witness)),
+        "withdrawn_scopes": list(withdrawn_scopes(witness)),
+    }
+
+
+def _witness_text(witness: Any, version: int) -> str:
+    from fieldapp.domain.witness import current_scopes, withdrawn_scopes
+
+    scopes = current_scopes(witness)
+    gone = withdrawn_scopes(witness)
+    ident = witness.identity
+    lines = [
+        f"{witness.code}  (version {version}, id {witness.id})",
+        f"  consent now: {', '.join(scopes) if scopes else 'NONE in force'}",
+    ]
+    if gone:
+        lines.append(f"  WITHDRAWN:   {', '.join(gone)}")
+    lines += [
+        f"  name:        {ident.name}",
+        f"  contact:     {ident.contact}",
+        f"  age:         {ident.age}{' (minor)' if witness.minor else ''}",
+        f"  gender:      {ident.gender}",
+        f"  community:   {ident.community}",
+    ]
+    if witness.protection_concerns:
+        lines.append(f"  protection:  {witness.protection_concerns}")
+    for e in witness.consent:
+        what = ", ".join(e.scopes) or "all scopes"
+        lines.append(
+            f"  {e.date}  consent {e.action}: {what}" + (f" ({e.method})" if e.method else "")
+        )
+    return "\n".join(lines)
+
+
+def cmd_witness_add(ctx: Context) -> int:
+    from fieldapp.domain.witness import Witness, WitnessIdentity
+
+    a = ctx.args
+    vault = ctx.open_vault()
+    try:
+        witness = Witness(
+            identity=WitnessIdentity(
+                name=a.name or "",
+                contact=a.contact or "",
+                age=a.age or "",
+                gender=a.gender or "unknown",
+                community=a.community or "",
+            ),
+            minor=a.minor,
+            protection_concerns=a.protection or "",
+            consent=[_consent_event(a, "given")] if a.scope else [],
+            incident_ids=[_resolve_incident(vault, key) for key in a.incident or []],
+            notes=a.notes or "",
+        )
+        stored, version = vault.save_witness(witness, a.reason or "witness recorded")
+    finally:
+        vault.lock()
+    ctx.emit(_witness_json(stored, version), f"added witness {stored.code} (id {stored.id})")
+    return 0
+
+
+def cmd_witness_show(ctx: Context) -> int:
+    vault = ctx.open_vault()
+    try:
+        witness, version = vault.get_witness(vault.find_witness(ctx.args.witness))
+    finally:
+        vault.lock()
+    ctx.emit(_witness_json(witness, version), lambda: _witness_text(witness, version))
+    return 0
+
+
+def cmd_witness_reveal(ctx: Context) -> int:
+    vault = ctx.open_vault()
+    try:
+        witness_id = vault.find_witness(ctx.args.witness)
+        witness, version = vault.get_witness(witness_id, reveal=True, reason=ctx.args.reason)
+    finally:
+        vault.lock()
+    ctx.emit(_witness_json(witness, version), lambda: _witness_text(witness, version))
+    return 0
+
+
+def cmd_witness_consent(ctx: Context) -> int:
+    a = ctx.args
+    action = "withdrawn" if a.withdraw else "given"
+    vault = ctx.open_vault()
+    try:
+        witness_id = vault.find_witness(a.witness)
+        default_reason = "consent withdrawn" if a.withdraw else "consent given"
+        witness, version = vault.record_consent(
+            witness_id, _consent_event(a, action), a.reason or default_reason
+        )
+    finally:
+        vault.lock()
+    ctx.emit(_witness_json(witness, version), lambda: _witness_text(witness, version))
+    return 0
+
+
+def cmd_witness_list(ctx: Context) -> int:
+    from fieldapp.domain.witness import current_scopes
+
+    vault = ctx.open_vault()
+    try:
+        incident_id = _resolve_incident(vault, ctx.args.incident) if ctx.args.incident else None
+        rows = vault.list_witnesses(incident_id=incident_id)
+    finally:
+        vault.lock()
+
+    def text() -> str:
+        lines = [f"{len(rows)} witness(es)"]
+        for w, _ in rows:
+            lines.append(f"{w.code:<18} consent: {', '.join(current_scopes(w)) or 'NONE'}")
+        return "\n".join(lines)
+
+    ctx.emit({"witnesses": [_witness_json(w, v) for w, v in rows]}, text)
+    return 0
+
+
+def _read_text_arg(value: str | None, file: str | None, what: str) -> str:
+    if value is not None and file is not None:
+        raise UsageError(f"give the {what} either as text or as a file, not both")
+    if file is None:
+        return value or ""
+    try:
+        return Path(file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read {file}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{file} is not UTF-8 text") from exc
+
+
+def _statement_text(statement: Any, version: int) -> str:
+    lines = [
+        f"statement {statement.id} (version {version})",
+        f"  witness:     {statement.witness_id}",
+        f"  type:        {statement.type}",
+        f"  interview:   {statement.interview_date} at {statement.interview_place or '?'} "
+        f"by {statement.interviewer}"
+        + (f" with interpreter {statement.interpreter}" if statement.interpreter else ""),
+        f"  language:    {statement.language or '?'}",
+        "",
+        statement.original_text,
+    ]
+    if statement.translation:
+        lines += ["", "translation:", statement.translation]
+    if statement.attachment_ids:
+        lines.append("\nattachments: " + ", ".join(statement.attachment_ids))
+    return "\n".join(lines)
+
+
+def cmd_statement_add(ctx: Context) -> int:
+    from fieldapp.domain.model import to_dict
+    from fieldapp.domain.witness import Statement
+
+    a = ctx.args
+    text = _read_text_arg(a.text, a.text_file, "statement")
+    translation = _read_text_arg(a.translation, a.translation_file, "translation")
+    vault = ctx.open_vault()
+    try:
+        statement = Statement(
+            witness_id=vault.find_witness(a.witness),
+            incident_ids=[_resolve_incident(vault, key) for key in a.incident or []],
+            type=a.type,
+            interview_date=a.date or _now_utc(),
+            interview_place=a.place or "",
+            interviewer=a.interviewer or vault.user,
+            interpreter=a.interpreter or "",
+            language=a.language or "",
+            original_text=text,
+            translation=translation,
+            attachment_ids=list(a.attach or []),
+        )
+        stored, version = vault.save_statement(statement, a.reason or "statement recorded")
+    finally:
+        vault.lock()
+    ctx.emit({"statement": to_dict(stored), "version": version}, f"added statement {stored.id}")
+    return 0
+
+
+def cmd_statement_show(ctx: Context) -> int:
+    from fieldapp.domain.model import to_dict
+
+    vault = ctx.open_vault()
+    try:
+        statement, version = vault.get_statement(ctx.args.statement)
+    finally:
+        vault.lock()
+    ctx.emit(
+        {"statement": to_dict(statement), "version": version},
+        lambda: _statement_text(statement, version),
+    )
+    return 0
+
+
+def cmd_statement_list(ctx: Context) -> int:
+    from fieldapp.domain.model import to_dict
+
+    a = ctx.args
+    vault = ctx.open_vault()
+    try:
+        witness_id = vault.find_witness(a.witness) if a.witness else None
+        incident_id = _resolve_incident(vault, a.incident) if a.incident else None
+        rows = vault.list_statements(
+            witness_id=witness_id, incident_id=incident_id, text=a.text or "", limit=a.limit
+        )
+    finally:
+        vault.lock()
+
+    def text() -> str:
+        lines = [f"{len(rows)} statement(s)"]
+        for s, _ in rows:
+            excerpt = (s.translation or s.original_text).replace("\n", " ")
+            lines.append(f"{s.interview_date:<20} {s.id}  {s.type:<10} {excerpt[:60]}")
+        return "\n".join(lines)
+
+    ctx.emit({"statements": [to_dict(s) for s, _ in rows]}, text)
+    return 0
+
+
 # --- audit log, vault, device ---
 def cmd_log_verify(ctx: Context) -> int:
     vault = ctx.open_vault()
@@ -625,6 +1057,9 @@ def _incident_fields(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from fieldapp.domain.evidence import ACQUISITION_METHODS, SENSITIVITIES, SOURCE_MEDIA
+    from fieldapp.domain.witness import CONSENT_METHODS, CONSENT_SCOPES, STATEMENT_TYPES
+
     # The global options are accepted before and after the command. Below the command their
     # default is SUPPRESS, so `fieldapp --vault X incident list` keeps X instead of resetting it.
     def global_options(suppress: bool) -> argparse.ArgumentParser:
@@ -716,6 +1151,93 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("observation", help="observation id")
     p.add_argument("incident", help="incident id or reference code")
     p.add_argument("--reason")
+
+    ev = sub.add_parser("evidence", help="evidence files and photos").add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
+    p = add(ev, "add", cmd_evidence_add, "import files as evidence (originals kept encrypted)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--incident", action="append", help="link to an incident (id or reference code)")
+    p.add_argument("--caption")
+    p.add_argument("--source-medium", default="other", choices=SOURCE_MEDIA)
+    p.add_argument("--acquisition", default="other", choices=ACQUISITION_METHODS)
+    p.add_argument("--sensitivity", default="normal", choices=SENSITIVITIES)
+    p = add(ev, "list", cmd_evidence_list, "list evidence items")
+    p.add_argument("--incident")
+    p.add_argument("--limit", type=int, default=500)
+    p = add(ev, "show", cmd_evidence_show, "an item with its consistency against its incidents")
+    p.add_argument("evidence", help="evidence id")
+    p = add(ev, "inspect", cmd_evidence_inspect, "print a file's metadata without storing it")
+    p.add_argument("file")
+    p = add(ev, "export", cmd_evidence_export, "save a plain copy of an original (logged)")
+    p.add_argument("evidence", help="evidence id")
+    p.add_argument("dest", help="the new file to write")
+    p.add_argument("--reason", required=True)
+    p = add(ev, "apply", cmd_evidence_apply, "use a photo's place/time for an incident (logged)")
+    p.add_argument("evidence", help="evidence id")
+    p.add_argument("incident", help="incident id or reference code")
+    p.add_argument("--reason", required=True)
+
+    def consent_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--scope", action="append", choices=CONSENT_SCOPES, help="repeatable")
+        p.add_argument("--method", choices=CONSENT_METHODS)
+        p.add_argument("--date", help="ISO 8601 (default: now)")
+        p.add_argument("--language", help="language code, e.g. ar")
+        p.add_argument("--interpreter")
+        p.add_argument("--guardian", help="required when the witness is a minor")
+        p.add_argument("--notes")
+        p.add_argument("--reason")
+
+    wit = sub.add_parser("witness", help="witnesses and their consent").add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
+    p = add(wit, "add", cmd_witness_add, "record a witness (consent with --scope/--method)")
+    p.add_argument("--name")
+    p.add_argument("--contact")
+    p.add_argument("--age", help="whole years")
+    p.add_argument("--gender", choices=("female", "male", "other", "unknown"))
+    p.add_argument("--community")
+    p.add_argument("--minor", action="store_true")
+    p.add_argument("--protection", help="protection concerns")
+    p.add_argument("--incident", action="append")
+    consent_options(p)
+    p = add(wit, "show", cmd_witness_show, "a witness with current consent (identity hidden)")
+    p.add_argument("witness", help="witness code or id")
+    p = add(wit, "reveal", cmd_witness_reveal, "show the identity (logged, needs a reason)")
+    p.add_argument("witness", help="witness code or id")
+    p.add_argument("--reason", required=True)
+    p = add(wit, "consent", cmd_witness_consent, "give or withdraw consent")
+    p.add_argument("witness", help="witness code or id")
+    p.add_argument("--withdraw", action="store_true", help="withdraw (no --scope: every scope)")
+    consent_options(p)
+    p = add(wit, "list", cmd_witness_list, "witnesses with their current consent")
+    p.add_argument("--incident")
+
+    st = sub.add_parser("statement", help="witness statements").add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
+    p = add(st, "add", cmd_statement_add, "record a statement")
+    p.add_argument("--witness", required=True, help="witness code or id")
+    p.add_argument("--type", default="eyewitness", choices=STATEMENT_TYPES)
+    p.add_argument("--date", help="interview date, ISO 8601 (default: now)")
+    p.add_argument("--place", help="interview place")
+    p.add_argument("--interviewer", help="default: you")
+    p.add_argument("--interpreter")
+    p.add_argument("--language", help="language code of the original, e.g. ar")
+    p.add_argument("--text", help="the statement as given")
+    p.add_argument("--text-file", help="read the statement from a UTF-8 file")
+    p.add_argument("--translation")
+    p.add_argument("--translation-file")
+    p.add_argument("--incident", action="append")
+    p.add_argument("--attach", action="append", metavar="EVIDENCE_ID")
+    p.add_argument("--reason")
+    p = add(st, "show", cmd_statement_show, "show a statement")
+    p.add_argument("statement", help="statement id")
+    p = add(st, "list", cmd_statement_list, "list and search statements")
+    p.add_argument("--witness")
+    p.add_argument("--incident")
+    p.add_argument("--text", help="full-text search")
+    p.add_argument("--limit", type=int, default=500)
 
     log = sub.add_parser("log", help="the tamper-evident audit log").add_subparsers(
         dest="sub", metavar="ACTION", required=True
