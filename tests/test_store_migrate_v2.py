@@ -131,3 +131,49 @@ def test_fresh_v2_has_the_widened_kind_check() -> None:
             "INSERT INTO versions (record_id, kind, version, author, device_id, at, reason, "
             "deleted, body, sha256) VALUES ('x', 'other', 1, 'a', 'd', 't', 'r', 0, x'7b7d', 's')"
         )
+
+
+FIXTURE_V2 = Path(__file__).parent / "data" / "vault-v2"
+
+
+@pytest.fixture
+def v2_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "vault-v2"
+    shutil.copytree(FIXTURE_V2, target)
+    return target
+
+
+def test_v2_fixture_opens_and_reads_back(v2_copy: Path) -> None:
+    from fieldapp.domain.witness import HIDDEN, current_scopes, withdrawn_scopes
+
+    v = Vault.unlock(v2_copy, TEST_PASSPHRASE)
+    try:
+        assert not list(v2_copy.glob("vault.db.before-*"))  # already current: no copy
+        report = v.verify_log()
+        assert report.ok, report.problems
+        # vault, incident, evidence, witness x2, statement, reveal
+        assert report.size == 7
+        [(witness, version)] = v.list_witnesses()
+        assert version == 2 and witness.identity.name == HIDDEN
+        assert current_scopes(witness) == ("cell_use", "recontact")
+        assert withdrawn_scopes(witness) == ("share_hq",)
+        revealed, _ = v.get_witness(witness.id, reveal=True, reason="fixture test")
+        assert revealed.identity.name == "Huda Karim"
+        [(statement, _)] = v.list_statements(text="smoke")
+        assert statement.witness_id == witness.id
+        [item] = v.list_evidence()
+        assert statement.attachment_ids == [item.id]
+        assert item.caption == "consent form, page 1" and item.source_medium == "scanner"
+        original = v.read_evidence(item.id, max_size=1_000_000)
+        assert original[:3] == b"\xff\xd8\xff" and len(original) == item.size
+        assert v.evidence_thumbnail(item.id) is not None
+        key_hex = v._raw_key_hex()
+    finally:
+        v.lock()
+    conn = raw_connection(v2_copy, key_hex)
+    try:
+        fresh = sqlite3.connect(":memory:", isolation_level=None)
+        schema.create_schema(fresh)
+        assert _master(conn) == _master(fresh)
+    finally:
+        conn.close()
