@@ -324,3 +324,46 @@ def test_far_markers_get_items_once_the_view_reaches_them(view: MapView) -> None
     ids = {c.members[0].record_id for c in view.visible_clusters()}
     assert ids == {BASRA.record_id}
     assert view.canvas.viewport().rect().contains(view.view_point(BASRA.lat, BASRA.lon))
+
+
+def send_mouse(view: MapView, kind: QMouseEvent.Type, point: QPoint, held: bool) -> None:
+    viewport = view.canvas.viewport()
+    button = Qt.MouseButton.LeftButton
+    event = QMouseEvent(
+        kind,
+        QPointF(point),
+        QPointF(viewport.mapToGlobal(point)),
+        Qt.MouseButton.NoButton if kind == QMouseEvent.Type.MouseMove else button,
+        button if held else Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, event)
+
+
+def test_dragging_pans_and_a_drag_from_a_marker_opens_nothing(view: MapView) -> None:
+    view.center_on(BAGHDAD.lat, BAGHDAD.lon, 8)
+    view.set_markers([BAGHDAD])
+    emitted: list[tuple[str, str]] = []
+    view.marker_activated.connect(lambda kind, rid: emitted.append((kind, rid)))
+    start = view.view_point(BAGHDAD.lat, BAGHDAD.lon)
+    send_mouse(view, QMouseEvent.Type.MouseButtonPress, start, held=True)
+    for step in range(1, 11):
+        send_mouse(view, QMouseEvent.Type.MouseMove, start + QPoint(15 * step, 10 * step), True)
+    end = start + QPoint(150, 100)
+    send_mouse(view, QMouseEvent.Type.MouseButtonRelease, end, held=False)
+    assert emitted == []
+    # The map moved with the hand: the marker is now under the point where the drag ended.
+    moved = view.view_point(BAGHDAD.lat, BAGHDAD.lon)
+    assert abs(moved.x() - end.x()) <= 2 and abs(moved.y() - end.y()) <= 2
+
+
+def test_scale_bar_follows_the_latitude_in_view(view: MapView) -> None:
+    view.center_on("0", "20", 8)
+    equator = view.scale_bar()
+    view.center_on("60", "20", 8)
+    north = view.scale_bar()
+    # The same ground length is twice as long on screen at 60°N (Mercator, cos 60° = 1/2).
+    # (The centre is placed to a whole pixel, so the latitude is 60° to within a few metres.)
+    ratio = (north.pixels / north.metres) / (equator.pixels / equator.metres)
+    assert ratio == pytest.approx(2.0, rel=1e-3)
+    assert (equator.label, north.label) == ("50 km", "20 km")

@@ -84,6 +84,7 @@ GRID_COLOUR = QColor(60, 60, 90, 90)
 MARKER_RADIUS = 7.0
 CLUSTER_CELL_PX = 48.0
 PAN_STEP_PX = 96
+SCALE_BAR_PX = 120
 CLICK_SLOP_PX = 4
 TILE_CACHE_SIZE = 512  # ~256 KiB each decoded: about 128 MiB at worst, flat over a session
 MAX_TILE_EDGE = 1024  # a tile is 256 px (512 for high-resolution packs); larger is refused
@@ -320,6 +321,10 @@ class MapView(QWidget):
         self.zoom_label = plain_label("", self)
         self.position_label = plain_label("", self)
         self.position_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.position_label.setToolTip("Position under the cursor: latitude, longitude · MGRS")
+        self.canvas.setAccessibleName("Map")
+        self.zoom_in_button.setAccessibleName("Zoom in")
+        self.zoom_out_button.setAccessibleName("Zoom out")
 
         top = QHBoxLayout()
         top.addWidget(self.zoom_out_button)
@@ -403,6 +408,10 @@ class MapView(QWidget):
         """The position at the centre of the view."""
         centre = self.canvas.mapToScene(self.canvas.viewport().rect().center())
         return mapdata.world_to_latlon(centre.x(), centre.y(), self._zoom)
+
+    def scale_bar(self) -> mapdata.ScaleBar:
+        """The scale bar shown: for the latitude at the centre of the view, not the equator."""
+        return mapdata.scale_bar(self.center_latlon()[0], self._zoom, max_pixels=SCALE_BAR_PX)
 
     # --- navigation -------------------------------------------------------------------------------
     def zoom_by(self, steps: int, anchor: QPoint | None = None) -> None:
@@ -759,8 +768,7 @@ class MapView(QWidget):
         font = QFont(painter.font())
         font.setPixelSize(11)
         painter.setFont(font)
-        # Scale bar for the latitude at the centre of the view.
-        bar = mapdata.scale_bar(self.center_latlon()[0], self._zoom, max_pixels=120)
+        bar = self.scale_bar()
         x0, y0 = 12.0, rect.bottom() - 14.0
         panel = QRectF(x0 - 6, y0 - 22, bar.pixels + 12 + 50, 30)
         painter.fillRect(panel, QColor(255, 255, 255, 200))
