@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QWheelEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem
 
 from fieldapp import mapdata
 from fieldapp.errors import InvalidMBTiles
@@ -41,6 +41,14 @@ def view(qtbot) -> Iterator[MapView]:
 def pixel(view: MapView, point: QPoint) -> QColor:
     image: QImage = view.canvas.viewport().grab().toImage()
     return image.pixelColor(point)
+
+
+def visible_place_names(view: MapView) -> set[str]:
+    return {
+        item.text()
+        for item in view.canvas.scene().items()
+        if isinstance(item, QGraphicsSimpleTextItem) and item.isVisible()
+    }
 
 
 def send_wheel(view: MapView, point: QPoint, delta: int) -> None:
@@ -210,9 +218,12 @@ def test_mbtiles_base_layer_and_switching_back(tmp_path: Path, view: MapView) ->
     ):
         centre = view.canvas.mapFromScene(QPointF(column * 256 + 100, row * 256 + 100))
         assert pixel(view, centre).name() == expected.name()
+    view.center_on("33.3", "44.4", 6)
+    assert visible_place_names(view) == set()  # the pack's own names are not doubled
     view.set_base_layer(None)
     assert view.displayed_tiles() == []
     assert "Natural Earth" in view.base_layer_name()
+    assert "Baghdad" in visible_place_names(view)
 
 
 def test_only_visible_tiles_are_read_and_then_cached(tmp_path: Path, view: MapView) -> None:

@@ -372,6 +372,8 @@ class MapView(QWidget):
         self._clear_tiles()
         for item in self._outline_items:
             item.setVisible(pack is None)
+        for text_item in self._place_items:
+            text_item.setVisible(pack is None)
         self._apply_base_layer_label()
         self.refresh_tiles()
         self.canvas.viewport().update()
@@ -696,6 +698,8 @@ class MapView(QWidget):
             text_item.setBrush(QBrush(QColor(90, 90, 90, 170)))
             text_item.setPos(x + 3, y - 6)
             text_item.setZValue(3)
+            # Raster packs carry their own names; the bundled ones would only be doubled.
+            text_item.setVisible(self._pack is None)
             dot = QGraphicsPathItem()
             dot_path = QPainterPath()
             dot_path.addEllipse(QPointF(-3, 6), 1.5, 1.5)
@@ -754,9 +758,13 @@ class MapView(QWidget):
             painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
             labels.append((QPointF(area.left() + 3, y - 3), mapdata.format_degrees(lat, "lat")))
         metrics = painter.fontMetrics()
+        drawn: list[QRectF] = []
         for point, text in labels:
             # A pale backing keeps labels readable over dark raster tiles.
             box = QRectF(metrics.boundingRect(text)).translated(point).adjusted(-1, 0, 1, 0)
+            if any(box.adjusted(-3, -1, 3, 1).intersects(other) for other in drawn):
+                continue  # zoomed far out the coarsest grid is denser than its labels
+            drawn.append(box)
             painter.fillRect(box, QColor(255, 255, 255, 150))
             painter.setPen(QColor(40, 40, 70, 200))
             painter.drawText(point, text)
