@@ -20,7 +20,6 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
-from urllib.parse import quote
 
 from fieldapp.domain.geo import normalise_decimal, to_mgrs
 from fieldapp.domain.model import Observation
@@ -178,7 +177,9 @@ class MBTiles:
             raise InvalidMBTiles(f"{self.path} is not a file, so it cannot be a map pack")
         # Read-only URI: the map never writes to a pack, and a read-only open cannot create a
         # journal or modify a file on a shared or read-only medium.
-        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        # as_uri percent-encodes "?", "#" and "%" in names and gives Windows paths the
+        # file:///C:/ form SQLite expects.
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
         try:
             self._conn = sqlite3.connect(uri, uri=True)
         except sqlite3.Error as exc:
@@ -254,16 +255,22 @@ class MBTiles:
         return max(MIN_ZOOM, low), min(MAX_ZOOM, high)
 
     def tile(self, key: TileKey) -> bytes | None:
-        """The encoded image of one tile, or None where the pack has none (drawn blank)."""
-        row = self._conn.execute(
-            "SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?",
-            (key.zoom, key.column, tms_row(key.zoom, key.row)),
-        ).fetchone()
+        """The encoded image of one tile, or None where there is nothing to draw (blank).
+
+        None also covers a tile over `MAX_TILE_BYTES` (its length is checked in SQL, so it is
+        never read into memory) and a damaged page: one bad tile must not stop the map.
+        """
+        try:
+            row = self._conn.execute(
+                "SELECT CASE WHEN length(tile_data) <= ? THEN tile_data END FROM tiles "
+                "WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?",
+                (MAX_TILE_BYTES, key.zoom, key.column, tms_row(key.zoom, key.row)),
+            ).fetchone()
+        except sqlite3.DatabaseError:
+            return None
         if row is None or not isinstance(row[0], bytes):
             return None
         data: bytes = row[0]
-        if len(data) > MAX_TILE_BYTES:
-            return None
         return data
 
     def close(self) -> None:

@@ -371,3 +371,19 @@ def test_clustering_within_bounds_keeps_whole_cells() -> None:
     assert some[0].count == 10
     assert mapdata.cluster_placed(placed, 8, bounds=(0, 0, 10, 10)) == []
     assert mapdata.cluster_markers(markers, 8) == everything
+
+
+def test_a_pack_with_an_awkward_name_opens(tmp_path: Path) -> None:
+    folder = tmp_path / "maps 100% #2"
+    folder.mkdir()
+    path = make_mbtiles(folder / "city?v=1 #a.mbtiles", zooms=(0,))
+    with mapdata.MBTiles(path) as pack:
+        assert pack.tile(TileKey(0, 0, 0)) is not None
+
+
+def test_an_oversized_tile_is_not_read(tmp_path: Path) -> None:
+    huge = b"\x89PNG" + bytes(mapdata.MAX_TILE_BYTES)
+    path = make_mbtiles(tmp_path / "pack.mbtiles", zooms=(0, 1), replace={(1, 0, 0): huge})
+    with mapdata.MBTiles(path) as pack:
+        assert pack.tile(TileKey(1, 0, 0)) is None
+        assert pack.tile(TileKey(1, 1, 0)) is not None
