@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QWheelEvent
-from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem
+from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem, QMessageBox
 
 from fieldapp import mapdata
 from fieldapp.errors import InvalidMBTiles
@@ -378,3 +378,26 @@ def test_scale_bar_follows_the_latitude_in_view(view: MapView) -> None:
     ratio = (north.pixels / north.metres) / (equator.pixels / equator.metres)
     assert ratio == pytest.approx(2.0, rel=1e-3)
     assert (equator.label, north.label) == ("50 km", "20 km")
+
+
+def test_an_unusable_pick_is_explained_and_the_map_kept(
+    qtbot, tmp_path: Path, view: MapView
+) -> None:
+    bad = tmp_path / "roads.mbtiles"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\xff" * 200)  # the magic, then garbage
+    changes: list[str] = []
+    view.base_layer_changed.connect(changes.append)
+    assert not view.load_base_layer(bad)
+    box = view.findChild(QMessageBox, "errorMessage")
+    assert box is not None and box.isVisible()
+    assert "roads.mbtiles is not an MBTiles map pack" in box.text()
+    box.close()
+    assert "Natural Earth" in view.base_layer_name()
+    assert changes == []
+    assert not view.outline_button.isEnabled()
+    good = make_mbtiles(tmp_path / "good.mbtiles", zooms=(0,))
+    assert view.load_base_layer(good)
+    assert view.outline_button.isEnabled()
+    qtbot.mouseClick(view.outline_button, Qt.MouseButton.LeftButton)
+    assert changes == [str(good), ""]
+    assert "Natural Earth" in view.base_layer_name()

@@ -44,6 +44,7 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QGraphicsItem,
     QGraphicsPathItem,
@@ -60,8 +61,10 @@ from PySide6.QtWidgets import (
 
 from fieldapp import mapdata
 from fieldapp.domain.geo import normalise_decimal
+from fieldapp.errors import MapDataError
 from fieldapp.mapdata import Cluster, MapMarker, TileKey
 from fieldapp.resources import resource
+from fieldapp.ui.messages import show_error
 from fieldapp.ui.widgets import plain_label, plain_tooltip
 
 __all__ = ["MapMarker", "MapView"]
@@ -282,6 +285,7 @@ class MapView(QWidget):
 
     marker_activated = Signal(str, str)  # (kind, record_id)
     cursor_position = Signal(str)  # "33.315200, 44.366100  ·  38SMB 40994 86410"
+    base_layer_changed = Signal(str)  # the MBTiles path now shown, "" for the world outline
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -317,6 +321,14 @@ class MapView(QWidget):
         self.zoom_out_button.setText("−")
         self.zoom_out_button.setToolTip("Zoom out (-)")
         self.zoom_out_button.clicked.connect(lambda: self.zoom_by(-1))
+        self.pack_button = QToolButton(self)
+        self.pack_button.setText("Map pack…")
+        self.pack_button.setToolTip("Show an offline map pack (MBTiles) under the records")
+        self.pack_button.clicked.connect(self.choose_base_layer)
+        self.outline_button = QToolButton(self)
+        self.outline_button.setText("World outline")
+        self.outline_button.setToolTip("Show the bundled world outline instead of a map pack")
+        self.outline_button.clicked.connect(lambda: self.load_base_layer(None))
         self.layer_label = plain_label("", self)
         self.zoom_label = plain_label("", self)
         self.position_label = plain_label("", self)
@@ -332,6 +344,8 @@ class MapView(QWidget):
         top.addWidget(self.zoom_label)
         top.addStretch(1)
         top.addWidget(self.layer_label)
+        top.addWidget(self.pack_button)
+        top.addWidget(self.outline_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -377,6 +391,26 @@ class MapView(QWidget):
         self._apply_base_layer_label()
         self.refresh_tiles()
         self.canvas.viewport().update()
+
+    def load_base_layer(self, mbtiles: Path | None) -> bool:
+        """`set_base_layer` for the analyst's own pick: an unusable file is explained in a
+        (non-blocking) message and the map stays as it was."""
+        try:
+            self.set_base_layer(mbtiles)
+        except MapDataError as exc:
+            show_error(self, exc)
+            return False
+        self.base_layer_changed.emit(str(mbtiles) if mbtiles is not None else "")
+        return True
+
+    def choose_base_layer(self) -> None:
+        """Ask for an MBTiles file (the map packs GIS cells hand out) and show it."""
+        start = str(self._pack.path.parent) if self._pack is not None else ""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open map pack", start, "MBTiles map packs (*.mbtiles);;All files (*)"
+        )
+        if path:
+            self.load_base_layer(Path(path))
 
     def base_layer_name(self) -> str:
         """What the map draws under the markers, as shown to the analyst."""
@@ -560,6 +594,7 @@ class MapView(QWidget):
 
     def _apply_base_layer_label(self) -> None:
         self.layer_label.setText(f"Base layer: {self.base_layer_name()}")
+        self.outline_button.setEnabled(self._pack is not None)
 
     def _clear_tiles(self) -> None:
         for item in self._tile_items.values():
