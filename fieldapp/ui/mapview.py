@@ -813,7 +813,8 @@ class MapView(QWidget):
         painter.setFont(font)
         bar = self.scale_bar()
         x0, y0 = 12.0, rect.bottom() - 14.0
-        panel = QRectF(x0 - 6, y0 - 22, bar.pixels + 12 + 50, 30)
+        text_width = painter.fontMetrics().horizontalAdvance(bar.label)
+        panel = QRectF(x0 - 6, y0 - 22, max(bar.pixels, text_width) + 12, 30)
         painter.fillRect(panel, QColor(255, 255, 255, 200))
         painter.setPen(QPen(QColor("#222222"), 2))
         painter.drawLine(QPointF(x0, y0), QPointF(x0 + bar.pixels, y0))
