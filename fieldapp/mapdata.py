@@ -196,7 +196,8 @@ class MBTiles:
             ) from exc
         fmt = self.metadata.get("format", "").strip().lower()
         self.image_format = _RASTER_FORMATS[fmt]
-        self.name = self.metadata.get("name", "") or self.path.stem
+        # Shown in the toolbar: one line, of a length that fits.
+        self.name = " ".join(self.metadata.get("name", "").split())[:80] or self.path.stem
         self.min_zoom, self.max_zoom = self._zoom_range()
 
     def _check(self) -> dict[str, str]:
@@ -222,7 +223,11 @@ class MBTiles:
                     f"column(s) {', '.join(missing)}"
                 )
         metadata: dict[str, str] = {}
-        for name, value in self._conn.execute("SELECT name, value FROM metadata"):
+        # Bounded: metadata is a handful of short rows in a real pack, anything in a hostile one.
+        rows = self._conn.execute(
+            "SELECT substr(name, 1, 100), substr(value, 1, 1000) FROM metadata LIMIT 1000"
+        )
+        for name, value in rows:
             if isinstance(name, str) and isinstance(value, str | int | float):
                 metadata[name] = str(value)
         fmt = metadata.get("format", "").strip().lower()

@@ -387,3 +387,13 @@ def test_an_oversized_tile_is_not_read(tmp_path: Path) -> None:
     with mapdata.MBTiles(path) as pack:
         assert pack.tile(TileKey(1, 0, 0)) is None
         assert pack.tile(TileKey(1, 1, 0)) is not None
+
+
+def test_pack_name_is_one_short_line(tmp_path: Path) -> None:
+    metadata = {"name": "City\nstreets\t" + "x" * 500, "format": "png"}
+    path = make_mbtiles(tmp_path / "pack.mbtiles", zooms=(0,), metadata=metadata)
+    with mapdata.MBTiles(path) as pack:
+        assert pack.name == ("City streets " + "x" * 500)[:80]
+    unnamed = make_mbtiles(tmp_path / "unnamed.mbtiles", zooms=(0,), metadata={"format": "png"})
+    with mapdata.MBTiles(unnamed) as pack:
+        assert pack.name == "unnamed"
