@@ -103,17 +103,21 @@ class _Worker:
         return self.proc is not None and self.proc.poll() is None
 
     def ensure_ready(self) -> None:
-        if not self.alive():
+        # Two tries: a worker killed before it said "ready" (or not yet reaped after a kill)
+        # deserves a fresh start; only a freshly started worker that fails means a broken install.
+        for _attempt in range(2):
+            if not self.alive():
+                self.kill()
+                self.start()
+            if self.ready:
+                return
+            line = self._next_line(STARTUP_TIMEOUT_S)
+            if line and _parse(line).get("ready") is True:
+                self.ready = True
+                return
             self.kill()
-            self.start()
-        if self.ready:
-            return
-        line = self._next_line(STARTUP_TIMEOUT_S)
-        if not line or _parse(line).get("ready") is not True:
-            self.kill()
-            tail = "; ".join(self.stderr_tail) or "no output"
-            raise MediaWorkerError(f"the media worker did not start ({tail})")
-        self.ready = True
+        tail = "; ".join(self.stderr_tail) or "no output"
+        raise MediaWorkerError(f"the media worker did not start ({tail})")
 
     def _next_line(self, timeout_s: float) -> bytes | None:
         """The next line; b"" when the worker's output ended, None when none came in time."""
