@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QWheelEvent
-from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem, QMessageBox
+from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem, QMenu, QMessageBox
 
 from fieldapp import mapdata
 from fieldapp.errors import InvalidMBTiles
@@ -401,3 +401,22 @@ def test_an_unusable_pick_is_explained_and_the_map_kept(
     qtbot.mouseClick(view.outline_button, Qt.MouseButton.LeftButton)
     assert changes == [str(good), ""]
     assert "Natural Earth" in view.base_layer_name()
+
+
+def test_records_at_one_spot_are_listed_not_zoomed(qtbot, view: MapView) -> None:
+    same_spot = MapMarker("photo", "7" * 32, BAGHDAD.lat, BAGHDAD.lon, "IMG & co <b>")
+    view.center_on(BAGHDAD.lat, BAGHDAD.lon, 10)
+    view.set_markers([BAGHDAD, same_spot])
+    (cluster,) = view.visible_clusters()
+    assert cluster.count == 2
+    point = view.canvas.mapFromScene(QPointF(cluster.x, cluster.y))
+    qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert view.zoom == 10  # zooming would never split them
+    menu = view.findChild(QMenu, "markerMenu")
+    assert menu is not None
+    texts = [action.text() for action in menu.actions()]
+    assert texts == ["Incident: INC-1 Market strike", "Photo: IMG && co <b>"]
+    with qtbot.waitSignal(view.marker_activated) as blocker:
+        menu.actions()[1].trigger()
+    assert blocker.args == ["photo", same_spot.record_id]
+    menu.close()

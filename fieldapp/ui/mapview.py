@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
     QGraphicsView,
     QHBoxLayout,
+    QMenu,
     QStyleOptionGraphicsItem,
     QToolButton,
     QVBoxLayout,
@@ -87,6 +88,7 @@ GRID_COLOUR = QColor(60, 60, 90, 90)
 MARKER_RADIUS = 7.0
 CLUSTER_CELL_PX = 48.0
 PAN_STEP_PX = 96
+MENU_LIMIT = 40  # records listed for a cluster that cannot split
 SCALE_BAR_PX = 120
 CLICK_SLOP_PX = 4
 TILE_CACHE_SIZE = 512  # ~256 KiB each decoded: about 128 MiB at worst, flat over a session
@@ -482,10 +484,18 @@ class MapView(QWidget):
         return None
 
     def activate_item(self, item: _MarkerItem, point: QPoint | None = None) -> None:
-        """A click on a marker opens its record; on a cluster it zooms in to split it."""
+        """A click on a marker opens its record; on a cluster it zooms in to split it.
+
+        Records at one spot (photos taken where the incident happened) never split, and nor
+        does anything at the deepest zoom: those clusters list their records in a menu instead.
+        """
         if item.is_cluster:
             self._current = None
             anchor = point if point is not None else self.canvas.mapFromScene(item.pos())
+            places = {(p.x, p.y) for p in mapdata.place_markers(item.cluster.members)}
+            if self._zoom >= mapdata.MAX_ZOOM or len(places) == 1:
+                self._show_member_menu(item.cluster, anchor)
+                return
             # Enough levels to spread the cluster's extent over the view, at least one.
             self.zoom_by(max(1, self._levels_to_split(item.cluster)), anchor)
             return
@@ -493,6 +503,26 @@ class MapView(QWidget):
         self._current = marker
         self.canvas.viewport().update()
         self.marker_activated.emit(marker.kind, marker.record_id)
+
+    def _show_member_menu(self, cluster: Cluster, anchor: QPoint) -> None:
+        menu = QMenu(self)
+        menu.setObjectName("markerMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        members = sorted(cluster.members, key=lambda m: (m.kind, m.label, m.record_id))
+        for marker in members[:MENU_LIMIT]:
+            title = KIND_TITLES.get(marker.kind, marker.kind)
+            text = f"{title}: {' '.join(marker.label.split())}"
+            if len(text) > 80:
+                text = text[:79] + "…"
+            # Menu text is plain, except that "&" marks a shortcut: double it to show it.
+            action = menu.addAction(text.replace("&", "&&"))
+            action.triggered.connect(
+                lambda _=False, m=marker: self.marker_activated.emit(m.kind, m.record_id)
+            )
+        if len(members) > MENU_LIMIT:
+            more = menu.addAction(f"… and {len(members) - MENU_LIMIT} more (zoom in or filter)")
+            more.setEnabled(False)
+        menu.popup(self.canvas.viewport().mapToGlobal(anchor))
 
     def activate_current(self) -> None:
         """Enter: open the selected marker, else the symbol nearest the centre of the view."""
