@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
+from fieldapp.domain.evidence import EvidenceItem
 from fieldapp.domain.geo import normalise_decimal, to_mgrs
 from fieldapp.domain.model import Observation
 from fieldapp.errors import InvalidMBTiles, MapDataError
@@ -599,12 +600,15 @@ class LocatedIncident(Protocol):
 
 
 def markers_from(
-    rows: Sequence[LocatedIncident], observations: Sequence[Observation]
+    rows: Sequence[LocatedIncident],
+    observations: Sequence[Observation],
+    photos: Sequence[EvidenceItem] = (),
 ) -> list[MapMarker]:
-    """Map markers for register rows and observations that have a place; others are skipped.
+    """Map markers for register rows, observations and photos that have a place.
 
-    The label is what the analyst recognises in a tooltip: the reference code and title of an
-    incident, the time and category of an observation.
+    Records without one are skipped (they cannot be drawn). The label is what the analyst
+    recognises in a tooltip: the reference code and title of an incident, the time and category
+    of an observation, the file name and caption of a photo (its EXIF position).
     """
     markers: list[MapMarker] = []
     for row in rows:
@@ -615,4 +619,8 @@ def markers_from(
         if obs.lat.strip() and obs.lon.strip():
             label = " ".join(p for p in (obs.at, obs.category) if p)
             markers.append(MapMarker("observation", obs.id, obs.lat, obs.lon, label))
+    for item in photos:
+        if item.gps_lat.strip() and item.gps_lon.strip():
+            label = " ".join(p for p in (item.original_name, item.caption) if p)
+            markers.append(MapMarker("photo", item.id, item.gps_lat, item.gps_lon, label))
     return [m for m in markers if marker_position(m) is not None]

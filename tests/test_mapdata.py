@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from fieldapp import mapdata
+from fieldapp.domain.evidence import EvidenceItem
 from fieldapp.domain.model import Observation
 from fieldapp.errors import InvalidMBTiles, MapDataError
 from fieldapp.mapdata import MapMarker, TileKey
@@ -207,11 +208,17 @@ def test_markers_from_rows_and_observations() -> None:
         ),
         Observation(id="d" * 32, at="2026-03-02T10:00:00Z", text="no place"),
     ]
-    markers = mapdata.markers_from(rows, observations)
+    photos = [
+        EvidenceItem(id="e" * 32, original_name="IMG_0001.HEIC", gps_lat="33.3", gps_lon="44.4"),
+        EvidenceItem(id="f" * 32, original_name="scan.pdf"),
+    ]
+    markers = mapdata.markers_from(rows, observations, photos)
     assert markers == [
         MapMarker("incident", "a" * 32, "33.3152", "44.3661", "INC-1 Market strike"),
         MapMarker("observation", "c" * 32, "30.5", "47.8", "2026-03-01T10:00:00Z sighting"),
+        MapMarker("photo", "e" * 32, "33.3", "44.4", "IMG_0001.HEIC"),
     ]
+    assert mapdata.markers_from(rows, []) == markers[:1]
 
 
 # --- MBTiles --------------------------------------------------------------------------------------
