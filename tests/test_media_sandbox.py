@@ -197,3 +197,18 @@ def test_worker_answers_garbage_with_errors_and_keeps_serving(photo: Path) -> No
     assert answers[3] == {"id": 2, "error": "request needs a path string"}
     assert answers[4]["id"] == 3 and answers[4]["info"]["make"] == "Canon"
     assert answers[4]["thumbnail"] is None
+
+
+def test_process_many_can_be_abandoned(sandbox: MediaSandbox, tmp_path: Path) -> None:
+    paths = []
+    for i in range(20):
+        path = tmp_path / f"q{i}.jpg"
+        path.write_bytes(m.plain_jpeg())
+        paths.append(path)
+    batch = sandbox.process_many(p for p in paths)  # any iterable, consumed lazily
+    first_path, first = next(batch)
+    batch.close()  # a cancelled import
+    assert first_path == paths[0] and first.info.flags == ("no_exif",)
+    served_before = sum(sandbox.answered_per_worker)
+    assert sandbox.process(paths[-1]).info.flags == ("no_exif",)
+    assert sum(sandbox.answered_per_worker) == served_before + 1  # nothing left running behind

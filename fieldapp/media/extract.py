@@ -39,6 +39,7 @@ _TRANSPOSE = {
 def configure_decoders() -> None:
     """Make Pillow strict: bomb warnings are errors (F1, F2), truncated files fail (F3)."""
     pillow_heif.register_heif_opener()
+    Image.init()  # load every plugin now, not while the first file's timeout is running
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     warnings.simplefilter("error", Image.DecompressionBombWarning)
 

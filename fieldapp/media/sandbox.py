@@ -21,7 +21,7 @@ import stat
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -287,24 +287,28 @@ class MediaSandbox:
             self._idle.put(worker)
 
     def process_many(
-        self, paths: Sequence[Path], *, thumbnail: bool = True
-    ) -> Iterator[tuple[Path, MediaResult]]:
+        self, paths: Iterable[Path], *, thumbnail: bool = True
+    ) -> Generator[tuple[Path, MediaResult], None, None]:
         """Process `paths` on every worker at once, yielding in the order given.
 
-        A path that is not a regular file yields a `metadata_unavailable` result rather than
-        stopping the batch.
+        Only a few files are in flight at a time, so a caller that stops iterating (a cancelled
+        import) waits for at most those. A path that is not a regular file yields a
+        `metadata_unavailable` result rather than stopping the batch.
         """
         window = 2 * len(self._workers)
-        with ThreadPoolExecutor(max_workers=len(self._workers)) as pool:
-            pending: collections.deque[tuple[Path, Future[MediaResult]]] = collections.deque()
+        pool = ThreadPoolExecutor(max_workers=len(self._workers), thread_name_prefix="media")
+        pending: collections.deque[tuple[Path, Future[MediaResult]]] = collections.deque()
+        try:
             for path in paths:
-                pending.append((path, pool.submit(self._process_or_flag, path, thumbnail)))
+                pending.append((path, pool.submit(self._process_or_flag, Path(path), thumbnail)))
                 if len(pending) >= window:
                     done_path, future = pending.popleft()
                     yield done_path, future.result()
             while pending:
                 done_path, future = pending.popleft()
                 yield done_path, future.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _process_or_flag(self, path: Path, thumbnail: bool) -> MediaResult:
         try:
