@@ -13,7 +13,7 @@ from PIL import Image
 
 from fieldapp.domain.geo import normalise_decimal
 from fieldapp.domain.model import Incident
-from fieldapp.errors import NotARegularFile, RecordNotFound, ValidationError
+from fieldapp.errors import NotARegularFile, RecordNotFound, StaleVersion, ValidationError
 from fieldapp.media import MediaSandbox
 from fieldapp.store.vault import Vault
 from tests.helpers import raw_connection
@@ -207,3 +207,41 @@ def test_tampered_evidence_row_is_reported(
 def test_add_evidence_without_a_sandbox_starts_its_own(vault: Vault, tmp_path: Path) -> None:
     item = vault.add_evidence(photo(tmp_path))
     assert item.media_type == "image/jpeg" and vault.evidence_thumbnail(item.id) is not None
+
+
+def test_bad_link_is_refused_before_anything_is_stored(
+    vault: Vault, tmp_path: Path, sandbox: MediaSandbox
+) -> None:
+    with pytest.raises(ValidationError, match=r"incident_ids\[0\]: there is no incident"):
+        vault.add_evidence(photo(tmp_path), incident_ids=["a" * 32], sandbox=sandbox)
+    folder = vault.path / "evidence"
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_update_evidence_changes_description_only(
+    vault: Vault, tmp_path: Path, sandbox: MediaSandbox
+) -> None:
+    inc = market(vault)
+    item = vault.add_evidence(photo(tmp_path), sandbox=sandbox)
+    item.caption = "stall 4, looking north"
+    item.incident_ids = [inc.id]
+    item.sensitivity = "identifiable_people"
+    updated, version = vault.update_evidence(item, "captioned and linked", expected_version=1)
+    assert version == 2 and vault.get_evidence(item.id) == (updated, 2)
+    assert [e.id for e in vault.list_evidence(incident_id=inc.id)] == [item.id]
+    again, same = vault.update_evidence(updated, "no change")
+    assert same == 2 and again == updated
+    forged = vault.get_evidence(item.id)[0]
+    forged.gps_lat, forged.gps_lon, forged.flags = "1.0", "2.0", []
+    with pytest.raises(ValidationError) as info:
+        vault.update_evidence(forged, "move it")
+    text = str(info.value)
+    assert "gps_lat: is measured from the original file and cannot be changed" in text
+    assert "flags: is measured from the original file" in text
+    with pytest.raises(StaleVersion):
+        vault.update_evidence(updated, "late", expected_version=1)
+    assert [v.reason for v in vault.history(item.id)] == [
+        "imported IMG_0001.jpg",
+        "captioned and linked",
+    ]
+    assert vault.verify_log().ok

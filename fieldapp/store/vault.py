@@ -1021,6 +1021,11 @@ class Vault:
         issues = validate_evidence(item)
         if issues:
             raise ValidationError(issues)
+        with self._lock:
+            if self._conn is None:
+                raise VaultLocked("The vault is locked; unlock it first.")
+            # Checked again in the final transaction; checking first spares a long ingest.
+            self._check_links(item.incident_ids, set(), "incidents", "incident", "incident_ids")
         stored = self._blob_store().ingest(path, progress)
         if sandbox is None:
             # Imported here: the media package (Pillow and its decoders) is only needed once
@@ -1072,6 +1077,62 @@ class Vault:
             if thumbnail:
                 evidence_items.put_thumbnail(self._conn, record.sha256, thumbnail)
         return record
+
+    @_locked
+    def update_evidence(
+        self, item: EvidenceItem, reason: str, expected_version: int | None = None
+    ) -> tuple[EvidenceItem, int]:
+        """Store a new version of an item's description: caption, links, sensitivity, source.
+
+        Everything measured from the file (hash, size, metadata, flags, import facts) stays as
+        imported: it describes the original, which never changes, so a change there is refused
+        rather than silently kept or overwritten.
+        """
+        reason = self._check_reason(reason)
+        record = copy.deepcopy(item)
+        at = self._now()
+        with db.transaction(self._conn):
+            current_version = self._live(record.id, "evidence")
+            current, _ = evidence_items.load_evidence(self._conn, record.id)
+            if expected_version is not None and expected_version != current_version:
+                raise StaleVersion(
+                    f"This evidence item was saved again (now version {current_version}) "
+                    f"after you opened version {expected_version}. Reload it and make your "
+                    "change again."
+                )
+            old, new = to_dict(current), to_dict(record)
+            fixed = [k for k in old if k not in _EDITABLE_EVIDENCE and old[k] != new[k]]
+            if fixed:
+                raise ValidationError(
+                    [
+                        FieldIssue(name, "is measured from the original file and cannot be changed")
+                        for name in fixed
+                    ]
+                )
+            if old == new:
+                return current, current_version
+            issues = validate_evidence(record)
+            if issues:
+                raise ValidationError(issues)
+            self._check_links(
+                record.incident_ids,
+                set(current.incident_ids),
+                "incidents",
+                "incident",
+                "incident_ids",
+            )
+            version = current_version + 1
+            self._append(
+                kind="evidence",
+                record_id=record.id,
+                version=version,
+                at=at,
+                reason=reason,
+                deleted=False,
+                body=new,
+            )
+            evidence_items.project_evidence(self._conn, record, version, at)
+        return record, version
 
     @_locked
     def get_evidence(self, evidence_id: str) -> tuple[EvidenceItem, int]:
@@ -1179,6 +1240,12 @@ def _zero(buffer: bytearray) -> None:
     """Overwrite key material in place (best effort; see Vault.__init__)."""
     for i in range(len(buffer)):
         buffer[i] = 0
+
+
+# The parts of an evidence record that describe it rather than measure the file.
+_EDITABLE_EVIDENCE = frozenset(
+    ("caption", "incident_ids", "sensitivity", "source_medium", "acquisition")
+)
 
 
 def _masked(witness: Witness) -> Witness:
