@@ -231,3 +231,19 @@ def test_tampered_witness_projection_is_reported(vault: Vault) -> None:
         conn.close()
     problems = vault.verify_log().problems
     assert problems == [f"witness {w.id}: the current row does not match its latest version 2"]
+
+
+def test_history_masks_identity_and_diffs_consent(vault: Vault) -> None:
+    from fieldapp.domain.diff import diff_records
+
+    w = new_witness(vault)
+    vault.record_consent(
+        w.id, ConsentEvent(action="withdrawn", date="2026-03-05", scopes=["share_hq"]), "phone"
+    )
+    history = vault.history(w.id)
+    assert [v.body["identity"]["name"] for v in history] == [HIDDEN, HIDDEN]
+    assert "Ali" not in repr(history)
+    [change] = diff_records(history[0].body, history[1].body)
+    assert change.path == "consent[1]" and change.old is None
+    assert change.new["action"] == "withdrawn" and change.new["scopes"] == ["share_hq"]
+    assert vault.verify_log().ok  # the stored versions are untouched

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import functools
 import os
 import secrets
@@ -33,7 +34,7 @@ from fieldapp.domain.evidence import (
     validate_evidence,
 )
 from fieldapp.domain.geo import normalise_decimal
-from fieldapp.domain.model import Incident, Observation, to_dict
+from fieldapp.domain.model import Incident, Observation, from_dict, to_dict
 from fieldapp.domain.passphrase import check_passphrase
 from fieldapp.domain.refcode import format_ref_code
 from fieldapp.domain.validation import validate_incident, validate_observation
@@ -41,6 +42,7 @@ from fieldapp.domain.witness import (
     ConsentEvent,
     Statement,
     Witness,
+    WitnessIdentity,
     current_scopes,
     format_witness_code,
     mask_identity,
@@ -736,8 +738,14 @@ class Vault:
 
     @_locked
     def history(self, record_id: str) -> list[RecordVersion]:
-        """Every version of a record, oldest first (tombstones included), for the history view."""
-        return records.history(self._conn, record_id)
+        """Every version of a record, oldest first (tombstones included), for the history view.
+
+        A witness's identity is masked in every version here too: the history view must not be
+        a way round the logged reveal (`get_witness(reveal=True)`). `sha256` still names the
+        stored version; `verify_log` checks the stored rows, not these copies.
+        """
+        versions = records.history(self._conn, record_id)
+        return [_masked_version(v) if v.kind == "witness" else v for v in versions]
 
     # --- witnesses and statements (issue 3) -------------------------------------------------------
     def _check_links(
@@ -1253,6 +1261,14 @@ def _masked(witness: Witness) -> Witness:
     masked = copy.deepcopy(witness)
     masked.identity = mask_identity(witness.identity)
     return masked
+
+
+def _masked_version(version: RecordVersion) -> RecordVersion:
+    identity = version.body.get("identity")
+    if not isinstance(identity, dict):
+        return version  # a tombstone has no body
+    shown = to_dict(mask_identity(from_dict(WitnessIdentity, identity)))
+    return dataclasses.replace(version, body={**version.body, "identity": shown})
 
 
 def _without_metadata(item: EvidenceItem) -> EvidenceItem:
