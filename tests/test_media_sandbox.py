@@ -212,3 +212,23 @@ def test_process_many_can_be_abandoned(sandbox: MediaSandbox, tmp_path: Path) ->
     served_before = sum(sandbox.answered_per_worker)
     assert sandbox.process(paths[-1]).info.flags == ("no_exif",)
     assert sum(sandbox.answered_per_worker) == served_before + 1  # nothing left running behind
+
+
+def test_worker_imports_nothing_from_the_evidence_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import folder with `exifread.py` or `PIL/` in it must not run them in the worker."""
+    folder = tmp_path / "import-me"
+    (folder / "PIL").mkdir(parents=True)
+    marker = tmp_path / "ran"
+    payload = f"import pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\n"
+    (folder / "exifread.py").write_text(payload)
+    (folder / "PIL" / "__init__.py").write_text(payload)
+    photo = folder / "photo.jpg"
+    photo.write_bytes(m.gps_photo())
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("PYTHONPATH", str(folder))
+    with MediaSandbox(workers=1) as pool:
+        result = pool.process(Path("photo.jpg"))  # relative to the folder, as a CLI user types
+    assert result.info.gps_lat == "33.315200"
+    assert not marker.exists()

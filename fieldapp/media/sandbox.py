@@ -59,14 +59,20 @@ class _Worker:
         return self.proc.pid if self.proc is not None else None
 
     def start(self) -> None:
-        env = dict(os.environ)
-        # The worker imports fieldapp from the same place we did, installed or not.
+        # Isolated mode (-I): neither the current directory nor PYTHON* variables reach the
+        # worker's import path. Otherwise `python -m` run from an evidence folder holding an
+        # `exifread.py` or `PIL/` would import and run it. Our package is put on the path by
+        # hand, from where the parent imported it (a checkout or an installed copy).
         root = str(Path(fieldapp.__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        bootstrap = (
+            "import sys; sys.path.insert(0, sys.argv.pop(1)); "
+            "from fieldapp.media.worker import main; sys.exit(main())"
+        )
+        env = dict(os.environ)
         # Few malloc arenas: each thread's 64 MiB arena would otherwise eat the address-space limit.
         env["MALLOC_ARENA_MAX"] = "2"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "fieldapp.media.worker", "--memory-mb", str(self.memory_mb)],
+            [sys.executable, "-I", "-c", bootstrap, root, "--memory-mb", str(self.memory_mb)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -133,7 +139,7 @@ class _Worker:
         self.timed_out = False
         request = {
             "id": self.next_id,
-            "path": str(path),
+            "path": os.path.abspath(path),  # the worker need not share our idea of "here"
             "thumbnail": thumbnail,
             "cpu_s": math.ceil(timeout_s) + 1,
         }

@@ -1,5 +1,8 @@
 """The media worker: `python -m fieldapp.media.worker`, driven by `MediaSandbox` over pipes.
 
+(`MediaSandbox` starts it in isolated mode, `python -I`, so nothing in the current folder or
+the environment can shadow the libraries it imports.)
+
 Protocol, one JSON object per line. The worker first writes `{"ready": true}`. Then for each
 request `{"id": n, "path": "...", "thumbnail": true, "cpu_s": 21}` on stdin it writes
 `{"id": n, "info": {...}, "thumbnail": "<base64 JPEG>" | null}` or `{"id": n, "error": "..."}`
