@@ -585,7 +585,8 @@ def cluster_markers(
 
 
 class LocatedIncident(Protocol):
-    """What the map needs of a register row: its id, names and place as decimal strings."""
+    """What the map needs of a register row (`store.records.IncidentRow` has it all): id,
+    names, and place as decimal strings ("" when unknown)."""
 
     @property
     def id(self) -> str: ...

@@ -14,10 +14,11 @@ from PIL import Image
 
 from fieldapp import mapdata
 from fieldapp.domain.evidence import EvidenceItem
-from fieldapp.domain.model import Observation
+from fieldapp.domain.model import Incident, Observation
 from fieldapp.errors import InvalidMBTiles, MapDataError
 from fieldapp.mapdata import MapMarker, TileKey
 from fieldapp.resources import resource
+from fieldapp.store.vault import IncidentQuery, Vault
 from tests.map_helpers import make_mbtiles, tile_colour
 
 
@@ -188,7 +189,7 @@ def test_markers_without_a_valid_place_are_left_out() -> None:
 
 @dataclass(frozen=True)
 class RegisterRow:
-    """The register row as the map reads it (IncidentRow plus its place, see LocatedIncident)."""
+    """Only what LocatedIncident asks for: any row type with these fields will do."""
 
     id: str
     ref_code: str
@@ -404,3 +405,19 @@ def test_pack_name_is_one_short_line(tmp_path: Path) -> None:
     unnamed = make_mbtiles(tmp_path / "unnamed.mbtiles", zooms=(0,), metadata={"format": "png"})
     with mapdata.MBTiles(unnamed) as pack:
         assert pack.name == "unnamed"
+
+
+def test_markers_from_real_register_rows(vault: Vault) -> None:
+    placed = Incident(title="Market strike")
+    placed.time.start = "2026-05-01T12:00:00Z"
+    placed.place.lat, placed.place.lon = "33.3152", "44.3661"
+    unplaced = Incident(title="Reported, place unknown")
+    unplaced.time.start = "2026-05-02T12:00:00Z"
+    stored, _ = vault.save_incident(placed, "seed")
+    vault.save_incident(unplaced, "seed")
+    rows = vault.query_incidents(IncidentQuery())
+    assert len(rows) == 2
+    (marker,) = mapdata.markers_from(rows, [])
+    assert (marker.kind, marker.record_id) == ("incident", stored.id)
+    assert (marker.lat, marker.lon) == ("33.315200", "44.366100")
+    assert marker.label == f"{stored.ref_code} Market strike"
