@@ -300,3 +300,21 @@ def heic_with_huge_exif_offset(sample: bytes) -> bytes:
 if __name__ == "__main__":
     make_sample_heic()
     print(f"wrote {SAMPLE_HEIC} ({SAMPLE_HEIC.stat().st_size} bytes)")
+
+
+def jpeg_with_exif_thumbnail(main_color: str = "red", thumb_color: str = "lime") -> bytes:
+    """A photo whose EXIF IFD1 carries a thumbnail of a *different* picture: previews must come
+    from the real pixels, never from this (it survives many edits of the main image)."""
+    thumb = plain_jpeg((32, 24), thumb_color)
+    ifd0 = [ascii_tag(TAG_MAKE, "Canon")]
+    first = build_tiff(ifd0, next_ifd=0)
+    ifd1_at = len(first)
+    tiff = build_tiff(ifd0, next_ifd=ifd1_at)
+    thumb_at = ifd1_at + 2 + 2 * 12 + 4
+    ifd1 = (
+        struct.pack(">H", 2)
+        + struct.pack(">HHII", 0x0201, LONG, 1, thumb_at)
+        + struct.pack(">HHII", 0x0202, LONG, 1, len(thumb))
+        + struct.pack(">I", 0)
+    )
+    return with_exif_segment(plain_jpeg((640, 480), main_color), tiff + ifd1 + thumb)

@@ -157,3 +157,13 @@ def test_without_thumbnail_the_facts_still_come(sandbox: MediaSandbox, tmp_path:
     assert result.info.gps_lat == "33.315200"
     truncated = sandbox.process(_write(tmp_path, "t.jpg", m.noise_jpeg()[:20_000]), thumbnail=False)
     assert truncated.info.has("unrenderable")  # pixels are still decoded to prove the image
+
+
+def test_embedded_exif_thumbnail_is_never_used(sandbox: MediaSandbox, tmp_path: Path) -> None:
+    result = sandbox.process(_write(tmp_path, "two.jpg", m.jpeg_with_exif_thumbnail("red", "lime")))
+    assert result.info.flags == ()
+    assert result.thumbnail_jpeg is not None
+    with Image.open(io.BytesIO(result.thumbnail_jpeg)) as thumb:
+        assert thumb.size == (256, 192)  # made from the 640x480 pixels, not the 32x24 preview
+        pixel = thumb.convert("RGB").getpixel((128, 96))
+    assert isinstance(pixel, tuple) and pixel[0] > 200 and pixel[1] < 60
