@@ -35,6 +35,7 @@ from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.device import DeviceDialog
 from fieldapp.ui.history import HistoryPanel
 from fieldapp.ui.incident_editor import IncidentEditor
+from fieldapp.ui.map_panel import MapPanel
 from fieldapp.ui.messages import message_for
 from fieldapp.ui.observations import ObservationLog
 from fieldapp.ui.register import RegisterPanel
@@ -114,12 +115,14 @@ class MainWindow(QMainWindow):
         self.history = HistoryPanel(runner)
         self.observations = ObservationLog(runner)
         self.audit = AuditLogView(runner)
+        self.map_panel = MapPanel(runner, settings)
         self._panels: list[_VaultPanel] = [
             self.register,
             self.editor,
             self.history,
             self.observations,
             self.audit,
+            self.map_panel,
         ]
 
         self._build_layout()
@@ -157,6 +160,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.register_tab = self.tabs.addTab(self.splitter, self.tr("&Register"))
         self.observations_tab = self.tabs.addTab(self.observations, self.tr("&Observations"))
+        self.map_tab = self.tabs.addTab(self.map_panel, self.tr("&Map"))
         self.audit_tab = self.tabs.addTab(self.audit, self.tr("&Audit log"))
 
         self.locked_page = _LockedPage()
@@ -305,6 +309,7 @@ class MainWindow(QMainWindow):
         self.editor.saved.connect(self._incident_saved)
         self.editor.deleted.connect(self._incident_deleted)
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.map_panel.record_activated.connect(self.open_record)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(self._application_state)
@@ -500,6 +505,19 @@ class MainWindow(QMainWindow):
             self.observations.refresh()
         elif index == self.audit_tab:
             self.audit.refresh()
+        elif index == self.map_tab:
+            self.map_panel.refresh()
+
+    def open_record(self, kind: str, record_id: str) -> None:
+        """Open what a map marker stands for: an incident in the editor, else its tab."""
+        if self.is_locked:
+            return
+        if kind == "incident":
+            self.tabs.setCurrentIndex(self.register_tab)
+            if not self.register.select_incident(record_id):
+                self._incident_selected(record_id)  # not on the loaded page: open it anyway
+        elif kind == "observation":
+            self.tabs.setCurrentIndex(self.observations_tab)
 
     def show_device(self) -> DeviceDialog | None:
         if self._vault is None:

@@ -30,6 +30,7 @@ _TITLES: dict[type[errors.FieldappError], str] = {
     errors.RecordNotFound: "Not found",
     errors.StaleVersion: "Changed elsewhere",
     errors.ValidationError: "Please correct the record",
+    errors.MapDataError: "Map pack unusable",
 }
 
 

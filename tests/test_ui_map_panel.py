@@ -1,0 +1,80 @@
+"""The Map tab of the main window: fed from the open vault, emptied on lock, opens records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from fieldapp.domain.model import Incident, Observation
+from fieldapp.store.vault import Vault
+from fieldapp.ui.clipboard import ClipboardGuard
+from fieldapp.ui.main_window import MainWindow
+from fieldapp.ui.map_panel import BASE_LAYER_KEY
+from fieldapp.ui.settings import UiSettings
+from fieldapp.ui.tasks import InlineRunner
+
+
+def _placed(vault: Vault, title: str, lat: str, lon: str) -> str:
+    inc = Incident(title=title)
+    inc.place.lat, inc.place.lon = lat, lon
+    return vault.save_incident(inc, "seed")[0].id
+
+
+@pytest.fixture
+def window(qtbot, vault: Vault, tmp_path: Path) -> Iterator[MainWindow]:
+    settings = UiSettings(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    w = MainWindow(vault, InlineRunner(), settings, ClipboardGuard())
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.shutdown()
+    if w.unlock_dialog is not None:
+        w.unlock_dialog.done(0)
+
+
+def _marker_ids(w: MainWindow) -> set[tuple[str, str]]:
+    return {(m.kind, m.record_id) for m in w.map_panel.map._markers}
+
+
+def test_map_tab_shows_placed_records_only(window: MainWindow, vault: Vault) -> None:
+    market = _placed(vault, "Market strike", "33.315200", "44.366100")
+    vault.save_incident(Incident(title="No position yet"), "seed")
+    obs, _ = vault.save_observation(
+        Observation(at="2026-03-01T10:00:00Z", text="Smoke", lat="33.300000", lon="44.400000"),
+        "seed",
+    )
+    window.tabs.setCurrentIndex(window.map_tab)
+    assert _marker_ids(window) == {("incident", market), ("observation", obs.id)}
+    assert window.map_panel.note.text().startswith("2 places shown")
+
+
+def test_activating_an_incident_marker_opens_it_in_the_editor(
+    window: MainWindow, vault: Vault
+) -> None:
+    market = _placed(vault, "Market strike", "33.315200", "44.366100")
+    window.register.refresh()
+    window.tabs.setCurrentIndex(window.map_tab)
+    window.map_panel.map.marker_activated.emit("incident", market)
+    assert window.tabs.currentIndex() == window.register_tab
+    assert window.editor.incident().id == market
+
+
+def test_lock_empties_the_map(window: MainWindow, vault: Vault) -> None:
+    _placed(vault, "Market strike", "33.315200", "44.366100")
+    window.tabs.setCurrentIndex(window.map_tab)
+    assert _marker_ids(window)
+    window.lock()
+    assert _marker_ids(window) == set()
+    assert window.map_panel.note.text() == ""
+
+
+def test_a_missing_map_pack_in_settings_is_ignored(qtbot, vault: Vault, tmp_path: Path) -> None:
+    store = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    store.setValue(BASE_LAYER_KEY, str(tmp_path / "gone.mbtiles"))
+    w = MainWindow(vault, InlineRunner(), UiSettings(store), ClipboardGuard())
+    qtbot.addWidget(w)
+    assert w.map_panel.map.base_layer_name() == "World outline (Natural Earth)"
+    w.shutdown()
