@@ -69,7 +69,7 @@ CASES = [
         ("no_exif", "unrenderable"),
         False,
     ),
-    Case("F4 TIFF named .jpg", m.tiff_image, ".jpg", "image/tiff", (), True),
+    Case("F4 TIFF named .jpg", m.tiff_image, ".jpg", "image/tiff", ("no_exif",), True),
     Case(
         "F4 PSD named .jpg",
         m.psd_image,

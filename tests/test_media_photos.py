@@ -167,3 +167,37 @@ def test_embedded_exif_thumbnail_is_never_used(sandbox: MediaSandbox, tmp_path: 
         assert thumb.size == (256, 192)  # made from the 640x480 pixels, not the 32x24 preview
         pixel = thumb.convert("RGB").getpixel((128, 96))
     assert isinstance(pixel, tuple) and pixel[0] > 200 and pixel[1] < 60
+
+
+def test_tiff_structure_alone_is_not_exif(sandbox: MediaSandbox, tmp_path: Path) -> None:
+    bare = sandbox.process(_write(tmp_path, "scan.tif", m.tiff_image())).info
+    assert bare.flags == ("no_exif",)  # width, strips, compression: every TIFF has those
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(out, "TIFF", tiffinfo={m.TAG_MAKE: "Nikon"})
+    camera = sandbox.process(_write(tmp_path, "camera.tif", out.getvalue())).info
+    assert camera.flags == ()
+    assert camera.make == "Nikon"
+
+
+@pytest.mark.parametrize(
+    ("mode", "fmt"),
+    [
+        ("I;16", "PNG"),
+        ("F", "TIFF"),
+        ("CMYK", "JPEG"),
+        ("LA", "PNG"),
+        ("P", "PNG"),
+        ("1", "PNG"),
+        ("RGBA", "WEBP"),
+    ],
+)
+def test_every_common_pixel_mode_gets_a_thumbnail(
+    sandbox: MediaSandbox, tmp_path: Path, mode: str, fmt: str
+) -> None:
+    out = io.BytesIO()
+    Image.new(mode, (600, 400)).save(out, fmt)
+    result = sandbox.process(_write(tmp_path, f"mode.{fmt.lower()}", out.getvalue()))
+    assert not result.info.has("unrenderable")
+    assert result.thumbnail_jpeg is not None
+    with Image.open(io.BytesIO(result.thumbnail_jpeg)) as thumb:
+        assert (thumb.mode, thumb.size) == ("RGB", (256, 171))

@@ -62,9 +62,27 @@ def read_exif(path: Path) -> ExifFacts:
         facts.failed = True
         facts.problems.append(f"exifread: {type(exc).__name__}: {exc}"[:MAX_TEXT])
         return facts
-    facts.found = bool(tags)
+    facts.found = _has_camera_metadata(tags)
     _fill(facts, tags)
     return facts
+
+
+# IFD0 tags that describe the shot rather than the raster; a TIFF always has IFD0 (width, strips,
+# compression), which on its own is not "EXIF" to an analyst.
+_CAMERA_IFD0 = {
+    "Image Make",
+    "Image Model",
+    "Image Orientation",
+    "Image DateTime",
+    "Image Software",
+    "Image Artist",
+    "Image Copyright",
+    "Image ImageDescription",
+}
+
+
+def _has_camera_metadata(tags: dict[str, Any]) -> bool:
+    return any(k.startswith(("EXIF ", "GPS ")) or k in _CAMERA_IFD0 for k in tags)
 
 
 def _fill(facts: ExifFacts, tags: dict[str, Any]) -> None:
@@ -254,7 +272,7 @@ def facts_from_pillow(exif: Any) -> ExifFacts:
             for tag, key in names.items():
                 if tag in sub:
                     tags[key] = _Tag(_pillow_value(sub[tag]))
-        facts.found = len(exif) > 0
+        facts.found = _has_camera_metadata(tags)
     except Exception as exc:  # Pillow's reader on a hostile block: same verdict as exifread's
         facts.failed = True
         facts.problems.append(f"pillow: {type(exc).__name__}: {exc}"[:MAX_TEXT])

@@ -23,7 +23,6 @@ from fieldapp.media.trailing import has_trailing_data
 
 THUMBNAIL_PX = 256
 THUMBNAIL_QUALITY = 80
-WHITELIST = ("JPEG", "PNG", "TIFF", "WEBP", "HEIF")
 # EXIF orientation -> the transpose that shows the picture upright (as ImageOps.exif_transpose).
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -175,8 +174,15 @@ def _thumbnail(image: Image.Image, orientation: int | None) -> bytes:
         # transpose, which is why orientation is applied to the small image afterwards.
         image.draft("RGB", (THUMBNAIL_PX, THUMBNAIL_PX))
     image.load()
-    small = image if image.mode in ("RGB", "L") else _to_rgb(image)
-    small.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX), Image.Resampling.LANCZOS)
+    small: Image.Image = image
+    try:
+        # Shrink first, in the image's own mode: converting 12 MP to RGBA first costs more.
+        small.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+    except ValueError:  # a mode the resampler does not take (some 16-bit and float scans)
+        small = _to_rgb(image)
+        small.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+    if small.mode not in ("RGB", "L"):
+        small = _to_rgb(small)
     method = _TRANSPOSE.get(orientation or 1)
     if method is not None:
         small = small.transpose(method)
@@ -193,4 +199,7 @@ def _to_rgb(image: Image.Image) -> Image.Image:
         rgba = image.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(background, rgba).convert("RGB")
-    return image.convert("RGB")
+    try:
+        return image.convert("RGB")
+    except ValueError:  # no direct conversion (e.g. I;16): through grey
+        return image.convert("L").convert("RGB")
