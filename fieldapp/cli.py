@@ -832,15 +832,34 @@ def cmd_statement_add(ctx: Context) -> int:
 
 def cmd_statement_show(ctx: Context) -> int:
     from fieldapp.domain.model import to_dict
+    from fieldapp.domain.witness import current_scopes, withdrawn_scopes
 
     vault = ctx.open_vault()
     try:
         statement, version = vault.get_statement(ctx.args.statement)
+        witness, _ = vault.get_witness(statement.witness_id)
     finally:
         vault.lock()
+    # The witness's consent as it stands now, not as it stood at the interview: a withdrawal
+    # must show wherever the witness's words appear.
+    scopes, gone = current_scopes(witness), withdrawn_scopes(witness)
+
+    def text() -> str:
+        consent = f"  consent now: {', '.join(scopes) or 'NONE in force'}"
+        if gone:
+            consent += f"; WITHDRAWN: {', '.join(gone)}"
+        head, _, rest = _statement_text(statement, version).partition("\n")
+        return "\n".join([head, f"  witness code: {witness.code}", consent, rest])
+
     ctx.emit(
-        {"statement": to_dict(statement), "version": version},
-        lambda: _statement_text(statement, version),
+        {
+            "statement": to_dict(statement),
+            "version": version,
+            "witness_code": witness.code,
+            "current_scopes": list(scopes),
+            "withdrawn_scopes": list(gone),
+        },
+        text,
     )
     return 0
 

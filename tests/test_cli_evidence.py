@@ -215,6 +215,11 @@ def test_statement_add_show_and_search(vault_env: Path, tmp_path: Path) -> None:
     assert run_json("statement", "list", "--text", 'smoke" OR "x')["statements"] == []
 
     run_json("witness", "consent", code, "--withdraw", "--date", "2026-03-03")
+    after = run_json("statement", "show", added["id"])
+    assert after["witness_code"] == code
+    assert (after["current_scopes"], after["withdrawn_scopes"]) == ([], ["cell_use"])
+    status, out, _ = run("statement", "show", added["id"])
+    assert "consent now: NONE in force; WITHDRAWN: cell_use" in out
     status, out, _ = run(
         "statement", "add", "--witness", code, "--text", "more", "--date", "2026-03-04", "--json"
     )
