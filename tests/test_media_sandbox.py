@@ -232,3 +232,16 @@ def test_worker_imports_nothing_from_the_evidence_folder(
         result = pool.process(Path("photo.jpg"))  # relative to the folder, as a CLI user types
     assert result.info.gps_lat == "33.315200"
     assert not marker.exists()
+
+
+def test_workers_are_recycled(photo: Path) -> None:
+    with pytest.raises(ValueError, match="recycle_after"):
+        MediaSandbox(recycle_after=0)
+    with MediaSandbox(workers=1, recycle_after=2) as pool:
+        pool.process(photo)
+        (first,) = pool.worker_pids
+        pool.process(photo)
+        assert pool.worker_pids == []  # stopped after its second file
+        assert pool.process(photo).info.make == "Canon"
+        (second,) = pool.worker_pids
+    assert second != first

@@ -53,6 +53,7 @@ class _Worker:
         self.next_id = 0
         self.answered = 0  # files this slot has answered for, across restarts
         self.timed_out = False  # the last `ask` gave up waiting (rather than seeing a death)
+        self.since_start = 0  # files answered by the current process
 
     @property
     def pid(self) -> int | None:
@@ -81,6 +82,7 @@ class _Worker:
         )
         self.lines = queue.Queue()
         self.ready = False
+        self.since_start = 0
         assert self.proc.stdout is not None and self.proc.stderr is not None
         threading.Thread(
             target=self._read, args=(self.proc.stdout, self.lines), daemon=True
@@ -156,6 +158,7 @@ class _Worker:
             self.kill()
             return None
         self.answered += 1
+        self.since_start += 1
         return answer
 
     def kill(self) -> None:
@@ -210,7 +213,14 @@ def _failed(media_type: str, *extra: str) -> MediaResult:
 class MediaSandbox:
     """Parse files in `workers` sandboxed processes; thread-safe; use as a context manager."""
 
-    def __init__(self, workers: int = 2, timeout_s: float = 20.0, memory_mb: int = 1024) -> None:
+    def __init__(
+        self,
+        workers: int = 2,
+        timeout_s: float = 20.0,
+        memory_mb: int = 1024,
+        *,
+        recycle_after: int = 500,
+    ) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1 (got {workers})")
         if not timeout_s > 0:
@@ -219,8 +229,13 @@ class MediaSandbox:
             raise ValueError(
                 f"memory_mb must be at least 256: Python and Pillow need it ({memory_mb})"
             )
+        if recycle_after < 1:
+            raise ValueError(f"recycle_after must be at least 1 (got {recycle_after})")
         # Public and mutable: a caller may give one slow batch more time.
         self.timeout_s = timeout_s
+        # A worker is replaced after this many files, so a slow leak in a C decoder (or heap
+        # fragmentation after many large photos) cannot creep up to the memory limit.
+        self._recycle_after = recycle_after
         self._workers = [_Worker(memory_mb) for _ in range(workers)]
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
@@ -288,6 +303,8 @@ class MediaSandbox:
             if result is None:
                 worker.kill()  # an error answer: start clean rather than trust its state
                 return _failed(media_type)
+            if worker.since_start >= self._recycle_after:
+                worker.stop()  # the next file starts a fresh process
             return result
         finally:
             self._idle.put(worker)
