@@ -625,3 +625,27 @@ def markers_from(
             label = " ".join(p for p in (item.original_name, item.caption) if p)
             markers.append(MapMarker("photo", item.id, item.gps_lat, item.gps_lon, label))
     return [m for m in markers if marker_position(m) is not None]
+
+
+def fit_view(
+    markers: Sequence[MapMarker], width_px: int, height_px: int, max_zoom: int = 15
+) -> tuple[str, str, int] | None:
+    """Centre and the deepest zoom (≤ max_zoom) at which every marker fits in the view.
+
+    None when there is nothing to show. A single place opens at `max_zoom`, close enough to
+    see the street, not so close that the outline base layer is empty.
+    """
+    if not markers or width_px <= 0 or height_px <= 0:
+        return None
+    lats = [float(m.lat) for m in markers]
+    lons = [float(m.lon) for m in markers]
+    centre_lat = (min(lats) + max(lats)) / 2
+    centre_lon = (min(lons) + max(lons)) / 2
+    zoom = max_zoom
+    while zoom > MIN_ZOOM:
+        x0, y0 = latlon_to_world(max(lats), min(lons), zoom)
+        x1, y1 = latlon_to_world(min(lats), max(lons), zoom)
+        if x1 - x0 <= width_px * 0.9 and y1 - y0 <= height_px * 0.9:
+            break
+        zoom -= 1
+    return f"{centre_lat:.6f}", f"{centre_lon:.6f}", zoom

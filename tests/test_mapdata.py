@@ -421,3 +421,22 @@ def test_markers_from_real_register_rows(vault: Vault) -> None:
     assert (marker.kind, marker.record_id) == ("incident", stored.id)
     assert (marker.lat, marker.lon) == ("33.315200", "44.366100")
     assert marker.label == f"{stored.ref_code} Market strike"
+
+
+def test_fit_view_frames_all_markers_or_nothing() -> None:
+    near = [
+        mapdata.MapMarker("incident", "a", "33.300000", "44.300000", "A"),
+        mapdata.MapMarker("incident", "b", "33.400000", "44.500000", "B"),
+    ]
+    lat, lon, zoom = mapdata.fit_view(near, 800, 600) or ("", "", -1)
+    assert (lat, lon) == ("33.350000", "44.400000")
+    x0, y0 = mapdata.latlon_to_world(33.4, 44.3, zoom)
+    x1, y1 = mapdata.latlon_to_world(33.3, 44.5, zoom)
+    assert x1 - x0 <= 720 and y1 - y0 <= 540
+    wider = (
+        mapdata.latlon_to_world(33.3, 44.5, zoom + 1)[0]
+        - mapdata.latlon_to_world(33.4, 44.3, zoom + 1)[0]
+    )
+    assert wider > 720  # one level deeper would not fit: the deepest fitting zoom was chosen
+    assert mapdata.fit_view(near[:1], 800, 600) == ("33.300000", "44.300000", 15)
+    assert mapdata.fit_view([], 800, 600) is None

@@ -13,7 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from fieldapp.domain.model import Observation
-from fieldapp.mapdata import markers_from
+from fieldapp.mapdata import fit_view, markers_from
 from fieldapp.store.records import MAX_LIMIT, IncidentRow
 from fieldapp.store.vault import IncidentQuery, Vault
 from fieldapp.ui.mapview import MapView
@@ -43,6 +43,7 @@ class MapPanel(QWidget):
         self._runner = runner
         self._settings = settings
         self._vault: Vault | None = None
+        self._fitted = False  # the first load after unlock frames the markers; later ones don't
         self.map = MapView()
         self.note = QLabel()
         self.note.setObjectName("mapNote")
@@ -58,6 +59,7 @@ class MapPanel(QWidget):
 
     def set_vault(self, vault: Vault | None) -> None:
         self._vault = vault
+        self._fitted = False
         if vault is None:
             self.map.set_markers([])
             self.note.clear()
@@ -80,6 +82,12 @@ class MapPanel(QWidget):
             return  # locked (or another vault) since the request: drop the result
         markers = markers_from(loaded.rows, loaded.observations)
         self.map.set_markers(markers)
+        if not self._fitted:
+            view = self.map.canvas.viewport().size()
+            frame = fit_view(markers, view.width(), view.height())
+            if frame is not None:
+                self.map.center_on(frame[0], frame[1], zoom=frame[2])
+                self._fitted = True
         self.note.setText(
             self.tr("{shown} places shown (incidents and observations with a position).").format(
                 shown=len(markers)

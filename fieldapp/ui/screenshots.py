@@ -421,6 +421,8 @@ def render(out: Path, theme: str = "dark") -> list[Path]:
         written.append(_save(window, out, "06-history.png", app))
         window.tabs.setCurrentIndex(window.observations_tab)
         written.append(_save(window, out, "07-observations.png", app))
+        window.tabs.setCurrentIndex(window.map_tab)
+        written.append(_save(window, out, "16-map.png", app))
         window.verify_log()
         written.append(_save(window, out, "08-audit-log.png", app))
         window.tabs.setCurrentIndex(window.register_tab)
