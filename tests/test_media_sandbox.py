@@ -8,12 +8,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from fieldapp.media import MediaSandbox, inspect_file, inspect_json
+from fieldapp.media import MediaResult, MediaSandbox, inspect_file, inspect_json
 from tests import media_samples as m
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,3 +247,34 @@ def test_workers_are_recycled(photo: Path) -> None:
         assert pool.process(photo).info.make == "Canon"
         (second,) = pool.worker_pids
     assert second != first
+
+
+def test_close_from_another_thread_stops_work_in_flight(big_png: Path, photo: Path) -> None:
+    pool = MediaSandbox(workers=1, timeout_s=120.0)
+    pool.process(photo)  # warm
+    (pid,) = pool.worker_pids
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(pool.process(big_png))
+        except RuntimeError as exc:
+            outcome.append(exc)
+
+    worker_thread = threading.Thread(target=run)
+    worker_thread.start()
+    while not pool._busy and worker_thread.is_alive():  # wait until the file is in flight
+        time.sleep(0.001)
+    pool.close()
+    worker_thread.join(timeout=60)
+    assert not worker_thread.is_alive()
+    (result,) = outcome
+    # normally the decode is cut short; on a very slow machine it may have just finished
+    assert isinstance(result, RuntimeError | MediaResult)
+    if isinstance(result, RuntimeError):
+        assert "closed" in str(result)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert pool.worker_pids == []
+    with pytest.raises(RuntimeError, match="closed"):
+        pool.process(photo)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import collections
+import contextlib
 import json
 import math
 import os
@@ -148,7 +149,7 @@ class _Worker:
         try:
             self.proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
             self.proc.stdin.flush()
-        except OSError:
+        except (OSError, ValueError):  # a dead worker's pipe (ValueError: closed meanwhile)
             self.kill()
             return None
         line = self._next_line(timeout_s)
@@ -171,6 +172,13 @@ class _Worker:
         for stream in (proc.stdin, proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
+
+    def interrupt(self) -> None:
+        """Kill the process from another thread; the owning thread sees the end of its output."""
+        proc = self.proc
+        if proc is not None:
+            with contextlib.suppress(OSError):
+                proc.kill()
 
     def stop(self) -> None:
         """Ask politely (end of input), then kill if the worker does not leave promptly."""
@@ -238,6 +246,8 @@ class MediaSandbox:
         self._recycle_after = recycle_after
         self._workers = [_Worker(memory_mb) for _ in range(workers)]
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._busy: list[_Worker] = []
         self._closed = False
         for worker in self._workers:
             worker.start()  # all start in parallel; each is awaited on first use
@@ -265,12 +275,19 @@ class MediaSandbox:
         return [w.answered for w in self._workers]
 
     def close(self) -> None:
-        """Stop every worker; safe to call twice."""
-        if self._closed:
-            return
-        self._closed = True
+        """Stop every worker; safe to call twice, and from another thread while files are in
+        flight (a cancelled import): their workers are killed and those calls raise
+        RuntimeError instead of waiting for the file to finish."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            busy = list(self._busy)
         for worker in self._workers:
-            worker.stop()
+            if any(worker is b for b in busy):
+                worker.interrupt()  # its own thread cleans up when it sees the death
+            else:
+                worker.stop()
 
     def process(self, path: Path, *, thumbnail: bool = True) -> MediaResult:
         """Facts (and a thumbnail) for one file; never raises because of what the file holds.
@@ -287,10 +304,17 @@ class MediaSandbox:
             # Only the first bytes were read; an opaque file never reaches a decoder (F15).
             return MediaResult(opaque_info(media_type), None)
         worker = self._idle.get()
+        with self._lock:
+            if self._closed:
+                self._idle.put(worker)
+                raise RuntimeError("this media sandbox is closed")
+            self._busy.append(worker)
         try:
             # A worker found dead mid-request may have died idle (killed from outside, out of
             # memory after the last file): one retry on a fresh process tells the two apart.
             for _attempt in range(2):
+                if self._closed:  # closed from another thread (a cancelled import)
+                    raise RuntimeError("this media sandbox is closed")
                 worker.ensure_ready()
                 answer = worker.ask(path, thumbnail, self.timeout_s)
                 if answer is not None:
@@ -307,7 +331,12 @@ class MediaSandbox:
                 worker.stop()  # the next file starts a fresh process
             return result
         finally:
-            self._idle.put(worker)
+            with self._lock:
+                self._busy.remove(worker)
+                closed = self._closed
+            if closed:
+                worker.kill()
+            self._idle.put(worker)  # always back: another caller may be waiting for one
 
     def process_many(
         self, paths: Iterable[Path], *, thumbnail: bool = True
