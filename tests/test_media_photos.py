@@ -201,3 +201,25 @@ def test_every_common_pixel_mode_gets_a_thumbnail(
     assert result.thumbnail_jpeg is not None
     with Image.open(io.BytesIO(result.thumbnail_jpeg)) as thumb:
         assert (thumb.mode, thumb.size) == ("RGB", (256, 171))
+
+
+def test_rotated_heic_is_upright_once(sandbox: MediaSandbox, tmp_path: Path) -> None:
+    """HEIF rotates in the container (irot), which libheif applies on decode; the EXIF
+    orientation must not be applied a second time."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    image = Image.new("RGB", (96, 64), (255, 0, 0))
+    image.paste((0, 0, 255), (48, 0, 96, 64))  # left red, right blue
+    exif = Image.Exif()
+    exif[m.TAG_ORIENTATION] = 6
+    path = tmp_path / "portrait.heic"
+    image.save(path, format="HEIF", exif=exif.tobytes(), quality=90)
+    result = sandbox.process(path)
+    assert (result.info.width, result.info.height) == (64, 96)  # as decoded: already upright
+    assert result.info.orientation == 1
+    assert result.thumbnail_jpeg is not None
+    with Image.open(io.BytesIO(result.thumbnail_jpeg)) as thumb:
+        assert thumb.size == (64, 96)
+        top = thumb.convert("RGB").getpixel((32, 10))
+    assert isinstance(top, tuple) and top[0] > 200 and top[2] < 60  # rotated once, not twice
