@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 import warnings
 import wave
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ import pytest
 from PIL import Image
 
 from fieldapp.media import MediaResult, MediaSandbox
+from fieldapp.media.sniff import IMAGE_FORMATS, sniff_file
 from tests import media_samples as m
 
 
@@ -348,3 +350,29 @@ def test_f15_a_huge_video_is_not_read(sandbox: MediaSandbox, tmp_path: Path) -> 
     assert result.info.flags == ()
     assert result.thumbnail_jpeg is None
     assert read < 1024 * 1024  # the first bytes only, not 10 GB
+
+
+def test_mutated_photos_never_break_the_pool(tmp_path: Path) -> None:
+    """Byte flips in real samples (JPEG with EXIF, HEIC, PNG, TIFF): every file gets a result
+    from a live worker, none hangs, and the pool is healthy afterwards."""
+    seeds = [m.gps_photo(), m.jpeg_with_exif_thumbnail(), m.SAMPLE_HEIC.read_bytes()]
+    seeds += [m.flat_png(64, 64), m.tiff_image(), m.oriented_jpeg()]
+    rnd = random.Random(20240501)
+    paths = []
+    for i in range(300):
+        data = bytearray(rnd.choice(seeds))
+        for _ in range(rnd.randint(1, 8)):
+            data[rnd.randrange(len(data))] = rnd.randrange(256)
+        path = tmp_path / f"mutant{i}.jpg"
+        path.write_bytes(bytes(data))
+        paths.append(path)
+    images = [p for p in paths if sniff_file(p) in IMAGE_FORMATS]
+    with MediaSandbox(workers=2, timeout_s=30.0) as pool:
+        results = list(pool.process_many(paths))
+        assert len(results) == len(paths)
+        assert not any(r.info.has("timeout") for _, r in results)
+        # one answer per image file: no worker died on any of them (a death has no answer)
+        assert sum(pool.answered_per_worker) == len(images)
+        assert any(r.thumbnail_jpeg is not None for _, r in results)
+        assert any(r.info.has("unrenderable") for _, r in results)
+        _assert_pool_healthy(pool, tmp_path)
