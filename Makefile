@@ -32,6 +32,7 @@ screenshots: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/register.py
+	$(PY) benchmarks/ingest.py
 
 dist: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dist]'
