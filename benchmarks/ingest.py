@@ -46,7 +46,9 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.ingest_floor import (
+# A sibling script, imported by its own name as register.py and mypy see this folder (it is
+# no package): `benchmarks.ingest_floor` would make mypy find the one file twice.
+from ingest_floor import (
     MIB,
     TARGET_BIG_RSS_MB,
     TARGET_STORE_RATIO,
@@ -64,7 +66,7 @@ MEDIA_WORKERS = 2
 
 
 # --- the thumbnail part of the floor --------------------------------------------------------------
-def draft_thumbnail(path_str: str) -> int:
+def draft_thumbnail(path_str: str) -> bytes:
     """The bare thumbnail step: draft decode, shrink, orientation on the small image, JPEG.
 
     Same size and quality as the media worker's preview, none of its checks (EXIF facts,
@@ -81,7 +83,7 @@ def draft_thumbnail(path_str: str) -> int:
         small = ImageOps.exif_transpose(image)  # the orientation, on the small image
         out = io.BytesIO()
         small.convert("RGB").save(out, "JPEG", quality=THUMBNAIL_QUALITY)
-    return out.tell()
+    return out.getvalue()
 
 
 def thumbnails_here(paths: Sequence[Path]) -> float:
