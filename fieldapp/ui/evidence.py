@@ -80,6 +80,15 @@ def flag_texts(item: EvidenceItem) -> list[str]:
     return texts
 
 
+def needs_attention(item: EvidenceItem) -> bool:
+    """Badge-worthy: a flag other than `no_exif`, or a duplicate.
+
+    No EXIF is common (messaging apps strip it) and is listed in the details and tooltip; a
+    badge on most forwarded photos would teach the analyst to ignore the badge.
+    """
+    return bool(item.duplicate_of) or any(flag != "no_exif" for flag in item.flags)
+
+
 def sha256_groups(digest: str) -> str:
     """A hash in groups of eight, so it can be read out and compared by eye."""
     return " ".join(digest[i : i + 8] for i in range(0, len(digest), 8))
@@ -133,7 +142,7 @@ class ImportSummary:
                 f"{len(duplicates)} already in the vault (stored once, linked again; "
                 "flagged as duplicate)"
             )
-        flagged = [i for i in self.imported if i.flags]
+        flagged = [i for i in self.imported if needs_attention(i)]
         for item in flagged:
             lines.append(f"{item.original_name}: {', '.join(flag_texts(item))}")
         for name, message in self.failures:
@@ -265,7 +274,7 @@ class GalleryModel(QAbstractListModel):
             has_thumbnail = bool(data) and pixmap.loadFromData(data or b"", "JPEG")
             if not has_thumbnail:
                 pixmap = _placeholder(item)
-            if item.flags or item.duplicate_of:
+            if needs_attention(item):
                 pixmap = _with_badge(pixmap)
             entries.append(GalleryEntry(item, pixmap, has_thumbnail))
         self.beginResetModel()
@@ -812,9 +821,10 @@ class EvidencePanel(QWidget):
             if item.width is not None
             else "—"
         )
-        facts["captured"].setText(
-            f"{item.capture_time} {item.capture_offset}".strip() or "not recorded"
-        )
+        captured = item.capture_time
+        if item.capture_offset and not captured.endswith(item.capture_offset):
+            captured += f" {item.capture_offset}"
+        facts["captured"].setText(captured or "not recorded")
         if item.gps_lat and item.gps_lon:
             gps = f"{item.gps_lat}, {item.gps_lon}\nMGRS {to_mgrs(item.gps_lat, item.gps_lon)}"
             if item.gps_alt_m:
