@@ -118,6 +118,8 @@ def test_reveal_needs_a_reason_and_is_logged(qtbot, vault: Vault, panel: Witness
     assert panel.age_edit.text() == "34"
     assert panel.gender_combo.code() == "female"
     assert not panel.name_edit.isReadOnly()
+    assert panel.revealed_banner.isVisibleTo(panel)
+    assert panel.reveal_button.text() == "Hide identity"
     [entry] = reveal_entries(vault)[before:]
     assert entry["witness_id"] == witness_id
     assert entry["reason"] == "re-contact for follow-up interview"
@@ -130,6 +132,14 @@ def test_reveal_needs_a_reason_and_is_logged(qtbot, vault: Vault, panel: Witness
     revealed, _ = vault.get_witness(witness_id, reveal=True, reason="test reads it back")
     assert revealed.identity.contact == "+964 771 111 1111"
     assert revealed.identity.name == ARABIC_NAME
+
+    # "Hide identity" masks it again at once.
+    panel.reveal("second look")
+    assert panel.name_edit.text() == ARABIC_NAME
+    with qtbot.waitSignal(panel.witness_loaded):
+        qtbot.mouseClick(panel.reveal_button, Qt.MouseButton.LeftButton)
+    assert panel.name_edit.text() == HIDDEN
+    assert not panel.revealed_banner.isVisibleTo(panel)
 
     # Selecting another witness hides the identity (no reveal carried over).
     panel.reveal("second look")

@@ -26,6 +26,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -494,6 +495,10 @@ class WitnessPanel(QWidget):
         self.filter_edit.setAccessibleName("filter witnesses")
         self.filter_edit.textChanged.connect(lambda _t: self._apply_filter())
         self.incident_filter = VocabCombo([], blank="All incidents", parent=left)
+        self.incident_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.incident_filter.setMinimumContentsLength(16)
         self.incident_filter.setAccessibleName("witnesses of incident")
         self.incident_filter.activated.connect(lambda _i: self.refresh())
         filters.addWidget(self.filter_edit, 1)
@@ -507,8 +512,8 @@ class WitnessPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAccessibleName("witnesses")
-        self.table.setColumnWidth(0, 130)
-        self.table.setColumnWidth(1, 150)
+        for col, width in enumerate((125, 120, 120, 95)):
+            self.table.setColumnWidth(col, width)
         self.table.itemSelectionChanged.connect(self._on_selection)
         left_layout.addWidget(self.table, 1)
         self.new_button = QPushButton("New witness", left)
@@ -525,6 +530,7 @@ class WitnessPanel(QWidget):
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([560, 840])
         self.status = plain_label("", self)
         self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -570,8 +576,17 @@ class WitnessPanel(QWidget):
         self.reveal_button.setToolTip(
             plain_tooltip("Shows the identity after you give a reason; every reveal is logged.")
         )
-        self.reveal_button.clicked.connect(self.ask_reveal)
+        self.reveal_button.clicked.connect(self._on_reveal_button)
         reveal_row.addWidget(self.reveal_button)
+        self.revealed_banner = plain_label(
+            "Identity shown (logged). It is hidden again when you select another witness, "
+            "save, or lock.",
+            ident_box,
+        )
+        self.revealed_banner.setObjectName("sensitiveBanner")
+        self.revealed_banner.setWordWrap(True)
+        self.revealed_banner.hide()
+        reveal_row.addWidget(self.revealed_banner, 1)
         reveal_row.addStretch(1)
         ident.addRow(reveal_row)
         self.reveal_box = QWidget(ident_box)
@@ -633,6 +648,7 @@ class WitnessPanel(QWidget):
         self.consent_table.horizontalHeader().setStretchLastSection(True)
         self.consent_table.setAccessibleName("consent history")
         self.consent_table.setMinimumHeight(100)
+        self.consent_table.setMaximumHeight(160)
         consent_layout.addWidget(self.consent_table)
         buttons = QHBoxLayout()
         self.consent_button = QPushButton("Record consent…", consent_group)
@@ -885,6 +901,8 @@ class WitnessPanel(QWidget):
         self.gender_combo.setCurrentIndex(0)
         self.reveal_reason.clear()
         self.reveal_box.hide()
+        self.revealed_banner.hide()
+        self.reveal_button.setText("Reveal identity…")
         self._show_reveal_issue([])
 
     def _clear_witness_form(self) -> None:
@@ -927,8 +945,9 @@ class WitnessPanel(QWidget):
                 self.gender_combo.removeItem(hidden_at)
             self.gender_combo.set_code(ident.gender or "unknown")
         self._set_identity_editable(revealed)
-        self.reveal_button.setEnabled(not revealed)
-        self.reveal_button.setText("Identity shown" if revealed else "Reveal identity…")
+        self.reveal_button.setEnabled(True)
+        self.reveal_button.setText("Hide identity" if revealed else "Reveal identity…")
+        self.revealed_banner.setVisible(revealed)
         self.reveal_box.hide()
         self.minor_box.setChecked(witness.minor)
         self.protection_edit.setPlainText(witness.protection_concerns)
@@ -948,6 +967,12 @@ class WitnessPanel(QWidget):
         for edit in (self.name_edit, self.contact_edit, self.age_edit, self.community_edit):
             edit.setReadOnly(not editable)
         self.gender_combo.setEnabled(editable)
+
+    def _on_reveal_button(self) -> None:
+        if self._current.revealed:
+            self.select_witness(self._current.witness.id)  # reload masked
+        else:
+            self.ask_reveal()
 
     def _cancel_reveal(self) -> None:
         self.reveal_reason.clear()
@@ -1062,6 +1087,8 @@ class WitnessPanel(QWidget):
                 if col == 4:
                     item.setToolTip(plain_tooltip(excerpt(statement.translation)))
                 self.statement_table.setItem(row, col, item)
+        self.statement_table.resizeColumnsToContents()
+        self.statement_table.horizontalHeader().setStretchLastSection(True)
         self.statement_table.blockSignals(False)
         self.statements_shown.emit()
 
