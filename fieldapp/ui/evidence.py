@@ -206,8 +206,19 @@ def _placeholder(item: EvidenceItem) -> QPixmap:
     return pixmap
 
 
-def _with_badge(pixmap: QPixmap) -> QPixmap:
-    """`pixmap` on a square tile with a warning badge in its top right corner."""
+def _tile(pixmap: QPixmap, badge: bool) -> QPixmap:
+    """`pixmap` fitted and centred on a square tile (so the grid lines up), maybe badged.
+
+    The stored thumbnails are larger than a gallery cell; a list view would draw them at full
+    size over their neighbours and names.
+    """
+    if pixmap.width() > THUMB_SIZE or pixmap.height() > THUMB_SIZE:
+        pixmap = pixmap.scaled(
+            THUMB_SIZE,
+            THUMB_SIZE,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
     tile = QPixmap(THUMB_SIZE, THUMB_SIZE)
     tile.fill(QColor(0, 0, 0, 0))
     painter = QPainter(tile)
@@ -215,14 +226,15 @@ def _with_badge(pixmap: QPixmap) -> QPixmap:
     painter.drawPixmap(
         (THUMB_SIZE - pixmap.width()) // 2, (THUMB_SIZE - pixmap.height()) // 2, pixmap
     )
-    painter.setBrush(QColor("#c62828"))
-    painter.setPen(QColor("white"))
-    painter.drawEllipse(THUMB_SIZE - 30, 4, 26, 26)
-    font = QFont()
-    font.setBold(True)
-    font.setPointSize(13)
-    painter.setFont(font)
-    painter.drawText(THUMB_SIZE - 30, 4, 26, 26, Qt.AlignmentFlag.AlignCenter, "!")
+    if badge:
+        painter.setBrush(QColor("#c62828"))
+        painter.setPen(QColor("white"))
+        painter.drawEllipse(THUMB_SIZE - 30, 4, 26, 26)
+        font = QFont()
+        font.setBold(True)
+        font.setPointSize(13)
+        painter.setFont(font)
+        painter.drawText(THUMB_SIZE - 30, 4, 26, 26, Qt.AlignmentFlag.AlignCenter, "!")
     painter.end()
     return tile
 
@@ -274,9 +286,7 @@ class GalleryModel(QAbstractListModel):
             has_thumbnail = bool(data) and pixmap.loadFromData(data or b"", "JPEG")
             if not has_thumbnail:
                 pixmap = _placeholder(item)
-            if needs_attention(item):
-                pixmap = _with_badge(pixmap)
-            entries.append(GalleryEntry(item, pixmap, has_thumbnail))
+            entries.append(GalleryEntry(item, _tile(pixmap, needs_attention(item)), has_thumbnail))
         self.beginResetModel()
         self.entries = entries
         self.endResetModel()
@@ -590,7 +600,7 @@ class EvidencePanel(QWidget):
         self.summary = QPlainTextEdit()
         self.summary.setObjectName("importSummary")
         self.summary.setReadOnly(True)
-        self.summary.setMaximumHeight(110)
+        self.summary.setMaximumHeight(90)
         outer.addWidget(self.summary)
 
         splitter = QSplitter()

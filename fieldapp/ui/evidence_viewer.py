@@ -120,12 +120,14 @@ class EvidenceViewer(QDialog):
                 self.status.setText("The original could not be decoded as a picture.")
             else:
                 self.image = oriented(image, self.item.orientation)
-                shown = self.image.scaled(
-                    VIEW_SIZE,
-                    VIEW_SIZE,
-                    Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
+                shown = self.image
+                if max(shown.width(), shown.height()) > VIEW_SIZE:  # shrink, never enlarge
+                    shown = shown.scaled(
+                        VIEW_SIZE,
+                        VIEW_SIZE,
+                        Qt.AspectRatioMode.KeepAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation,
+                    )
                 self.picture.setPixmap(QPixmap.fromImage(shown))
                 self.status.setText(
                     f"{self.image.width()} × {self.image.height()} px, decrypted in memory only"
