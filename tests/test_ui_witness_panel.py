@@ -274,7 +274,13 @@ def test_statement_with_translation_attachment_and_search(
     assert stored.incident_ids == [incident.id]
     assert stored.translation == "Two strikes hit the vegetable market at noon."
     assert cells(panel.statement_table) == [
-        ["2026-03-02T09:00:00Z", witness.code, "Eyewitness", "ar", " ".join(nfd_text.split())]
+        [
+            "2026-03-02T09:00:00Z",
+            f"{witness.code} [cell]",
+            "Eyewitness",
+            "ar",
+            " ".join(nfd_text.split()),
+        ]
     ]
 
     # Full-text search over every statement: translation words, and names in either form.
@@ -291,9 +297,18 @@ def test_statement_with_translation_attachment_and_search(
         panel.search_statements("absent")
     assert panel.statements() == []
 
-    # Selecting it fills the form again, with the links ticked.
+    # Another witness selected: the form is emptied, the search still reaches every statement.
+    other, _ = vault.save_witness(Witness(), "created")
+    panel.refresh()
+    with qtbot.waitSignal(panel.witness_loaded):
+        panel.select_witness(other.id)
+    assert panel.original_edit.toPlainText() == ""
+    assert panel._linked(panel.attachment_list) == []
     with qtbot.waitSignal(panel.statements_shown):
-        panel.search_statements("")
+        panel.search_statements("vegetable")
+    assert [s.id for s in panel.statements()] == [stored.id]
+
+    # Selecting the found statement fills the form again, with the links ticked.
     panel.statement_table.selectRow(0)
     assert panel.translation_edit.toPlainText() == stored.translation
     assert panel._linked(panel.attachment_list) == [audio.id]

@@ -57,7 +57,7 @@ from fieldapp.domain.witness import (
     current_scopes,
     withdrawn_scopes,
 )
-from fieldapp.errors import FieldIssue, ValidationError
+from fieldapp.errors import FieldIssue, RecordNotFound, ValidationError
 from fieldapp.store.vault import IncidentQuery
 from fieldapp.ui.messages import show_error
 from fieldapp.ui.observations import excerpt, now_utc
@@ -254,6 +254,8 @@ class WitnessPanel(QWidget):
                 return
             witness, version = result
             self._load_witness(witness, version, revealed=False)
+            if self._statement is None or self._statement[0].witness_id != witness.id:
+                self.new_statement()  # never leave another witness's statement in the form
             self.witness_loaded.emit(witness.id)
             self.load_statements()
 
@@ -410,18 +412,32 @@ class WitnessPanel(QWidget):
         text = self.search_edit.text()
         witness_id = self._current.witness.id
         if not text.strip() and not witness_id:
-            self._show_statements([])
+            self._show_statements([], {})
             return
 
-        def work() -> list[tuple[Statement, int]]:
+        known = {w.id: w for w, _ in self._witnesses}
+
+        def work() -> tuple[list[tuple[Statement, int]], dict[str, Witness]]:
             if text.strip():
-                return vault.list_statements(text=text)
-            return vault.list_statements(witness_id=witness_id)
+                rows = vault.list_statements(text=text)
+            else:
+                rows = vault.list_statements(witness_id=witness_id)
+            # The witness of each row, masked, for its code and consent (the list may be
+            # filtered by incident, so a search can reach witnesses it does not show).
+            witnesses = dict(known)
+            for statement, _ in rows:
+                if statement.witness_id not in witnesses:
+                    try:
+                        witnesses[statement.witness_id] = vault.get_witness(statement.witness_id)[0]
+                    except RecordNotFound:
+                        continue  # the row shows the bare id
+            return rows, witnesses
 
         def done(result: Any) -> None:
             if generation != self._generation:
                 return
-            self._show_statements(result)
+            rows, witnesses = result
+            self._show_statements(rows, witnesses)
 
         self._runner.submit(work, done, self._failed_for(generation))
 
@@ -1069,9 +1085,12 @@ class WitnessPanel(QWidget):
         return rest
 
     # ------------------------------------------------------------------ statements
-    def _show_statements(self, rows: list[tuple[Statement, int]]) -> None:
+    def _show_statements(
+        self, rows: list[tuple[Statement, int]], witnesses: dict[str, Witness]
+    ) -> None:
         self._statements = list(rows)
-        codes = {w.id: w.code for w, _ in self._witnesses}
+        # The witness column carries the consent in force, as everywhere the witness appears.
+        codes = {w.id: f"{w.code} [{scope_chips(current_scopes(w))}]" for w in witnesses.values()}
         self.statement_table.blockSignals(True)
         self.statement_table.setRowCount(len(rows))
         for row, (statement, _version) in enumerate(rows):
