@@ -309,7 +309,9 @@ def test_statement_with_translation_attachment_and_search(
     assert [s.id for s in panel.statements()] == [stored.id]
 
     # Selecting the found statement fills the form again, with the links ticked.
+    assert panel.statement_witness.text() == f"{other.code} [none]"
     panel.statement_table.selectRow(0)
+    assert panel.statement_witness.text() == f"{witness.code} [cell]"
     assert panel.translation_edit.toPlainText() == stored.translation
     assert panel._linked(panel.attachment_list) == [audio.id]
     assert panel._linked(panel.statement_incidents) == [incident.id]

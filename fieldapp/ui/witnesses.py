@@ -190,6 +190,7 @@ class WitnessPanel(QWidget):
         self._current = _Current()
         self._statements: list[tuple[Statement, int]] = []
         self._statement: tuple[Statement, int] | None = None
+        self._statement_witnesses: dict[str, str] = {}  # witness id -> "code [consent]"
         self._issue_labels: dict[str, tuple[QWidget, IssueLabel]] = {}
         self._build()
         self.set_vault(None)
@@ -203,6 +204,7 @@ class WitnessPanel(QWidget):
         self._current = _Current()
         self._witnesses, self._shown, self._incidents, self._evidence = [], [], [], []
         self._statements, self._statement = [], None
+        self._statement_witnesses = {}
         self.table.setRowCount(0)
         self.filter_edit.clear()
         self._fill_incident_filter()
@@ -454,10 +456,18 @@ class WitnessPanel(QWidget):
         statement, version = self._statements[row]
         self._statement = (statement, version)
         self._fill_statement_form(statement)
+        self.statement_witness.setText(
+            self._statement_witnesses.get(statement.witness_id, statement.witness_id)
+        )
 
     def new_statement(self) -> None:
         self._clear_statement_form()
         self.statement_date.setText(now_utc())
+        witness = self._current.witness
+        if witness.id:
+            self.statement_witness.setText(
+                f"{witness.code} [{scope_chips(current_scopes(witness))}]"
+            )
 
     def save_statement(self) -> None:
         """Store the statement form (new, or a new version of the one selected)."""
@@ -785,6 +795,9 @@ class WitnessPanel(QWidget):
         self.statement_incidents.setMaximumHeight(80)
         self.attachment_list = QListWidget(form_page)
         self.attachment_list.setMaximumHeight(80)
+        self.statement_witness = plain_label("", form_page)
+        self.statement_witness.setAccessibleName("statement given by")
+        form.addRow(plain_label("Given by", form_page), self.statement_witness)
         for label, key, widget in (
             ("Interview date (UTC)", "interview_date", self.statement_date),
             ("Place", "interview_place", self.statement_place),
@@ -1091,6 +1104,7 @@ class WitnessPanel(QWidget):
         self._statements = list(rows)
         # The witness column carries the consent in force, as everywhere the witness appears.
         codes = {w.id: f"{w.code} [{scope_chips(current_scopes(w))}]" for w in witnesses.values()}
+        self._statement_witnesses = codes
         self.statement_table.blockSignals(True)
         self.statement_table.setRowCount(len(rows))
         for row, (statement, _version) in enumerate(rows):
@@ -1118,6 +1132,7 @@ class WitnessPanel(QWidget):
 
     def _clear_statement_form(self) -> None:
         self._statement = None
+        self.statement_witness.setText("")
         for edit in (
             self.statement_date,
             self.statement_place,
