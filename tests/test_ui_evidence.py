@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 
 from fieldapp.domain.model import Incident
 from fieldapp.store.vault import Vault
+from fieldapp.ui import evidence_viewer
 from fieldapp.ui.evidence import (
+    THUMB_SIZE,
     EvidencePanel,
     GalleryModel,
     ImportSummary,
@@ -404,3 +406,73 @@ def test_gallery_model_roles_are_empty_outside_its_rows() -> None:
     model = GalleryModel()
     assert model.rowCount() == 0
     assert model.data(model.index(3)) is None
+
+
+def test_every_gallery_tile_is_one_square_cell(panel: EvidencePanel, tmp_path: Path) -> None:
+    """Stored thumbnails are bigger than a cell; drawn as they are they covered the names."""
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4\n% a report\n")
+    photo(folder, "wide.jpg", "blue", size=(1600, 400))
+    photo(folder, "tall.jpg", "red", size=(300, 1200))
+    panel.import_paths([folder])
+    assert names(panel) == ["notes.pdf", "tall.jpg", "wide.jpg"]
+    for entry in panel.model.entries:
+        assert (entry.pixmap.width(), entry.pixmap.height()) == (THUMB_SIZE, THUMB_SIZE)
+    pdf = next(e for e in panel.model.entries if e.item.original_name == "notes.pdf")
+    assert not pdf.has_thumbnail and pdf.item.media_type == "application/pdf"
+    panel.select(pdf.item.id)
+    assert panel.facts["image"].text() == "—" and panel.facts["gps"].text() == "none"
+    viewer = panel.open_viewer()
+    assert viewer is not None and viewer.image is None
+    assert viewer.status.text().startswith("application/pdf is not shown here")
+
+
+def test_viewer_refuses_an_original_above_its_memory_cap(
+    monkeypatch: pytest.MonkeyPatch, panel: EvidencePanel, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(evidence_viewer, "MAX_VIEW_BYTES", 100)
+    source = photo(tmp_path, "IMG_1.jpg")
+    panel.import_paths([source])
+    panel.select(panel.model.entries[0].item.id)
+    viewer = panel.open_viewer()
+    assert viewer is not None and viewer.image is None
+    assert viewer.status.text() == (
+        f"the original is {source.stat().st_size} bytes, more than the 100 bytes that can be "
+        "opened in memory; save a copy instead"
+    )
+
+
+def test_selection_survives_an_import(panel: EvidencePanel, tmp_path: Path) -> None:
+    panel.import_paths([photo(tmp_path, "first.jpg")])
+    first = panel.model.entries[0].item
+    panel.select(first.id)
+    panel.import_paths([photo(tmp_path, "second.jpg", "white")])
+    assert panel.model.rowCount() == 2
+    assert panel.current_item() == first and panel.facts["name"].text() == "first.jpg"
+    assert panel.model.data(panel.gallery.currentIndex(), GalleryModel.ItemRole) == first
+
+
+def test_lock_during_a_threaded_import_drops_its_results(
+    qtbot, vault: Vault, incident: Incident, tmp_path: Path
+) -> None:
+    runner = TaskRunner()
+    panel = EvidencePanel(runner)
+    qtbot.addWidget(panel)
+    panel.set_vault(vault)
+    panel.show_incident(incident.id)
+    files = [photo(tmp_path, f"IMG_{i:02}.jpg", (0, i * 30, 0)) for i in range(5)]
+    finished: list[ImportSummary] = []
+    panel.import_finished.connect(finished.append)
+
+    def lock_now(done: int, total: int) -> None:
+        panel.set_vault(None)  # what the window does on lock, before closing the vault
+        vault.lock()
+
+    panel.import_progress.connect(lock_now)
+    panel.import_paths(files)
+    qtbot.waitUntil(lambda: runner.busy is False, timeout=120_000)
+    assert runner.wait()
+    qtbot.wait(50)  # let any queued result reach the panel, which must ignore it
+    assert finished == [] and panel.model.rowCount() == 0
+    assert panel.summary.toPlainText() == "" and not panel.progress.isVisible()

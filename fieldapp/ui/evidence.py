@@ -396,13 +396,17 @@ class EvidencePanel(QWidget):
             if generation != self._generation:
                 return
             items, thumbnails = result
+            # A reset loses the current row; the item whose details are shown stays selected.
+            keep = select_id or (self._details.item.id if self._details is not None else None)
             self.model.set_items(items, thumbnails)
             self.count_label.setText(
                 f"{len(items)} item(s)"
                 + (f" (first {GALLERY_LIMIT} shown)" if len(items) >= GALLERY_LIMIT else "")
             )
-            if select_id is not None and (row := self.model.row_of(select_id)) >= 0:
+            if keep is not None and (row := self.model.row_of(keep)) >= 0:
                 self.gallery.setCurrentIndex(self.model.index(row))
+            elif keep is not None:
+                self._clear_details()
             self.gallery_loaded.emit()
 
         self._runner.submit(work, done, self._failed_for(generation))
@@ -615,7 +619,8 @@ class EvidencePanel(QWidget):
         self.gallery.setUniformItemSizes(True)
         self.gallery.setModel(self.model)
         self.gallery.selectionModel().currentChanged.connect(self._current_changed)
-        self.gallery.doubleClicked.connect(lambda *_: self.open_viewer())
+        # Enter or a double click (as the platform has it) opens the viewer.
+        self.gallery.activated.connect(lambda *_: self.open_viewer())
         splitter.addWidget(self.gallery)
         splitter.addWidget(self._build_details())
         splitter.setStretchFactor(0, 3)
