@@ -398,3 +398,33 @@ def test_summary_and_isolation_helpers() -> None:
         ]
     )
     assert consent_summary(gone) == "NO CONSENT IN FORCE. WITHDRAWN: use by the cell"
+
+
+def test_threaded_runner_reveal_then_lock_before_it_lands(qtbot, vault: Vault) -> None:
+    """With the real thread-pool runner: results arrive on the GUI thread, and a reveal that
+    lands after the lock shows nothing (its generation is gone)."""
+    from PySide6.QtCore import QCoreApplication, QThreadPool
+
+    from fieldapp.ui.tasks import TaskRunner
+
+    witness, _ = vault.save_witness(Witness(identity=WitnessIdentity(name=ACCENTED)), "created")
+    pool = QThreadPool()
+    panel = WitnessPanel(TaskRunner(pool=pool))
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.refreshed):
+        panel.set_vault(vault)
+    assert [w.code for w in panel.witnesses()] == [witness.code]
+    with qtbot.waitSignal(panel.witness_loaded):
+        panel.select_witness(witness.id)
+    with qtbot.waitSignal(panel.revealed):
+        panel.reveal("check the spelling")
+    assert panel.name_edit.text() == ACCENTED
+
+    shown: list[str] = []
+    panel.revealed.connect(shown.append)
+    panel.reveal("second look")  # in flight while the vault is dropped
+    panel.set_vault(None)
+    pool.waitForDone()  # the reveal has run on its thread ...
+    QCoreApplication.processEvents()  # ... and its queued result has been delivered
+    assert shown == []
+    assert panel.name_edit.text() == ""
