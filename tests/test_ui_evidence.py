@@ -476,3 +476,20 @@ def test_lock_during_a_threaded_import_drops_its_results(
     qtbot.wait(50)  # let any queued result reach the panel, which must ignore it
     assert finished == [] and panel.model.rowCount() == 0
     assert panel.summary.toPlainText() == "" and not panel.progress.isVisible()
+
+
+def test_progress_moves_within_a_large_file_and_reports_files_once(
+    panel: EvidencePanel, tmp_path: Path
+) -> None:
+    big = tmp_path / "recording.bin"
+    big.write_bytes(os.urandom(640 * 1024))  # ten 64 KiB chunks
+    small = photo(tmp_path, "IMG_1.jpg")
+    bar_values: list[int] = []
+    file_steps: list[tuple[int, int]] = []
+    panel.progress.valueChanged.connect(bar_values.append)
+    panel.import_progress.connect(lambda done, total: file_steps.append((done, total)))
+    panel.import_paths([big, small])
+    assert file_steps == [(0, 2), (1, 2), (2, 2)]
+    inside_first = [v for v in bar_values if 0 < v < 100]
+    assert len(inside_first) >= 5 and inside_first == sorted(inside_first)
+    assert names(panel) == ["IMG_1.jpg", "recording.bin"]

@@ -55,6 +55,8 @@ from fieldapp.ui.tasks import Progress, Runner, Task
 from fieldapp.ui.widgets import plain_label, plain_tooltip
 
 THUMB_SIZE = 128
+# Each file is this many steps of the progress bar, so a long file moves the bar as it is read.
+PROGRESS_STEPS = 100
 GALLERY_LIMIT = 500  # one page; an incident with more photos is rare enough to say so
 
 FLAG_LABELS = {
@@ -168,14 +170,20 @@ def import_batch(
     summary = ImportSummary(total=len(files))
     if not files:
         return summary
+    total = len(files) * PROGRESS_STEPS
     with MediaSandbox(workers=min(2, len(files))) as sandbox:
         for done, path in enumerate(files):
             if cancel.is_set():
                 summary.cancelled = True
                 break
-            progress(done, len(files))
+            progress(done * PROGRESS_STEPS, total)
             try:
-                item = vault.add_evidence(path, incident_ids=incident_ids, sandbox=sandbox)
+                item = vault.add_evidence(
+                    path,
+                    incident_ids=incident_ids,
+                    sandbox=sandbox,
+                    progress=_within_file(progress, done, total),
+                )
             except VaultLocked:
                 summary.cancelled = True  # locked mid-batch: nothing more can be stored
                 break
@@ -184,8 +192,23 @@ def import_batch(
             else:
                 summary.imported.append(item)
         else:
-            progress(len(files), len(files))
+            progress(total, total)
     return summary
+
+
+def _within_file(progress: Progress, index: int, total: int) -> Progress:
+    """Byte progress of file `index` as steps of the batch, reported only when a step changes
+    (a large video would otherwise queue a signal per 64 KiB)."""
+    last = -1
+
+    def report(done: int, size: int) -> None:
+        nonlocal last
+        step = done * (PROGRESS_STEPS - 1) // size if size else 0
+        if step != last:
+            last = step
+            progress(index * PROGRESS_STEPS + step, total)
+
+    return report
 
 
 def _placeholder(item: EvidenceItem) -> QPixmap:
@@ -430,13 +453,19 @@ class EvidencePanel(QWidget):
         def work(progress: Progress, _task: Task) -> ImportSummary:
             return import_batch(vault, chosen, [incident_id], progress, cancel)
 
+        current = -1
+
         def progressed(done: int, total: int) -> None:
+            nonlocal current
             if generation != self._generation:
                 return
             self.progress.setRange(0, total)
             self.progress.setValue(done)
-            self.status.setText(f"Importing {min(done + 1, total)} of {total}…")
-            self.import_progress.emit(done, total)
+            index, count = done // PROGRESS_STEPS, total // PROGRESS_STEPS
+            if index != current:  # import_progress speaks in files, once per file
+                current = index
+                self.status.setText(f"Importing {min(index + 1, count)} of {count}…")
+                self.import_progress.emit(index, count)
 
         def finished(result: Any) -> None:
             if generation != self._generation:
