@@ -252,7 +252,9 @@ def test_statement_with_translation_attachment_and_search(
     assert panel._issue_labels["original_text"][1].text() == "the statement text is required"
     assert vault.list_statements() == []
 
-    nfd_text = unicodedata.normalize("NFD", f"{ACCENTED} saw {ARABIC_NAME} at the market.")
+    nfd_text = unicodedata.normalize(
+        "NFD", f"{ACCENTED} saw {ARABIC_NAME} at the market. رأيت الضربة"
+    )
     panel.statement_date.setText("2026-03-02T09:00:00Z")
     panel.statement_place.setText("Field office")
     panel.statement_interviewer.setText("Analyst 1")
@@ -289,6 +291,8 @@ def test_statement_with_translation_attachment_and_search(
         unicodedata.normalize("NFC", "Zoë"),
         unicodedata.normalize("NFD", "Müller"),
         ARABIC_NAME.split()[0],
+        unicodedata.normalize("NFD", "رأيت"),  # alef with hamza above decomposes
+        unicodedata.normalize("NFC", "رأيت"),
     ):
         with qtbot.waitSignal(panel.statements_shown):
             panel.search_statements(query)
