@@ -25,9 +25,9 @@ from fieldapp.ui.evidence import (
     collect_files,
     sha256_groups,
 )
-from fieldapp.ui.evidence_viewer import EvidenceViewer
+from fieldapp.ui.evidence_viewer import EvidenceViewer, decode_image
 from fieldapp.ui.tasks import InlineRunner, TaskRunner
-from tests.media_samples import gps_photo, oriented_jpeg, plain_jpeg
+from tests.media_samples import flat_png, gps_photo, oriented_jpeg, plain_jpeg
 
 
 def photo(
@@ -493,3 +493,38 @@ def test_progress_moves_within_a_large_file_and_reports_files_once(
     inside_first = [v for v in bar_values if 0 < v < 100]
     assert len(inside_first) >= 5 and inside_first == sorted(inside_first)
     assert names(panel) == ["IMG_1.jpg", "recording.bin"]
+
+
+def test_decoder_refuses_a_picture_above_the_allocation_limit(qtbot) -> None:
+    # 20000 x 10000 RGB is 0.6 MB on disk and 800 MB as 32-bit pixels: refused before decoding.
+    assert decode_image(flat_png(20000, 10000, rgb=True)).isNull()
+    small = decode_image(flat_png(200, 100, rgb=True))
+    assert (small.width(), small.height()) == (200, 100)
+
+
+def test_viewer_with_the_threaded_runner(
+    qtbot, vault: Vault, incident: Incident, tmp_path: Path
+) -> None:
+    runner = TaskRunner()
+    panel = EvidencePanel(runner)
+    qtbot.addWidget(panel)
+    panel.set_vault(vault)
+    with qtbot.waitSignal(panel.gallery_loaded, timeout=30_000):
+        panel.show_incident(incident.id)
+    with qtbot.waitSignal(panel.gallery_loaded, timeout=120_000):
+        panel.import_paths([photo(tmp_path, "IMG_1.jpg", "red", size=(1600, 1200))])
+    with qtbot.waitSignal(panel.details_shown, timeout=30_000):
+        panel.select(panel.model.entries[0].item.id)
+    viewer = panel.open_viewer()
+    assert viewer is not None
+    with qtbot.waitSignal(viewer.loaded, timeout=30_000):
+        pass
+    assert viewer.image is not None and (viewer.image.width(), viewer.image.height()) == (
+        1600,
+        1200,
+    )
+    pixmap = viewer.picture.pixmap()
+    assert max(pixmap.width(), pixmap.height()) == evidence_viewer.VIEW_SIZE
+    viewer.close()
+    runner.wait()
+    panel.set_vault(None)

@@ -30,6 +30,10 @@ from fieldapp.ui.widgets import plain_label
 # Enough for any photo a phone or camera takes; larger originals are saved as a copy instead.
 MAX_VIEW_BYTES = 200 * 1024 * 1024
 VIEW_SIZE = 900  # longest side of the shown picture, in pixels
+UNSAFE_FLAGS = frozenset(("unrenderable", "timeout", "metadata_unavailable"))
+# Qt refuses to allocate a decoded picture above this (its default is 256 MB; said explicitly
+# so a change of default cannot let a decompression bomb through).
+ALLOCATION_LIMIT_MB = 512
 
 
 def oriented(image: QImage, orientation: int | None) -> QImage:
@@ -63,6 +67,7 @@ def decode_image(data: bytes) -> QImage:
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     reader = QImageReader(buffer)
     reader.setAutoTransform(False)
+    reader.setAllocationLimit(ALLOCATION_LIMIT_MB)
     image = reader.read()
     buffer.close()
     return image
@@ -99,7 +104,9 @@ class EvidenceViewer(QDialog):
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
         self.resize(VIEW_SIZE + 60, VIEW_SIZE * 3 // 4 + 120)
-        if item.media_type.startswith("image/") and "unrenderable" not in item.flags:
+        # Only a picture the sandbox decoded within its limits is decoded again here, in
+        # process: a file that failed there (a bomb, a hang) must not get a second chance.
+        if item.media_type.startswith("image/") and not UNSAFE_FLAGS & set(item.flags):
             self._load(vault)
         else:
             self.status.setText(
@@ -108,19 +115,23 @@ class EvidenceViewer(QDialog):
             )
 
     def _load(self, vault: Vault) -> None:
-        evidence_id = self.item.id
+        evidence_id, orientation = self.item.id, self.item.orientation
+
+        def work() -> QImage:
+            # Decrypting and decoding both run off the GUI thread (QImage, unlike QPixmap, may
+            # be made there); the bytes go out of scope here, only the picture comes back.
+            image = decode_image(vault.read_evidence(evidence_id, MAX_VIEW_BYTES))
+            return oriented(image, orientation) if not image.isNull() else image
 
         def done(result: Any) -> None:
-            assert isinstance(result, bytes)
+            assert isinstance(result, QImage)
             if self._closed:
                 return  # closed (or the vault locked) while decrypting: show nothing
-            image = decode_image(result)
-            del result  # the decoded picture is all that is kept
-            if image.isNull():
-                self.status.setText("The original could not be decoded as a picture.")
+            if result.isNull():
+                self.status.setText("The original could not be decoded as a picture here.")
             else:
-                self.image = oriented(image, self.item.orientation)
-                shown = self.image
+                self.image = result
+                shown = result
                 if max(shown.width(), shown.height()) > VIEW_SIZE:  # shrink, never enlarge
                     shown = shown.scaled(
                         VIEW_SIZE,
@@ -130,7 +141,7 @@ class EvidenceViewer(QDialog):
                     )
                 self.picture.setPixmap(QPixmap.fromImage(shown))
                 self.status.setText(
-                    f"{self.image.width()} × {self.image.height()} px, decrypted in memory only"
+                    f"{result.width()} × {result.height()} px, decrypted in memory only"
                 )
             self.loaded.emit()
 
@@ -140,7 +151,7 @@ class EvidenceViewer(QDialog):
             self.status.setText(message_for(exc)[1])
             self.loaded.emit()
 
-        self._runner.submit(lambda: vault.read_evidence(evidence_id, MAX_VIEW_BYTES), done, failed)
+        self._runner.submit(work, done, failed)
 
     def drop(self) -> None:
         """Forget the decrypted picture (lock, or closing)."""
