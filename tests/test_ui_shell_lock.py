@@ -85,6 +85,7 @@ def test_main_window_shows_register_and_status(window, vault, incident_ids):
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
         "&Register",
         "&Observations",
+        "&Witnesses",
         "&Map",
         "&Audit log",
     ]

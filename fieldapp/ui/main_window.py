@@ -49,6 +49,7 @@ from fieldapp.ui.vault_admin import (
     CheckDialog,
     EraseDialog,
 )
+from fieldapp.ui.witnesses import WitnessPanel
 
 _Admin = TypeVar("_Admin", bound=AdminDialog)
 
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.observations = ObservationLog(runner)
         self.audit = AuditLogView(runner)
         self.map_panel = MapPanel(runner, settings)
+        self.witnesses = WitnessPanel(runner)
         self._panels: list[_VaultPanel] = [
             self.register,
             self.editor,
@@ -123,6 +125,7 @@ class MainWindow(QMainWindow):
             self.observations,
             self.audit,
             self.map_panel,
+            self.witnesses,
         ]
 
         self._build_layout()
@@ -160,6 +163,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.register_tab = self.tabs.addTab(self.splitter, self.tr("&Register"))
         self.observations_tab = self.tabs.addTab(self.observations, self.tr("&Observations"))
+        self.witnesses_tab = self.tabs.addTab(self.witnesses, self.tr("&Witnesses"))
         self.map_tab = self.tabs.addTab(self.map_panel, self.tr("&Map"))
         self.audit_tab = self.tabs.addTab(self.audit, self.tr("&Audit log"))
 
@@ -507,6 +511,8 @@ class MainWindow(QMainWindow):
             self.audit.refresh()
         elif index == self.map_tab:
             self.map_panel.refresh()
+        elif index == self.witnesses_tab:
+            self.witnesses.refresh()
 
     def open_record(self, kind: str, record_id: str) -> None:
         """Open what a map marker stands for: an incident in the editor, else its tab."""

@@ -1,4 +1,4 @@
-"""The Map tab of the main window: fed from the open vault, emptied on lock, opens records."""
+"""Tabs of the main window fed from the vault (map, witnesses): filled on show, emptied on lock."""
 
 from __future__ import annotations
 
@@ -78,3 +78,15 @@ def test_a_missing_map_pack_in_settings_is_ignored(qtbot, vault: Vault, tmp_path
     qtbot.addWidget(w)
     assert w.map_panel.map.base_layer_name() == "World outline (Natural Earth)"
     w.shutdown()
+
+
+def test_witnesses_tab_lists_witnesses_and_lock_empties_it(
+    window: MainWindow, vault: Vault
+) -> None:
+    from tests.test_witness_store import new_witness
+
+    witness = new_witness(vault)
+    window.tabs.setCurrentIndex(window.witnesses_tab)
+    assert [w.code for w in window.witnesses.witnesses()] == [witness.code]
+    window.lock()
+    assert window.witnesses.witnesses() == []
