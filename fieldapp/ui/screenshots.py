@@ -35,6 +35,7 @@ from fieldapp.domain.model import (
     TimeWindow,
     Victim,
 )
+from fieldapp.domain.witness import ConsentEvent, Witness, WitnessIdentity
 from fieldapp.store.keyfile import KdfParams
 from fieldapp.store.vault import Vault
 from fieldapp.ui.clipboard import ClipboardGuard
@@ -325,6 +326,23 @@ def populate(vault: Vault) -> list[str]:
             incident_ids=[ids[0]] if k < 2 else [],
         )
         vault.save_observation(obs, "observation")
+    for name, scopes, withdrawn in (
+        ("Invented Person A", ["cell_use", "share_hq", "investigation_court"], []),
+        ("Invented Person B", ["cell_use", "share_hq"], ["share_hq"]),
+    ):
+        events = [
+            ConsentEvent(
+                action="given", date="2026-03-03", scopes=scopes, method="verbal", language="ar"
+            )
+        ]
+        if withdrawn:
+            events.append(ConsentEvent(action="withdrawn", date="2026-03-09", scopes=withdrawn))
+        witness = Witness(
+            identity=WitnessIdentity(name=name, age="40", gender="unknown"),
+            consent=events,
+            incident_ids=[ids[0]],
+        )
+        vault.save_witness(witness, "interview")
     return ids
 
 
@@ -421,6 +439,8 @@ def render(out: Path, theme: str = "dark") -> list[Path]:
         written.append(_save(window, out, "06-history.png", app))
         window.tabs.setCurrentIndex(window.observations_tab)
         written.append(_save(window, out, "07-observations.png", app))
+        window.tabs.setCurrentIndex(window.witnesses_tab)
+        written.append(_save(window, out, "17-witnesses.png", app))
         window.tabs.setCurrentIndex(window.map_tab)
         written.append(_save(window, out, "16-map.png", app))
         window.verify_log()
