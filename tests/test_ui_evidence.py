@@ -316,6 +316,8 @@ def test_use_place_and_time_saves_a_new_incident_version(
     assert gps[0] == "33.315200, 44.366944"
     assert gps[1].startswith("MGRS 38S")
     assert panel.facts["camera"].text() == "Canon EOS R6"
+    assert panel.facts["sensitivity"].text() == "Normal"
+    assert panel.facts["incidents"].text() == "linked to 1"
     assert panel.facts["captured"].text() == "2024-05-01T10:20:30+03:00"
     assert "km from the incident's place" in panel.consistency_label.text()
     assert "taken 0 h 20 min after the incident's time" in panel.consistency_label.text()

@@ -52,7 +52,7 @@ from fieldapp.store.vault import Vault
 from fieldapp.ui.evidence_viewer import EvidenceViewer
 from fieldapp.ui.messages import message_for, show_error
 from fieldapp.ui.tasks import Progress, Runner, Task
-from fieldapp.ui.widgets import plain_label, plain_tooltip
+from fieldapp.ui.widgets import plain_label, plain_tooltip, vocab_label
 
 THUMB_SIZE = 128
 # Each file is this many steps of the progress bar, so a long file moves the bar as it is read.
@@ -675,6 +675,8 @@ class EvidencePanel(QWidget):
             ("flags", "Flags"),
             ("imported", "Imported"),
             ("source", "Source"),
+            ("sensitivity", "Sensitivity"),
+            ("incidents", "Incidents"),
         ):
             label = plain_label()
             label.setWordWrap(True)
@@ -881,7 +883,11 @@ class EvidencePanel(QWidget):
         facts["camera"].setText(f"{item.make} {item.model}".strip() or "unknown")
         facts["flags"].setText(", ".join(flag_texts(item)) or "none")
         facts["imported"].setText(f"{item.imported_at} by {item.imported_by}")
-        facts["source"].setText(f"{item.source_medium}, {item.acquisition}")
+        facts["source"].setText(
+            f"{vocab_label(item.source_medium)}, {vocab_label(item.acquisition)}"
+        )
+        facts["sensitivity"].setText(vocab_label(item.sensitivity))
+        facts["incidents"].setText(f"linked to {len(item.incident_ids)}")
         self.caption_edit.setText(item.caption)
         self.consistency_label.setText(describe_consistency(details.consistency))
         warnings = details.consistency.warnings if details.consistency else ()
