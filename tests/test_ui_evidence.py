@@ -530,3 +530,19 @@ def test_viewer_with_the_threaded_runner(
     viewer.close()
     runner.wait()
     panel.set_vault(None)
+
+
+def test_the_vault_folder_itself_is_never_imported(
+    panel: EvidencePanel, vault: Vault, vault_dir: Path, tmp_path: Path
+) -> None:
+    photo(tmp_path, "IMG_1.jpg")
+    done = summaries(panel)
+    panel.import_paths([tmp_path])  # the folder that holds the vault
+    summary = done[0]
+    assert len(summary.imported) == 1 and summary.total == 1 + len(summary.failures)
+    refused = dict(summary.failures)
+    assert {"vault.key", "vault.db"} <= set(refused)
+    for name, message in summary.failures:
+        assert message.endswith("is part of the vault itself and is not imported"), name
+    assert refused["vault.key"].startswith(str(vault_dir / "vault.key"))
+    assert names(panel) == ["IMG_1.jpg"]
