@@ -91,6 +91,11 @@ class EvidenceError(FieldappError):
     """Something went wrong storing or reading an evidence original; nothing was half-written."""
 
 
+class PartOfVault(EvidenceError):
+    """An import source lies inside the vault folder (its database, key file or sealed blobs):
+    dropping a parent folder must not turn the vault itself into "evidence"."""
+
+
 class NotARegularFile(EvidenceError):
     """An import source is a symlink, folder, FIFO or device: only regular files are evidence.
 

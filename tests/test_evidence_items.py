@@ -245,3 +245,13 @@ def test_update_evidence_changes_description_only(
         "captioned and linked",
     ]
     assert vault.verify_log().ok
+
+
+def test_files_inside_the_vault_folder_are_refused(vault: Vault) -> None:
+    """A folder dropped with the vault inside it must not import the vault as evidence."""
+    from fieldapp.errors import PartOfVault
+
+    before = vault.list_evidence()
+    with pytest.raises(PartOfVault, match="part of the vault itself"):
+        vault.add_evidence(vault.path / "vault.key")
+    assert vault.list_evidence() == before

@@ -543,6 +543,6 @@ def test_the_vault_folder_itself_is_never_imported(
     refused = dict(summary.failures)
     assert {"vault.key", "vault.db"} <= set(refused)
     for name, message in summary.failures:
-        assert message.endswith("is part of the vault itself and is not imported"), name
+        assert message.endswith("is part of the vault itself and is not imported."), name
     assert refused["vault.key"].startswith(str(vault_dir / "vault.key"))
     assert names(panel) == ["IMG_1.jpg"]

@@ -55,6 +55,7 @@ from fieldapp.errors import (
     FieldIssue,
     NotAVault,
     NoVault,
+    PartOfVault,
     RecordNotFound,
     StaleVersion,
     ValidationError,
@@ -1015,6 +1016,9 @@ class Vault:
         file (an import of many files should pass its own, kept open).
         """
         path = Path(path)
+        with contextlib.suppress(OSError):  # unreadable: BlobStore.ingest says why
+            if path.parent.resolve().is_relative_to(self.path.resolve()):
+                raise PartOfVault(f"{path} is part of the vault itself and is not imported.")
         item = EvidenceItem(
             original_name=path.name,
             source_medium=source_medium,

@@ -171,20 +171,12 @@ def import_batch(
     if not files:
         return summary
     total = len(files) * PROGRESS_STEPS
-    vault_folder = Path(vault.path).resolve()
     with MediaSandbox(workers=min(2, len(files))) as sandbox:
         for done, path in enumerate(files):
             if cancel.is_set():
                 summary.cancelled = True
                 break
             progress(done * PROGRESS_STEPS, total)
-            if _inside(path, vault_folder):
-                # Dropping a parent folder would otherwise import the vault's own database,
-                # key file and sealed blobs as "evidence".
-                summary.failures.append(
-                    (path.name, f"{path} is part of the vault itself and is not imported")
-                )
-                continue
             try:
                 item = vault.add_evidence(
                     path,
@@ -202,13 +194,6 @@ def import_batch(
         else:
             progress(total, total)
     return summary
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        return path.parent.resolve().is_relative_to(folder)
-    except OSError:
-        return False  # unreadable: the store says why
 
 
 def _within_file(progress: Progress, index: int, total: int) -> Progress:
