@@ -90,3 +90,28 @@ def test_witnesses_tab_lists_witnesses_and_lock_empties_it(
     assert [w.code for w in window.witnesses.witnesses()] == [witness.code]
     window.lock()
     assert window.witnesses.witnesses() == []
+
+
+def test_evidence_tab_follows_the_incident_and_place_time_reloads_the_editor(
+    window: MainWindow, vault: Vault, tmp_path: Path
+) -> None:
+    import tests.media_samples as samples
+
+    market = vault.save_incident(Incident(title="Market strike"), "seed")[0].id
+    other = vault.save_incident(Incident(title="Other"), "seed")[0].id
+    shot = tmp_path / "gps.jpg"
+    shot.write_bytes(samples.gps_photo())
+    item = vault.add_evidence(shot, incident_ids=[market])
+    window.register.refresh()
+    window.register.select_incident(market)
+    assert [e.item.id for e in window.evidence.model.entries] == [item.id]
+    window.register.select_incident(other)
+    assert window.evidence.model.entries == []
+
+    window.register.select_incident(market)
+    window.evidence.select(item.id)
+    window.evidence.apply_reason.setText("photo has GPS")
+    window.evidence.apply_place_time()
+    assert vault.get_incident(market)[1] == 2
+    assert window.editor.incident().place.method == "photo_exif"
+    assert window.editor.incident().place.lat == "33.315200"

@@ -33,6 +33,7 @@ from fieldapp.ui.auditlog_view import AuditLogView
 from fieldapp.ui.autolock import IdleWatcher
 from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.device import DeviceDialog
+from fieldapp.ui.evidence import EvidencePanel
 from fieldapp.ui.history import HistoryPanel
 from fieldapp.ui.incident_editor import IncidentEditor
 from fieldapp.ui.map_panel import MapPanel
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.register = RegisterPanel(runner)
         self.editor = IncidentEditor(runner)
         self.history = HistoryPanel(runner)
+        self.evidence = EvidencePanel(runner)
         self.observations = ObservationLog(runner)
         self.audit = AuditLogView(runner)
         self.map_panel = MapPanel(runner, settings)
@@ -122,6 +124,7 @@ class MainWindow(QMainWindow):
             self.register,
             self.editor,
             self.history,
+            self.evidence,
             self.observations,
             self.audit,
             self.map_panel,
@@ -149,6 +152,7 @@ class MainWindow(QMainWindow):
         self.detail_tabs.setObjectName("detailTabs")
         self.detail_tabs.addTab(self.editor, self.tr("&Editor"))
         self.detail_tabs.addTab(self.history, self.tr("Histor&y"))
+        self.detail_tabs.addTab(self.evidence, self.tr("E&vidence"))
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("registerSplitter")
@@ -312,6 +316,7 @@ class MainWindow(QMainWindow):
         self.register.table.activated.connect(lambda _index: self.focus_editor())
         self.editor.saved.connect(self._incident_saved)
         self.editor.deleted.connect(self._incident_deleted)
+        self.evidence.incident_changed.connect(self._incident_changed_elsewhere)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.map_panel.record_activated.connect(self.open_record)
         app = QGuiApplication.instance()
@@ -458,6 +463,14 @@ class MainWindow(QMainWindow):
         self._current_id = incident_id
         self.editor.load(incident_id or None)
         self.history.show_record(incident_id or None)
+        self.evidence.show_incident(incident_id or None)
+
+    def _incident_changed_elsewhere(self, incident_id: str) -> None:
+        """A panel (evidence: "use this photo's place/time") saved a new incident version."""
+        if incident_id == self._current_id:
+            self.editor.load(incident_id)
+            self.history.show_record(incident_id)
+        self.register.refresh()
 
     def _restore_selection(self, incident_id: str) -> None:
         self._current_id = incident_id
@@ -491,6 +504,7 @@ class MainWindow(QMainWindow):
 
     def _incident_saved(self, incident_id: str) -> None:
         self._current_id = incident_id
+        self.evidence.show_incident(incident_id)
         self.register.remember_selection(incident_id)
         self.register.refresh()
         self.history.show_record(incident_id)
@@ -500,6 +514,7 @@ class MainWindow(QMainWindow):
         self.register.clear_selection()
         self.register.refresh()
         self.history.show_record(None)
+        self.evidence.show_incident(None)
 
     # --- other actions ---------------------------------------------------------------------
     def _tab_changed(self, index: int) -> None:
