@@ -652,8 +652,9 @@ class EvidencePanel(QWidget):
         self.gallery.activated.connect(lambda *_: self.open_viewer())
         splitter.addWidget(self.gallery)
         splitter.addWidget(self._build_details())
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # The details (hashes, consistency, actions) need the room; thumbnails wrap in any width.
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         outer.addWidget(splitter, 1)
         self._end_progress()
         self.summary.hide()
@@ -711,10 +712,14 @@ class EvidencePanel(QWidget):
         self.export_button = QPushButton("Save a copy…")
         self.export_button.clicked.connect(self._show_export_box)
         actions.addWidget(self.view_button)
-        actions.addWidget(self.apply_button)
         actions.addWidget(self.export_button)
         actions.addStretch(1)
         layout.addLayout(actions)
+        # On its own row: the longest label, and the action that changes the incident.
+        apply_row = QHBoxLayout()
+        apply_row.addWidget(self.apply_button)
+        apply_row.addStretch(1)
+        layout.addLayout(apply_row)
 
         # Inline boxes, not nested dialogs: the window stays usable and a lock can drop them.
         self.apply_box = QFrame()

@@ -346,6 +346,21 @@ def populate(vault: Vault) -> list[str]:
     return ids
 
 
+def add_sample_photos(vault: Vault, incident_id: str, folder: Path) -> None:
+    """Two invented photos (drawn here, no real imagery) and a PDF, imported as evidence."""
+    from PIL import Image, ImageDraw
+
+    for name, colour in (("IMG_0412.jpg", (170, 120, 60)), ("IMG_0413.jpg", (60, 110, 150))):
+        image = Image.new("RGB", (1200, 900), colour)
+        draw = ImageDraw.Draw(image)
+        for k in range(0, 1200, 60):
+            draw.line([(k, 0), (1200 - k, 900)], fill=(230, 230, 220), width=3)
+        image.save(folder / name, "JPEG", quality=85)
+        vault.add_evidence(folder / name, incident_ids=[incident_id], caption="market, east side")
+    (folder / "hospital-list.pdf").write_bytes(b"%PDF-1.4\n% invented sample\n%%EOF\n")
+    vault.add_evidence(folder / "hospital-list.pdf", incident_ids=[incident_id])
+
+
 def _settle(app: QApplication) -> None:
     for _ in range(5):
         app.processEvents()
@@ -415,6 +430,7 @@ def render(out: Path, theme: str = "dark") -> list[Path]:
             kdf=KdfParams.TEST_ONLY,
         )
         ids = populate(vault)
+        add_sample_photos(vault, ids[0], root)
         vault.lock()
 
         unlock = UnlockDialog(path, runner)
@@ -437,6 +453,10 @@ def render(out: Path, theme: str = "dark") -> list[Path]:
         written.append(_save(window.detail_tabs, out, "05-incident-editor.png", app))
         window.detail_tabs.setCurrentWidget(window.history)
         written.append(_save(window, out, "06-history.png", app))
+        window.detail_tabs.setCurrentWidget(window.evidence)
+        if window.evidence.model.entries:
+            window.evidence.select(window.evidence.model.entries[0].item.id)
+        written.append(_save(window, out, "18-evidence.png", app))
         window.tabs.setCurrentIndex(window.observations_tab)
         written.append(_save(window, out, "07-observations.png", app))
         window.tabs.setCurrentIndex(window.witnesses_tab)
