@@ -604,21 +604,14 @@ class Vault:
         at = self._now()
         with db.transaction(self._conn):
             if not record.id:
-                if expected_version is not None:
-                    raise StaleVersion("This incident was never saved, so it has no version.")
-                record.id = uuid.uuid4().hex
+                record.id = _new_record_id("incident", expected_version)
                 counter = records.next_ref_counter(self._conn, int(at[:4]))
                 record.ref_code = format_ref_code(int(at[:4]), self.device.code, counter)
                 version, created_at = 1, at
             else:
                 current_version = self._live(record.id, "incident")
                 current, _, created_at = records.load_incident(self._conn, record.id)
-                if expected_version is not None and expected_version != current_version:
-                    raise StaleVersion(
-                        f"Incident {current.ref_code} was saved again (now version "
-                        f"{current_version}) after you opened version {expected_version}. "
-                        "Reload it and make your change again."
-                    )
+                _check_expected(f"Incident {current.ref_code}", current_version, expected_version)
                 if not record.ref_code:
                     record.ref_code = current.ref_code
                 elif record.ref_code != current.ref_code:
@@ -691,19 +684,12 @@ class Vault:
         with db.transaction(self._conn):
             previous_links: set[str] = set()
             if not record.id:
-                if expected_version is not None:
-                    raise StaleVersion("This observation was never saved, so it has no version.")
-                record.id = uuid.uuid4().hex
+                record.id = _new_record_id("observation", expected_version)
                 version = 1
             else:
                 current_version = self._live(record.id, "observation")
                 current, _ = records.load_observation(self._conn, record.id)
-                if expected_version is not None and expected_version != current_version:
-                    raise StaleVersion(
-                        f"This observation was saved again (now version {current_version}) "
-                        f"after you opened version {expected_version}. Reload it and make your "
-                        "change again."
-                    )
+                _check_expected("This observation", current_version, expected_version)
                 if to_dict(record) == to_dict(current):
                     return current, current_version
                 previous_links = set(current.incident_ids)
@@ -782,25 +768,18 @@ class Vault:
         with db.transaction(self._conn):
             keep: set[str] = set()
             if not record.id:
-                if expected_version is not None:
-                    raise StaleVersion("This witness was never saved, so it has no version.")
                 if record.code:
                     raise ValidationError(
                         [FieldIssue("code", "the code is assigned when the witness is first saved")]
                     )
-                record.id = uuid.uuid4().hex
+                record.id = _new_record_id("witness", expected_version)
                 counter = witnesses.next_witness_counter(self._conn)
                 record.code = format_witness_code(self.device.code, counter)
                 version, created_at = 1, at
             else:
                 current_version = self._live(record.id, "witness")
                 current, _, created_at = witnesses.load_witness(self._conn, record.id)
-                if expected_version is not None and expected_version != current_version:
-                    raise StaleVersion(
-                        f"Witness {current.code} was saved again (now version {current_version}) "
-                        f"after you opened version {expected_version}. Reload it and make your "
-                        "change again."
-                    )
+                _check_expected(f"Witness {current.code}", current_version, expected_version)
                 if not record.code:
                     record.code = current.code
                 elif record.code != current.code:
@@ -906,19 +885,12 @@ class Vault:
             keep_incidents: set[str] = set()
             keep_attachments: set[str] = set()
             if not record.id:
-                if expected_version is not None:
-                    raise StaleVersion("This statement was never saved, so it has no version.")
-                record.id = uuid.uuid4().hex
+                record.id = _new_record_id("statement", expected_version)
                 version = 1
             else:
                 current_version = self._live(record.id, "statement")
                 current, _ = witnesses.load_statement(self._conn, record.id)
-                if expected_version is not None and expected_version != current_version:
-                    raise StaleVersion(
-                        f"This statement was saved again (now version {current_version}) after "
-                        f"you opened version {expected_version}. Reload it and make your change "
-                        "again."
-                    )
+                _check_expected("This statement", current_version, expected_version)
                 if to_dict(record) == to_dict(current):
                     return current, current_version
                 keep_incidents = set(current.incident_ids)
@@ -1106,12 +1078,7 @@ class Vault:
         with db.transaction(self._conn):
             current_version = self._live(record.id, "evidence")
             current, _ = evidence_items.load_evidence(self._conn, record.id)
-            if expected_version is not None and expected_version != current_version:
-                raise StaleVersion(
-                    f"This evidence item was saved again (now version {current_version}) "
-                    f"after you opened version {expected_version}. Reload it and make your "
-                    "change again."
-                )
+            _check_expected("This evidence item", current_version, expected_version)
             old, new = to_dict(current), to_dict(record)
             fixed = [k for k in old if k not in _EDITABLE_EVIDENCE and old[k] != new[k]]
             if fixed:
@@ -1246,6 +1213,23 @@ class Vault:
         """TEST ONLY: the raw data key, so a test can open a second SQLCipher connection and
         alter rows under the app to prove verify_log notices. Never call this from the app."""
         return bytes(self._dek).hex()
+
+
+def _new_record_id(kind: str, expected_version: int | None) -> str:
+    """A fresh record id; an editor that believes it holds a saved version is refused."""
+    if expected_version is not None:
+        raise StaleVersion(f"This {kind} was never saved, so it has no version.")
+    return uuid.uuid4().hex
+
+
+def _check_expected(label: str, current_version: int, expected_version: int | None) -> None:
+    """Refuse a save built on an older version than the stored one (someone saved since):
+    silently overwriting their change would lose it."""
+    if expected_version is not None and expected_version != current_version:
+        raise StaleVersion(
+            f"{label} was saved again (now version {current_version}) after you opened "
+            f"version {expected_version}. Reload it and make your change again."
+        )
 
 
 def _zero(buffer: bytearray) -> None:
