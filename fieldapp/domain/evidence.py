@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from fieldapp.domain.model import Incident
-from fieldapp.domain.validation import _ID_RE, _check_lat_lon, _check_text, _Issues, _timestamp
+from fieldapp.domain.validation import ID_RE, Issues, check_lat_lon, check_text, timestamp
 from fieldapp.errors import FieldIssue
 
 SOURCE_MEDIA = (
@@ -109,7 +109,7 @@ class Consistency:
 
 
 # --- validation -----------------------------------------------------------------------------------
-def _check_decimal(issues: _Issues, path: str, text: str, what: str) -> None:
+def _check_decimal(issues: Issues, path: str, text: str, what: str) -> None:
     if not text:
         return
     try:
@@ -120,24 +120,24 @@ def _check_decimal(issues: _Issues, path: str, text: str, what: str) -> None:
 
 def validate_evidence(item: EvidenceItem) -> list[FieldIssue]:
     """Every rule an evidence record breaks; the store refuses to sign one with any issue."""
-    issues = _Issues()
-    if item.id and not _ID_RE.fullmatch(item.id):
+    issues = Issues()
+    if item.id and not ID_RE.fullmatch(item.id):
         issues.add("id", f"id must be 32 lower-case hex characters (got {item.id!r})")
     if not _SHA256_RE.fullmatch(item.sha256):
         issues.add("sha256", f"must be 64 lower-case hex characters (got {item.sha256!r})")
-    if item.duplicate_of and not _ID_RE.fullmatch(item.duplicate_of):
+    if item.duplicate_of and not ID_RE.fullmatch(item.duplicate_of):
         issues.add("duplicate_of", "must be the id of another evidence item")
     if item.size < 0:
         issues.add("size", "size cannot be negative")
     issues.one_of("source_medium", item.source_medium, SOURCE_MEDIA, "source medium")
     issues.one_of("acquisition", item.acquisition, ACQUISITION_METHODS, "acquisition method")
     issues.one_of("sensitivity", item.sensitivity, SENSITIVITIES, "sensitivity")
-    _timestamp(issues, "imported_at", item.imported_at, required=True)
+    timestamp(issues, "imported_at", item.imported_at, required=True)
     for i, flag in enumerate(item.flags):
         issues.one_of(f"flags[{i}]", flag, MEDIA_FLAGS, "flag")
     seen: set[str] = set()
     for i, incident_id in enumerate(item.incident_ids):
-        if not _ID_RE.fullmatch(incident_id):
+        if not ID_RE.fullmatch(incident_id):
             issues.add(
                 f"incident_ids[{i}]",
                 f"incident id must be 32 lower-case hex characters (got {incident_id!r})",
@@ -145,7 +145,7 @@ def validate_evidence(item: EvidenceItem) -> list[FieldIssue]:
         elif incident_id in seen:
             issues.add(f"incident_ids[{i}]", "incident is linked twice")
         seen.add(incident_id)
-    _check_lat_lon(issues, "gps_", item.gps_lat, item.gps_lon)
+    check_lat_lon(issues, "gps_", item.gps_lat, item.gps_lon)
     _check_decimal(issues, "gps_alt_m", item.gps_alt_m, "altitude")
     _check_decimal(issues, "gps_direction", item.gps_direction, "direction")
     if item.capture_offset and not _OFFSET_RE.fullmatch(item.capture_offset):
@@ -154,7 +154,7 @@ def validate_evidence(item: EvidenceItem) -> list[FieldIssue]:
         value = getattr(item, name)
         if value is not None and value < 0:
             issues.add(name, f"{name} cannot be negative")
-    _check_text(issues, item)
+    check_text(issues, item)
     return issues.items
 
 
@@ -201,15 +201,16 @@ def capture_moment(capture_time: str, capture_offset: str) -> tuple[datetime, bo
 
 
 def _window(incident: Incident) -> tuple[datetime, datetime] | None:
-    issues = _Issues()
-    start = _timestamp(issues, "start", incident.time.start)
-    end = _timestamp(issues, "end", incident.time.end)
+    issues = Issues()
+    start = timestamp(issues, "start", incident.time.start)
+    end = timestamp(issues, "end", incident.time.end)
     if start is None:
         return None
     return start, max(end or start, start)
 
 
-def _format_delta(delta: timedelta) -> str:
+def format_delta(delta: timedelta) -> str:
+    """A time difference as people read it ("2 d 3 h"), the same in the CLI and the GUI."""
     minutes = int(abs(delta.total_seconds()) // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
@@ -255,8 +256,8 @@ def consistency(
         if abs(delta) > max_time:
             when = "before" if delta < timedelta(0) else "after"
             warnings.append(
-                f"the photo was taken {_format_delta(delta)} {when} the incident's time "
-                f"(more than {_format_delta(max_time)})"
+                f"the photo was taken {format_delta(delta)} {when} the incident's time "
+                f"(more than {format_delta(max_time)})"
             )
         if not zone_known:
             warnings.append("the camera recorded no time zone; its time was read as UTC")

@@ -56,14 +56,14 @@ AGE_MAX = 130
 ISO_EXAMPLE = "2026-03-14T09:30:00Z"
 _DATE_HINT = f"date must be ISO 8601, e.g. {ISO_EXAMPLE}"
 
-_ID_RE = re.compile(r"[0-9a-f]{32}")
+ID_RE = re.compile(r"[0-9a-f]{32}")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME_RE = re.compile(
     r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)(Z|[+-]\d{2}:\d{2})?"
 )
 _OFFSET_RE = re.compile(r"([+-])(\d{2}):(\d{2})")
 _COORD_RE = re.compile(r"-?\d{1,3}(?:\.\d{1,6})?")
-_LANG_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+LANG_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 # C0 controls and DEL break CSV exports, terminals and some viewers, and NUL truncates strings in
 # C libraries; tab and newline are the only ones people type on purpose.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -78,7 +78,7 @@ _AGE_BAND_RANGES = {
 }
 
 
-class _Issues:
+class Issues:
     """Collects issues; a tiny helper so every rule reads as one line."""
 
     def __init__(self) -> None:
@@ -93,7 +93,7 @@ class _Issues:
 
 
 def _list_check(
-    issues: _Issues, path: str, value: str, reflist: RefList | None, what: str, required: bool
+    issues: Issues, path: str, value: str, reflist: RefList | None, what: str, required: bool
 ) -> None:
     if not value:
         if required:
@@ -129,7 +129,9 @@ def parse_timestamp(text: str) -> datetime:
     return value.astimezone(UTC)
 
 
-def _timestamp(issues: _Issues, path: str, text: str, required: bool = False) -> datetime | None:
+def timestamp(issues: Issues, path: str, text: str, required: bool = False) -> datetime | None:
+    """Parse an ISO 8601 field, or record why it is not one; shared by every record kind so a
+    date is accepted or refused the same way in incidents, witnesses and evidence."""
     if not text:
         if required:
             issues.add(path, f"required; {_DATE_HINT}")
@@ -141,7 +143,7 @@ def _timestamp(issues: _Issues, path: str, text: str, required: bool = False) ->
         return None
 
 
-def _check_offset(issues: _Issues, path: str, text: str) -> None:
+def _check_offset(issues: Issues, path: str, text: str) -> None:
     match = _OFFSET_RE.fullmatch(text)
     if not match:
         issues.add(path, f"offset must look like +03:00 or -05:30 (got {text!r})")
@@ -156,20 +158,20 @@ def _check_offset(issues: _Issues, path: str, text: str) -> None:
         issues.add(path, f"offset must be between -12:00 and +14:00 (got {text!r})")
 
 
-def _check_time(issues: _Issues, t: TimeWindow) -> None:
-    start = _timestamp(issues, "time.start", t.start)
-    end = _timestamp(issues, "time.end", t.end)
+def _check_time(issues: Issues, t: TimeWindow) -> None:
+    start = timestamp(issues, "time.start", t.start)
+    end = timestamp(issues, "time.end", t.end)
     if t.end and not t.start:
         issues.add("time.start", "a start is needed when an end is given")
     if start is not None and end is not None and end < start:
         issues.add("time.end", "end is before start")
     _check_offset(issues, "time.utc_offset", t.utc_offset)
     issues.one_of("time.precision", t.precision, TIME_PRECISIONS, "time precision")
-    _timestamp(issues, "time.first_reported_at", t.first_reported_at)
+    timestamp(issues, "time.first_reported_at", t.first_reported_at)
 
 
 # --- place ---------------------------------------------------------------------------------------
-def _check_coordinate(issues: _Issues, path: str, text: str, limit: int, name: str) -> None:
+def _check_coordinate(issues: Issues, path: str, text: str, limit: int, name: str) -> None:
     if not _COORD_RE.fullmatch(text):
         issues.add(
             path,
@@ -181,7 +183,8 @@ def _check_coordinate(issues: _Issues, path: str, text: str, limit: int, name: s
         issues.add(path, f"{name} must be between -{limit} and {limit} (got {text})")
 
 
-def _check_lat_lon(issues: _Issues, prefix: str, lat: str, lon: str) -> None:
+def check_lat_lon(issues: Issues, prefix: str, lat: str, lon: str) -> None:
+    """Both or neither, in range, at most 6 decimals: one rule for every record with a place."""
     if bool(lat) != bool(lon):
         missing = "lon" if lat else "lat"
         issues.add(f"{prefix}{missing}", "give both latitude and longitude, or neither")
@@ -191,12 +194,12 @@ def _check_lat_lon(issues: _Issues, prefix: str, lat: str, lon: str) -> None:
         _check_coordinate(issues, f"{prefix}lon", lon, 180, "longitude")
 
 
-def _check_place(issues: _Issues, p: Place) -> None:
-    _check_lat_lon(issues, "place.", p.lat, p.lon)
+def _check_place(issues: Issues, p: Place) -> None:
+    check_lat_lon(issues, "place.", p.lat, p.lon)
     for i, name in enumerate(p.names):
         if not name.name.strip():
             issues.add(f"place.names[{i}].name", "place name is empty")
-        if name.lang and not _LANG_RE.fullmatch(name.lang):
+        if name.lang and not LANG_RE.fullmatch(name.lang):
             issues.add(
                 f"place.names[{i}].lang",
                 f"language must be a code such as en, ar or nl (got {name.lang!r})",
@@ -208,7 +211,7 @@ def _check_place(issues: _Issues, p: Place) -> None:
 
 
 # --- casualties and victims ---------------------------------------------------------------------
-def _check_range(issues: _Issues, path: str, r: Range) -> None:
+def _check_range(issues: Issues, path: str, r: Range) -> None:
     for bound in ("min", "max"):
         value = getattr(r, bound)
         if value is not None and value < 0:
@@ -217,7 +220,7 @@ def _check_range(issues: _Issues, path: str, r: Range) -> None:
         issues.add(path, f"minimum {r.min} is greater than maximum {r.max}")
 
 
-def _check_casualties(issues: _Issues, c: Casualties) -> None:
+def _check_casualties(issues: Issues, c: Casualties) -> None:
     for outcome in ("killed", "injured"):
         breakdown = getattr(c, outcome)
         for group in ("women", "men", "girls", "boys", "unknown"):
@@ -226,7 +229,7 @@ def _check_casualties(issues: _Issues, c: Casualties) -> None:
     _check_range(issues, "casualties.combatants_injured", c.combatants_injured)
 
 
-def _check_victims(issues: _Issues, inc: Incident) -> None:
+def _check_victims(issues: Issues, inc: Incident) -> None:
     for i, v in enumerate(inc.victims):
         path = f"victims[{i}]"
         if v.age is not None and not 0 <= v.age <= AGE_MAX:
@@ -243,7 +246,7 @@ def _check_victims(issues: _Issues, inc: Incident) -> None:
 
 
 # --- the other groups --------------------------------------------------------------------------
-def _check_harms(issues: _Issues, inc: Incident, lists: RefLists | None) -> None:
+def _check_harms(issues: Issues, inc: Incident, lists: RefLists | None) -> None:
     seen: dict[str, int] = {}
     for i, harm in enumerate(inc.harms):
         path = f"harms[{i}]"
@@ -262,10 +265,10 @@ def _check_harms(issues: _Issues, inc: Incident, lists: RefLists | None) -> None
             issues.add(f"{path}.mode", f"mode must be direct or indirect (got {harm.mode!r})")
 
 
-def _check_engagement(issues: _Issues, e: Engagement, lists: RefLists | None) -> None:
+def _check_engagement(issues: Issues, e: Engagement, lists: RefLists | None) -> None:
     issues.one_of("engagement.attribution", e.attribution, ATTRIBUTIONS, "attribution")
     issues.one_of("engagement.party", e.party, PARTIES, "party")
-    _timestamp(issues, "engagement.datetime", e.datetime)
+    timestamp(issues, "engagement.datetime", e.datetime)
     _list_check(
         issues,
         "engagement.platform",
@@ -296,7 +299,7 @@ def _check_engagement(issues: _Issues, e: Engagement, lists: RefLists | None) ->
         )
 
 
-def _check_sources(issues: _Issues, inc: Incident, lists: RefLists | None) -> None:
+def _check_sources(issues: Issues, inc: Incident, lists: RefLists | None) -> None:
     for i, s in enumerate(inc.sources):
         path = f"sources[{i}]"
         _list_check(
@@ -307,7 +310,7 @@ def _check_sources(issues: _Issues, inc: Incident, lists: RefLists | None) -> No
             "source type",
             required=True,
         )
-        _timestamp(issues, f"{path}.date", s.date)
+        timestamp(issues, f"{path}.date", s.date)
         if s.reliability not in RELIABILITY:
             issues.add(
                 f"{path}.reliability", f"reliability must be one of A–F (got {s.reliability!r})"
@@ -318,7 +321,7 @@ def _check_sources(issues: _Issues, inc: Incident, lists: RefLists | None) -> No
             )
 
 
-def _check_assessment(issues: _Issues, a: Assessment) -> None:
+def _check_assessment(issues: Issues, a: Assessment) -> None:
     issues.one_of("assessment.workflow", a.workflow, WORKFLOW, "workflow state")
     if a.public_category:
         issues.one_of(
@@ -335,11 +338,11 @@ def _check_assessment(issues: _Issues, a: Assessment) -> None:
     issues.one_of(
         "assessment.belligerent_view", a.belligerent_view, BELLIGERENT_VIEWS, "belligerent view"
     )
-    _timestamp(issues, "assessment.date", a.date)
+    timestamp(issues, "assessment.date", a.date)
 
 
 def _check_codes(
-    issues: _Issues, path: str, values: list[str], allowed: Sequence[str], what: str
+    issues: Issues, path: str, values: list[str], allowed: Sequence[str], what: str
 ) -> None:
     seen: set[str] = set()
     for i, value in enumerate(values):
@@ -350,16 +353,16 @@ def _check_codes(
         seen.add(value)
 
 
-def _check_response(issues: _Issues, r: Response) -> None:
+def _check_response(issues: Issues, r: Response) -> None:
     _check_codes(issues, "response.recommended", r.recommended, RESPONSE_TYPES, "response type")
     _check_codes(issues, "response.given", r.given, RESPONSE_TYPES, "response type")
     for i, c in enumerate(r.communications):
-        _timestamp(issues, f"response.communications[{i}].date", c.date, required=True)
+        timestamp(issues, f"response.communications[{i}].date", c.date, required=True)
         if not c.summary.strip():
             issues.add(f"response.communications[{i}].summary", "summary is empty")
 
 
-def _check_release(issues: _Issues, r: Release) -> None:
+def _check_release(issues: Issues, r: Release) -> None:
     _check_codes(issues, "release.partners", r.partners, RELEASE_GROUPS, "field group")
     _check_codes(issues, "release.public", r.public, RELEASE_GROUPS, "field group")
 
@@ -376,7 +379,9 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
         yield path, value
 
 
-def _check_text(issues: _Issues, record: Any) -> None:
+def check_text(issues: Issues, record: Any) -> None:
+    """Refuse control characters and oversized text in every string field of a record: they
+    break exports and displays, and can hide content from a reader."""
     for path, text in _strings(record, ""):
         bad = _CONTROL_RE.search(text)
         if bad:
@@ -398,8 +403,8 @@ def validate_incident(inc: Incident, lists: RefLists | None = None) -> list[Fiel
     `fieldapp.reflists.bundled_reflists()`; with None, list-backed codes are only checked for
     presence where required, while every fixed vocabulary is still enforced.
     """
-    issues = _Issues()
-    if inc.id and not _ID_RE.fullmatch(inc.id):
+    issues = Issues()
+    if inc.id and not ID_RE.fullmatch(inc.id):
         issues.add("id", f"id must be 32 lower-case hex characters (got {inc.id!r})")
     if inc.ref_code:
         try:
@@ -428,22 +433,22 @@ def validate_incident(inc: Incident, lists: RefLists | None = None) -> list[Fiel
     _check_assessment(issues, inc.assessment)
     _check_response(issues, inc.response)
     _check_release(issues, inc.release)
-    _check_text(issues, inc)
+    check_text(issues, inc)
     return issues.items
 
 
 def validate_observation(obs: Observation) -> list[FieldIssue]:
     """Every rule an observation breaks; it needs a time and some text to be worth keeping."""
-    issues = _Issues()
-    if obs.id and not _ID_RE.fullmatch(obs.id):
+    issues = Issues()
+    if obs.id and not ID_RE.fullmatch(obs.id):
         issues.add("id", f"id must be 32 lower-case hex characters (got {obs.id!r})")
-    _timestamp(issues, "at", obs.at, required=True)
+    timestamp(issues, "at", obs.at, required=True)
     if not obs.text.strip():
         issues.add("text", "text is required")
-    _check_lat_lon(issues, "", obs.lat, obs.lon)
+    check_lat_lon(issues, "", obs.lat, obs.lon)
     seen: set[str] = set()
     for i, incident_id in enumerate(obs.incident_ids):
-        if not _ID_RE.fullmatch(incident_id):
+        if not ID_RE.fullmatch(incident_id):
             issues.add(
                 f"incident_ids[{i}]",
                 f"incident id must be 32 lower-case hex characters (got {incident_id!r})",
@@ -454,5 +459,5 @@ def validate_observation(obs: Observation) -> list[FieldIssue]:
     for i, name in enumerate(obs.attachments):
         if not name.strip():
             issues.add(f"attachments[{i}]", "attachment reference is empty")
-    _check_text(issues, obs)
+    check_text(issues, obs)
     return issues.items

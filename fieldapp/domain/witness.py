@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from fieldapp.domain.model import GENDERS
 from fieldapp.domain.refcode import CROCKFORD_ALPHABET, DEVICE_CODE_LENGTH
 from fieldapp.domain.validation import (
-    _ID_RE,
-    _LANG_RE,
     AGE_MAX,
-    _check_text,
-    _Issues,
-    _timestamp,
+    ID_RE,
+    LANG_RE,
+    Issues,
+    check_text,
+    timestamp,
 )
 from fieldapp.errors import FieldIssue
 
@@ -195,10 +195,10 @@ def unmask_identity(edited: WitnessIdentity, stored: WitnessIdentity) -> Witness
 
 
 # --- validation -----------------------------------------------------------------------------------
-def _check_ids(issues: _Issues, path: str, ids: list[str], what: str) -> None:
+def _check_ids(issues: Issues, path: str, ids: list[str], what: str) -> None:
     seen: set[str] = set()
     for i, value in enumerate(ids):
-        if not _ID_RE.fullmatch(value):
+        if not ID_RE.fullmatch(value):
             issues.add(
                 f"{path}[{i}]", f"{what} id must be 32 lower-case hex characters (got {value!r})"
             )
@@ -207,19 +207,19 @@ def _check_ids(issues: _Issues, path: str, ids: list[str], what: str) -> None:
         seen.add(value)
 
 
-def _check_language(issues: _Issues, path: str, value: str) -> None:
-    if value and not _LANG_RE.fullmatch(value):
+def _check_language(issues: Issues, path: str, value: str) -> None:
+    if value and not LANG_RE.fullmatch(value):
         issues.add(path, f"language must be a code such as en, ar or nl (got {value!r})")
 
 
-def _check_consent(issues: _Issues, witness: Witness) -> None:
+def _check_consent(issues: Issues, witness: Witness) -> None:
     minor = is_minor(witness)
     active: set[str] = set()
     previous = None
     for i, event in enumerate(witness.consent):
         path = f"consent[{i}]"
         issues.one_of(f"{path}.action", event.action, CONSENT_ACTIONS, "consent action")
-        moment = _timestamp(issues, f"{path}.date", event.date, required=True)
+        moment = timestamp(issues, f"{path}.date", event.date, required=True)
         if moment is not None and previous is not None and moment < previous:
             issues.add(f"{path}.date", "consent events must be in date order")
         previous = moment or previous
@@ -257,8 +257,8 @@ def validate_witness(witness: Witness) -> list[FieldIssue]:
 
     The identity must be unmasked first (`unmask_identity`): a HIDDEN marker is never stored.
     """
-    issues = _Issues()
-    if witness.id and not _ID_RE.fullmatch(witness.id):
+    issues = Issues()
+    if witness.id and not ID_RE.fullmatch(witness.id):
         issues.add("id", f"id must be 32 lower-case hex characters (got {witness.id!r})")
     if witness.code:
         try:
@@ -280,24 +280,24 @@ def validate_witness(witness: Witness) -> list[FieldIssue]:
         issues.add("identity.name", "name must be a single line")
     _check_consent(issues, witness)
     _check_ids(issues, "incident_ids", witness.incident_ids, "incident")
-    _check_text(issues, witness)
+    check_text(issues, witness)
     return issues.items
 
 
 def validate_statement(statement: Statement) -> list[FieldIssue]:
     """Every rule a statement breaks; it needs a witness, a date, an interviewer and text."""
-    issues = _Issues()
-    if statement.id and not _ID_RE.fullmatch(statement.id):
+    issues = Issues()
+    if statement.id and not ID_RE.fullmatch(statement.id):
         issues.add("id", f"id must be 32 lower-case hex characters (got {statement.id!r})")
     if not statement.witness_id:
         issues.add("witness_id", "name the witness who gave the statement")
-    elif not _ID_RE.fullmatch(statement.witness_id):
+    elif not ID_RE.fullmatch(statement.witness_id):
         issues.add(
             "witness_id",
             f"witness id must be 32 lower-case hex characters (got {statement.witness_id!r})",
         )
     issues.one_of("type", statement.type, STATEMENT_TYPES, "statement type")
-    _timestamp(issues, "interview_date", statement.interview_date, required=True)
+    timestamp(issues, "interview_date", statement.interview_date, required=True)
     if not statement.interviewer.strip():
         issues.add("interviewer", "name the interviewer")
     _check_language(issues, "language", statement.language)
@@ -305,5 +305,5 @@ def validate_statement(statement: Statement) -> list[FieldIssue]:
         issues.add("original_text", "the statement text is required")
     _check_ids(issues, "incident_ids", statement.incident_ids, "incident")
     _check_ids(issues, "attachment_ids", statement.attachment_ids, "evidence item")
-    _check_text(issues, statement)
+    check_text(issues, statement)
     return issues.items

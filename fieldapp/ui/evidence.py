@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp.domain.evidence import Consistency, EvidenceItem, _format_delta
+from fieldapp.domain.evidence import Consistency, EvidenceItem, format_delta
 from fieldapp.domain.geo import to_mgrs
 from fieldapp.errors import FieldappError, VaultLocked
 from fieldapp.store.vault import Vault
@@ -349,7 +349,7 @@ def describe_consistency(result: Consistency | None) -> str:
         parts.append("taken within the incident's time")
     else:
         when = "after" if delta > timedelta(0) else "before"
-        parts.append(f"taken {_format_delta(delta)} {when} the incident's time")
+        parts.append(f"taken {format_delta(delta)} {when} the incident's time")
     return "; ".join(parts) + "."
 
 
