@@ -1,6 +1,7 @@
 """Photo ingest benchmark: `Vault.add_evidence` for 200 12 MP JPEGs against the bare steps.
 
-    .venv/bin/python benchmarks/ingest.py [--n 200] [--rounds 3] [--big-gb 2] [--keep DIR]
+    .venv/bin/python benchmarks/ingest.py [--n 200] [--rounds 3] [--threads 2] [--big-gb 2]
+                                          [--keep DIR] [--no-one-thread] [--photos DIR]
 
 Issue 3, section 5. Three targets, each a ratio to a floor measured in the same run (the
 machine is shared and noisy, PERFORMANCE.md, so bare times are printed for orientation only):
@@ -261,7 +262,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
             shutil.rmtree(root)
             vault = work / f"vault-{r}"
             whole = whole_ingest(
-                paths, template, vault, threads=IMPORT_THREADS, workers=MEDIA_WORKERS
+                paths, template, vault, threads=args.threads, workers=MEDIA_WORKERS
             )
             one = None
             if not args.no_one_thread:
@@ -304,11 +305,11 @@ def run(args: argparse.Namespace, work: Path) -> int:
     print(f"    (second core: the pool makes thumbnails {thumbs_here / thumbs_pool:.2f}x as fast)")
     print("measured")
     print(_rate("BlobStore.ingest (durable, verified)", store, n, mib))
-    print(_rate(f"add_evidence, {IMPORT_THREADS} threads, {MEDIA_WORKERS} workers", ingest, n, mib))
+    print(_rate(f"add_evidence, {args.threads} threads, {MEDIA_WORKERS} workers", ingest, n, mib))
     if all(x.ingest_one_thread for x in rounds):
         one_s = _median([x.ingest_one_thread["seconds"] for x in rounds if x.ingest_one_thread])
         print(_rate(f"add_evidence, 1 thread, {MEDIA_WORKERS} workers", one_s, n, mib))
-        print(f"    (one thread: {one_s / ingest:.2f}x the time of {IMPORT_THREADS} threads)")
+        print(f"    (one thread: {one_s / ingest:.2f}x the time of {args.threads} threads)")
     last = rounds[-1].ingest
     workers = ", ".join(f"{w:.0f}" for w in last["workers_peak_mb"]) or "n/a"
     scope = "after unlock" if last["peak_is_ingest_only"] else "whole process, KDF included"
@@ -387,6 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds, median (3)")
     parser.add_argument("--big-gb", type=float, default=2.0, help="big file size, 0 to skip (2)")
     parser.add_argument("--big-random", action="store_true", help="random, not sparse, big file")
+    parser.add_argument("--threads", type=int, default=IMPORT_THREADS, help="import threads (2)")
     parser.add_argument(
         "--no-one-thread", action="store_true", help="skip the one-thread add_evidence run"
     )
@@ -399,8 +401,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.ingest_child:
         _ingest_child(args.ingest_child)
         return 0
-    if args.n < 1 or args.rounds < 1 or args.big_gb < 0:
-        parser.error("--n and --rounds must be at least 1, --big-gb not negative")
+    if args.n < 1 or args.rounds < 1 or args.threads < 1 or args.big_gb < 0:
+        parser.error("--n, --rounds and --threads must be at least 1, --big-gb not negative")
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=False)
         return run(args, args.keep)
