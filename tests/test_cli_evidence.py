@@ -226,3 +226,29 @@ def test_statement_add_show_and_search(vault_env: Path, tmp_path: Path) -> None:
     assert status == 1 and "has not consented to use by the cell" in json.loads(out)["message"]
     status, _, err = run("statement", "add", "--witness", code, "--text", "a", "--text-file", "b")
     assert status == 2 and "not both" in err
+
+
+def test_evidence_add_reports_a_bad_file_and_imports_the_rest(
+    vault_env: Path, tmp_path: Path
+) -> None:
+    good = [jpeg(tmp_path / f"IMG_{i}.jpg") for i in range(3)]
+    (tmp_path / "folder").mkdir()
+    code, out, err = run(
+        "evidence",
+        "add",
+        str(good[0]),
+        str(tmp_path / "folder"),
+        str(good[1]),
+        str(good[2]),
+        "--json",
+    )
+    assert code == 1
+    data = json.loads(out)
+    assert sorted(e["original_name"] for e in data["evidence"]) == [
+        "IMG_0.jpg",
+        "IMG_1.jpg",
+        "IMG_2.jpg",
+    ]
+    assert len(data["failed"]) == 1 and "folder" in data["failed"][0]
+    assert "not imported" in err
+    assert len(run_json("evidence", "list")["evidence"]) == 3
