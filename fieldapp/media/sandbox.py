@@ -35,6 +35,8 @@ from fieldapp.media.sniff import IMAGE_FORMATS, opaque_info, sniff_file
 # Start-up (interpreter + Pillow + pillow-heif) is ~0.1 s, but a busy laptop can be far slower;
 # this is a limit on our own code, not on a file's content.
 STARTUP_TIMEOUT_S = 60.0
+# argv[1] that makes the frozen app's executable run a media worker instead of the CLI.
+MEDIA_WORKER_FLAG = "--fieldapp-media-worker"
 _MAX_LINE = 16 * 1024 * 1024  # a 256 px JPEG in base64 is ~30 KB; anything huge is a broken worker
 
 
@@ -73,8 +75,14 @@ class _Worker:
         env = dict(os.environ)
         # Few malloc arenas: each thread's 64 MiB arena would otherwise eat the address-space limit.
         env["MALLOC_ARENA_MAX"] = "2"
+        if getattr(sys, "frozen", False):
+            # The PyInstaller app has no `python -c`: its own executable runs the worker when
+            # called with MEDIA_WORKER_FLAG (see fieldapp/__main__.py); no import path to guard.
+            command = [sys.executable, MEDIA_WORKER_FLAG]
+        else:
+            command = [sys.executable, "-I", "-c", bootstrap, root]
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-c", bootstrap, root, "--memory-mb", str(self.memory_mb)],
+            [*command, "--memory-mb", str(self.memory_mb)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
