@@ -277,13 +277,16 @@ class MemberData:
         self._left = size - len(head)
 
     def read(self, n: int = -1) -> bytes:
+        """Up to `n` bytes (all that is left when n < 0); b"" at the member's end."""
+        if n < 0:
+            return b"".join(iter(lambda: self.read(COPY_CHUNK), b""))
         if self._head:
-            take = self._head if n < 0 else self._head[:n]
+            take = self._head[:n]
             self._head = self._head[len(take) :]
             return take
         if self._left <= 0:
             return b""
-        want = self._left if n < 0 else min(n, self._left)
+        want = min(n, self._left)
         data = self._stream.read(want)
         if not data:
             raise TruncatedArchive(
