@@ -11,6 +11,7 @@ pieces; the reader yields one member at a time and never holds a member's data.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -237,6 +238,15 @@ class Member:
     size: int
 
 
+@dataclass(frozen=True)
+class Extracted:
+    """A member written to the quarantine folder, with the SHA-256 of what was written."""
+
+    name: str
+    size: int
+    sha256: str
+
+
 _ARCHIVE_MAGIC: tuple[tuple[int, bytes, str], ...] = (
     (0, b"PK\x03\x04", "a zip archive"),
     (0, b"PK\x05\x06", "an empty zip archive"),
@@ -421,24 +431,27 @@ class UstarReader:
         size = _parse_octal(hdr[124:136], "size")
         return Member(name, size)
 
-    def extract_to(self, folder: Path) -> list[Member]:
+    def extract_to(self, folder: Path) -> list[Extracted]:
         """Write every member into the empty quarantine `folder`; on any refusal, remove them all.
 
-        Files are created with O_EXCL and O_NOFOLLOW so nothing already in the folder (or placed
-        there meanwhile) is overwritten or followed.
+        Each member is hashed while it is written, so the bag check that follows needs no second
+        pass over the data. Files are created with O_EXCL and O_NOFOLLOW: nothing already in the
+        folder (or placed there meanwhile) is overwritten or followed.
         """
         if any(folder.iterdir()):
             raise UstarError(f"the quarantine folder {folder} is not empty")
-        done: list[Member] = []
+        done: list[Extracted] = []
         try:
             for member, data in self.members():
                 path = folder.joinpath(*member.name.split("/"))
                 path.parent.mkdir(parents=True, exist_ok=True)
                 flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                digest = hashlib.sha256()
                 with os.fdopen(os.open(path, flags, 0o600), "wb") as out:
                     while chunk := data.read(COPY_CHUNK):
+                        digest.update(chunk)
                         out.write(chunk)
-                done.append(member)
+                done.append(Extracted(member.name, member.size, digest.hexdigest()))
         except BaseException:
             empty_folder(folder)
             raise

@@ -411,7 +411,8 @@ def test_b11_sniffing_does_not_lose_the_first_bytes_of_a_plain_member() -> None:
 def test_extract_to_writes_members_into_the_quarantine(tmp_path: Path) -> None:
     raw = write(FILES)
     got = UstarReader(io.BytesIO(raw)).extract_to(tmp_path)
-    assert [m.name for m in got] == [n for n, _ in FILES]
+    assert [(m.name, m.size) for m in got] == [(n, len(d)) for n, d in FILES]
+    assert [m.sha256 for m in got] == [hashlib.sha256(d).hexdigest() for _, d in FILES]
     for name, data in FILES:
         assert (tmp_path / name).read_bytes() == data
 
