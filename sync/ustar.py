@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 from fieldapp.errors import FieldappError
 
@@ -34,6 +34,18 @@ _RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt") fo
 _ALLOWED = re.compile(r"[a-z0-9._/-]+")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _OCTAL = re.compile(rb" *([0-7]+)[\0 ]*")
+
+
+class Readable(Protocol):
+    """What the writer and reader need of a stream: a file, a pipe, a hashing wrapper."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+class Writable(Protocol):
+    """Where the writer puts the archive."""
+
+    def write(self, data: bytes, /) -> int: ...
 
 
 # --- errors -------------------------------------------------------------------------------------
@@ -185,12 +197,12 @@ class UstarWriter:
     end-of-archive blocks; an archive whose writer raised must be discarded by the caller.
     """
 
-    def __init__(self, out: BinaryIO) -> None:
+    def __init__(self, out: Writable) -> None:
         self._out = out
         self._names = _NameSet()
         self._closed = False
 
-    def add_file(self, name: str, size: int, stream: BinaryIO) -> None:
+    def add_file(self, name: str, size: int, stream: Readable) -> None:
         """Copy exactly `size` bytes of `stream` as member `name`, with flat memory.
 
         The size goes into the header before the data, so a source that is shorter or longer than
@@ -280,7 +292,7 @@ def _parse_octal(field: bytes, what: str) -> int:
 class MemberData:
     """Reads exactly one member's data from the archive stream; short data is an error."""
 
-    def __init__(self, stream: BinaryIO, name: str, size: int, head: bytes) -> None:
+    def __init__(self, stream: Readable, name: str, size: int, head: bytes) -> None:
         self._stream = stream
         self._name = name
         self._head = head
@@ -310,7 +322,7 @@ class MemberData:
             pass
 
 
-def _read_exact(stream: BinaryIO, n: int) -> bytes:
+def _read_exact(stream: Readable, n: int) -> bytes:
     buf = b""
     while len(buf) < n:
         chunk = stream.read(n - len(buf))
@@ -330,7 +342,7 @@ class UstarReader:
 
     def __init__(
         self,
-        stream: BinaryIO,
+        stream: Readable,
         *,
         max_members: int = DEFAULT_MAX_MEMBERS,
         max_total_size: int = DEFAULT_MAX_TOTAL_SIZE,
