@@ -423,6 +423,8 @@ class _HeaderReader:
             if len(raw) > _MAX_LINE:
                 raise HeaderError(f"a header line is longer than {_MAX_LINE} bytes")
             raise HeaderError("the header ends in the middle of a line (truncated)")
+        if b"\r" in raw:
+            raise HeaderError("a header line contains a carriage return; age uses LF line ends")
         return raw[:-1]
 
 
@@ -454,6 +456,11 @@ def _read_stanza(reader: _HeaderReader, head: bytes) -> Stanza:
     lines: list[bytes] = []
     while True:
         body_line = reader.line()
+        if body_line.startswith(b"-"):
+            raise HeaderError(
+                "a stanza ends without its final short body line (a body always ends with a "
+                "line under 64 columns, empty when needed)"
+            )
         if len(body_line) > _BODY_COLUMNS:
             raise HeaderError(f"a stanza body line is longer than {_BODY_COLUMNS} columns")
         lines.append(body_line)
