@@ -221,6 +221,10 @@ class BagWriter:
         """Write bagit.txt, bag-info.txt and both manifests; return the tag manifest's SHA-256."""
         if self._tagmanifest_sha256 is not None:
             return self._tagmanifest_sha256
+        if not self._manifest:
+            # A tar cannot hold an empty data/ folder (directory entries are refused), and
+            # bagit's validator requires data/ to exist: an empty bag would not round-trip.
+            raise BagError("a bag needs at least one payload file")
         info = [*self._bag_info, ("Payload-Oxum", f"{self._octets}.{len(self._manifest)}")]
         tags = {
             BAGIT: BAGIT_TXT,
@@ -351,6 +355,8 @@ def validate_members(
             raise ManifestPathEscape(f"manifest-sha256.txt lists {path!r}, outside data/")
 
     payload = {name: d for name, d in files.items() if name.startswith("data/")}
+    if not manifest:
+        raise BadManifest("manifest-sha256.txt lists no payload file: the bag is empty")
     for path in manifest:
         if path not in payload:
             raise PayloadMissing(f"payload file {path!r} is listed but missing")

@@ -170,9 +170,22 @@ def test_writer_refuses_payload_outside_data_and_after_finish() -> None:
     writer = BagWriter(io.BytesIO())
     with pytest.raises(BadManifest, match="not under data/"):
         writer.add_payload_bytes("records.jsonl", b"x")
+    writer.add_payload_bytes("data/records.jsonl", b"x")
     writer.finish()
     with pytest.raises(BagError, match="after them"):
         writer.add_payload_bytes("data/late", b"x")
+
+
+def test_writer_refuses_an_empty_bag() -> None:
+    with pytest.raises(BagError, match="at least one payload file"):
+        BagWriter(io.BytesIO()).finish()
+
+
+def test_validator_refuses_an_empty_manifest(bag: Path) -> None:
+    (bag / "manifest-sha256.txt").write_bytes(b"")
+    retag(bag)
+    with pytest.raises(BadManifest, match="the bag is empty"):
+        validate_folder(bag)
 
 
 def test_percent_encoding_of_rfc_8493() -> None:
