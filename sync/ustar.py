@@ -441,6 +441,12 @@ class UstarReader:
             raise BadMemberName(f"member name {name_bytes!r} is not valid UTF-8") from None
         check_name(name)
         size = _parse_octal(hdr[124:136], "size")
+        # The other numeric fields are not used, but garbage there means a hand-made header.
+        for start, end, what in ((100, 108, "mode"), (108, 116, "uid"), (116, 124, "gid")):
+            _parse_octal(hdr[start:end], what)
+        _parse_octal(hdr[136:148], "mtime")
+        if hdr[157:257].strip(b"\0"):
+            raise BadHeader(f"member {name!r} is a regular file but names a link target")
         return Member(name, size)
 
     def extract_to(self, folder: Path) -> list[Extracted]:

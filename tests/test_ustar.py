@@ -272,6 +272,17 @@ def test_b7_non_octal_size(size_field: bytes) -> None:
         read_all(raw)
 
 
+def test_b7_garbage_in_other_numeric_fields_or_link_target() -> None:
+    raw = bytearray(member(b"data/a"))
+    raw[136:148] = b"\xff" * 12  # mtime
+    raw[148:156] = b" " * 8
+    raw[148:156] = b"%06o\0 " % sum(raw[:BLOCK])
+    with pytest.raises(BadHeader, match="mtime field"):
+        read_all(bytes(raw) + END)
+    with pytest.raises(BadHeader, match="names a link target"):
+        read_all(member(b"data/a", linkname=b"/etc/shadow") + END)
+
+
 def test_b7_gnu_magic_is_not_ustar() -> None:
     raw = member(b"data/a", magic=b"ustar ", version=b" \0") + END
     with pytest.raises(BadHeader, match="not a POSIX ustar header"):
