@@ -146,7 +146,10 @@ def decrypt_chunks(key: bytes, src: BinaryIO) -> Iterator[bytes]:
         full = len(sealed) == ENCRYPTED_CHUNK_SIZE
         following = _read_exactly(src, ENCRYPTED_CHUNK_SIZE) if full else b""
         last = not following
-        plain = _open_chunk(aead, sealed, counter, last)
+        plain, fault = _open_chunk(aead, sealed, counter, last)
+        if fault is not None:
+            yield plain
+            raise fault
         if last and not plain and counter > 0:
             raise StreamError(
                 "the final chunk is empty after full ones, which the format forbids "
@@ -183,31 +186,43 @@ def decrypt_stream(
     return total
 
 
-def _open_chunk(aead: ChaCha20Poly1305, sealed: bytes, counter: int, last: bool) -> bytes:
-    """Open one chunk; when it fails, find out which structural fault it was, for the message.
+def _open_chunk(
+    aead: ChaCha20Poly1305, sealed: bytes, counter: int, last: bool
+) -> tuple[bytes, StreamError | None]:
+    """Open one chunk: (plaintext, None), or (plaintext, the fault) when it is authentic but
+    carries the wrong last-chunk flag for its place.
 
-    Trying the other flag costs one more tag check, only on the failure path, and turns
-    "authentication failed" into "truncated" or "data after the end" where that is the truth.
+    Such a full-size chunk is genuine data from the sender in a stream that was cut or
+    extended; age's reference reader releases it before failing, and so do we (the conformance
+    vectors check exactly what is released). A short chunk is only ever the final one.
+    Trying the other flag costs one more tag check, only on the
+    failure path, and turns "authentication failed" into "truncated" or "extended".
     """
     try:
-        return aead.decrypt(_nonce(counter, last), sealed, None)
+        return aead.decrypt(_nonce(counter, last), sealed, None), None
     except InvalidTag:
         pass
     try:
-        aead.decrypt(_nonce(counter, not last), sealed, None)
+        plain = aead.decrypt(_nonce(counter, not last), sealed, None)
     except InvalidTag:
         raise StreamError(
             f"chunk {counter} failed authentication: the data is damaged or the key is wrong"
         ) from None
     if last and len(sealed) == ENCRYPTED_CHUNK_SIZE:
-        raise StreamError(
+        fault = StreamError(
             f"the stream ends after chunk {counter}, which is not the final chunk (truncated)"
         )
-    if last:
+    elif last:
+        # A short chunk can only be the final one; the reference reader never tries it as
+        # anything else, so nothing of it is released.
         raise StreamError(
             f"chunk {counter} is short but not the final chunk: the stream is truncated or re-cut"
         )
-    raise StreamError(f"data follows the final chunk (chunk {counter}): the stream was extended")
+    else:
+        fault = StreamError(
+            f"data follows the final chunk (chunk {counter}): the stream was extended"
+        )
+    return plain, fault
 
 
 def plaintext_size(payload_size: int) -> int:
