@@ -78,6 +78,20 @@ def test_expected_errors_keep_their_sentence() -> None:
     assert title == "Please correct the record"
 
 
+def test_every_expected_error_class_has_its_own_title() -> None:
+    """A new error class without a title would show a bare "Error": name it here."""
+
+    def leaves(cls: type[errors.FieldappError]) -> list[type[errors.FieldappError]]:
+        subs = cls.__subclasses__()
+        return [cls] if not subs else [leaf for sub in subs for leaf in leaves(sub)]
+
+    core = [c for c in leaves(errors.FieldappError) if c.__module__ == "fieldapp.errors"]
+    assert core
+    for cls in core:
+        instance = cls([]) if cls is errors.ValidationError else cls("x")
+        assert message_for(instance)[0] != "Error", cls.__name__
+
+
 def test_unexpected_error_report_holds_no_case_data() -> None:
     try:
         raise RuntimeError("victim name Fatima al-Hassan")

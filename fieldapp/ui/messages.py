@@ -31,6 +31,14 @@ _TITLES: dict[type[errors.FieldappError], str] = {
     errors.StaleVersion: "Changed elsewhere",
     errors.ValidationError: "Please correct the record",
     errors.MapDataError: "Map pack unusable",
+    errors.EvidenceError: "Evidence not stored",
+    errors.PartOfVault: "Part of the vault",
+    errors.NotARegularFile: "Not a regular file",
+    errors.SourceChanged: "File changed while importing",
+    errors.SourceUnreadable: "File cannot be read",
+    errors.BlobCorrupt: "Evidence original damaged",
+    errors.EvidenceNotFound: "Evidence original missing",
+    errors.EvidenceTooLarge: "Too large to open here",
 }
 
 
