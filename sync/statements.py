@@ -82,7 +82,9 @@ def _check_hex(value: str, length: int, what: str) -> None:
 
 
 def _check_fingerprints(values: tuple[str, ...], what: str) -> None:
-    if not isinstance(values, tuple) or not values:
+    if not isinstance(values, tuple):
+        raise StatementError(f"{what} must be a tuple of fingerprints, not {type(values).__name__}")
+    if not values:
         raise StatementError(f"{what} must name at least one recipient fingerprint")
     if len(values) > MAX_RECIPIENTS:
         raise StatementError(f"{what} names more than {MAX_RECIPIENTS} recipients")

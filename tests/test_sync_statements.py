@@ -164,6 +164,8 @@ def test_bundle_note_constructor_refuses_what_the_parser_would() -> None:
         BundleNote(ORIGIN, DEVICE_ID, 1, PREV, (FP1,), TAGS, 5, ROOT, 1)
     with pytest.raises(StatementError, match="'to' must name at least one recipient"):
         BundleNote(ORIGIN, DEVICE_ID, 2, PREV, (), TAGS, 5, ROOT, 1)
+    with pytest.raises(StatementError, match="'to' must be a tuple of fingerprints, not list"):
+        BundleNote(ORIGIN, DEVICE_ID, 2, PREV, [FP1], TAGS, 5, ROOT, 1)  # type: ignore[arg-type]
     with pytest.raises(StatementError, match="the log root must be 32 bytes"):
         BundleNote(ORIGIN, DEVICE_ID, 2, PREV, (FP1,), TAGS, 5, ROOT[:31], 1)
     with pytest.raises(StatementError, match="origin 'a b' must be non-empty printable ASCII"):
