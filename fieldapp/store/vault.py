@@ -694,17 +694,9 @@ class Vault:
                     return current, current_version
                 previous_links = set(current.incident_ids)
                 version = current_version + 1
-            missing = [
-                FieldIssue(f"incident_ids[{i}]", f"there is no incident with id {incident_id}")
-                for i, incident_id in enumerate(record.incident_ids)
-                if incident_id not in previous_links
-                and self._conn.execute(
-                    "SELECT 1 FROM incidents WHERE id = ?", (incident_id,)
-                ).fetchone()
-                is None
-            ]
-            if missing:
-                raise ValidationError(missing)
+            self._check_links(
+                record.incident_ids, previous_links, "incidents", "incident", "incident_ids"
+            )
             body_bytes = self._append(
                 kind="observation",
                 record_id=record.id,
