@@ -174,7 +174,7 @@ def _resolve_incident(vault: Any, key: str) -> str:
     for row in vault.query_incidents(IncidentQuery(text=key, limit=50)):
         if row.ref_code.upper() == key.upper():
             return str(row.id)
-    raise errors.RecordNotFound(f"no incident with id or reference code {key!r}")
+    raise errors.RecordNotFound(f"There is no incident with id or reference code {key!r}.")
 
 
 def _incident_from_args(args: argparse.Namespace, base: dict[str, Any]) -> Any:
@@ -399,15 +399,12 @@ def cmd_observation_link(ctx: Context) -> int:
     vault = ctx.open_vault()
     try:
         incident_id = _resolve_incident(vault, ctx.args.incident)
-        found = [
-            o for o in vault.list_observations(limit=1_000_000) if o.id == ctx.args.observation
-        ]
-        if not found:
-            raise errors.RecordNotFound(f"no observation with id {ctx.args.observation!r}")
-        obs = found[0]
+        obs, version = vault.get_observation(ctx.args.observation)
         if incident_id not in obs.incident_ids:
             obs.incident_ids.append(incident_id)
-        stored, version = vault.save_observation(obs, ctx.args.reason or "linked to incident")
+        stored, version = vault.save_observation(
+            obs, ctx.args.reason or "linked to incident", expected_version=version
+        )
         ctx.emit(
             {"observation": to_dict(stored), "version": version},
             f"linked observation {stored.id} to {ctx.args.incident}",
@@ -505,7 +502,9 @@ def cmd_evidence_add(ctx: Context) -> int:
                     sandbox=sandbox,
                 )
             except (errors.FieldappError, OSError) as exc:
-                return None, f"{name}: {exc.strerror if isinstance(exc, OSError) else exc}"
+                problem = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+                # Evidence errors already name the file; others (a bad link) do not.
+                return None, problem if name in problem else f"{name}: {problem}"
             return item, ""
 
         with MediaSandbox(workers=parallel) as sandbox, ThreadPoolExecutor(parallel) as pool:

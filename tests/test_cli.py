@@ -235,3 +235,11 @@ def test_cli_turns_off_core_dumps(env: Path) -> None:
 
     run("device", "show")
     assert resource.getrlimit(resource.RLIMIT_CORE) == (0, 0)
+
+
+def test_observation_link_unknown_ids_are_named(initialised: Path) -> None:
+    ref = run_json("incident", "add", "--title", "Bridge")["incident"]["ref_code"]
+    code, _, err = run("observation", "link", "0" * 32, ref)
+    assert code == 1 and "There is no observation with id" in err
+    code, _, err = run("observation", "link", "0" * 32, "CHM-2026-XXXXXX-0001")
+    assert code == 1 and "There is no incident with id or reference code" in err

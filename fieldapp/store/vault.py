@@ -710,6 +710,11 @@ class Vault:
         return record, version
 
     @_locked
+    def get_observation(self, observation_id: str) -> tuple[Observation, int]:
+        """One live observation and its version (RecordNotFound otherwise), to edit or link it."""
+        return records.load_observation(self._conn, observation_id)
+
+    @_locked
     def list_observations(
         self, incident_id: str | None = None, limit: int = 500, offset: int = 0
     ) -> list[Observation]:
