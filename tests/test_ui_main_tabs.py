@@ -115,3 +115,9 @@ def test_evidence_tab_follows_the_incident_and_place_time_reloads_the_editor(
     assert vault.get_incident(market)[1] == 2
     assert window.editor.incident().place.method == "photo_exif"
     assert window.editor.incident().place.lat == "33.315200"
+
+
+def test_map_widget_is_built_only_when_the_map_tab_is_first_used(window: MainWindow) -> None:
+    assert window.map_panel._map is None  # start-up does not project the world outline
+    window.tabs.setCurrentIndex(window.map_tab)
+    assert window.map_panel._map is not None

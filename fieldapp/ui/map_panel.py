@@ -44,24 +44,33 @@ class MapPanel(QWidget):
         self._settings = settings
         self._vault: Vault | None = None
         self._fitted = False  # the first load after unlock frames the markers; later ones don't
-        self.map = MapView()
+        self._map: MapView | None = None
         self.note = QLabel()
         self.note.setObjectName("mapNote")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.map, 1)
-        layout.addWidget(self.note)
-        self.map.marker_activated.connect(self.record_activated)
-        self.map.base_layer_changed.connect(self._remember_base_layer)
-        saved = str(settings.store.value(BASE_LAYER_KEY, "") or "")
-        if saved and Path(saved).is_file():
-            self.map.load_base_layer(Path(saved))
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(4, 4, 4, 4)
+        self._layout.addWidget(self.note)
+
+    @property
+    def map(self) -> MapView:
+        """The map widget, built on first use: projecting the world outline costs ~0.1 s, which
+        the window's start-up should not pay for a tab that may never be opened."""
+        if self._map is None:
+            self._map = MapView()
+            self._layout.insertWidget(0, self._map, 1)
+            self._map.marker_activated.connect(self.record_activated)
+            self._map.base_layer_changed.connect(self._remember_base_layer)
+            saved = str(self._settings.store.value(BASE_LAYER_KEY, "") or "")
+            if saved and Path(saved).is_file():
+                self._map.load_base_layer(Path(saved))
+        return self._map
 
     def set_vault(self, vault: Vault | None) -> None:
         self._vault = vault
         self._fitted = False
         if vault is None:
-            self.map.set_markers([])
+            if self._map is not None:
+                self._map.set_markers([])
             self.note.clear()
 
     def refresh(self) -> None:
