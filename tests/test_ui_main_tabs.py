@@ -121,3 +121,14 @@ def test_map_widget_is_built_only_when_the_map_tab_is_first_used(window: MainWin
     assert window.map_panel._map is None  # start-up does not project the world outline
     window.tabs.setCurrentIndex(window.map_tab)
     assert window.map_panel._map is not None
+
+
+def test_first_show_frames_the_markers_closely(window: MainWindow, vault: Vault) -> None:
+    window.resize(1200, 800)
+    _placed(vault, "A", "33.300000", "44.300000")
+    _placed(vault, "B", "33.400000", "44.500000")
+    window.tabs.setCurrentIndex(window.map_tab)
+    # 0.2 degrees across fits at zoom 10 in this window; the whole region (zoom ~5) is too far.
+    assert window.map_panel.map.zoom >= 9
+    lat, lon = window.map_panel.map.center_latlon()
+    assert abs(lat - 33.35) < 0.05 and abs(lon - 44.4) < 0.05

@@ -92,8 +92,9 @@ class MapPanel(QWidget):
         markers = markers_from(loaded.rows, loaded.observations)
         self.map.set_markers(markers)
         if not self._fitted:
-            view = self.map.canvas.viewport().size()
-            frame = fit_view(markers, view.width(), view.height())
+            # The panel's own size: a map built just now has not been laid out yet.
+            height = self.height() - self.note.sizeHint().height()
+            frame = fit_view(markers, self.width(), height)
             if frame is not None:
                 self.map.center_on(frame[0], frame[1], zoom=frame[2])
                 self._fitted = True
