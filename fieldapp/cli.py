@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -1299,7 +1299,39 @@ def build_parser() -> argparse.ArgumentParser:
         dest="sub", metavar="ACTION", required=True
     )
     add(dev, "show", cmd_device_show, "device id, code and fingerprint")
+
+    # Sync (issue 4): the groups are made here once; each module adds its own actions.
+    from fieldapp import cli_bundle, cli_enroll, cli_hq
+
+    groups = SyncGroups(
+        hq=_group(sub, "hq", "HQ: keys, enrolment, import of bundles"),
+        enroll=_group(sub, "enroll", "field: enrol this device with HQ"),
+        bundle=_group(sub, "bundle", "sync bundles: export (field), verify (anyone)"),
+        receipt=_group(sub, "receipt", "field: HQ receipts"),
+    )
+    cli_enroll.register(groups, add)
+    cli_bundle.register(groups, add)
+    cli_hq.register(groups, add)
     return parser
+
+
+@dataclass(frozen=True)
+class SyncGroups:
+    """The sub-command groups the sync modules add their actions to."""
+
+    hq: Any
+    enroll: Any
+    bundle: Any
+    receipt: Any
+
+
+AddCommand = Callable[[Any, str, Callable[[Context], int], str], argparse.ArgumentParser]
+
+
+def _group(sub: Any, name: str, help_: str) -> Any:
+    return sub.add_parser(name, help=help_).add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
 
 
 def main(

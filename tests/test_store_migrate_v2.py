@@ -53,7 +53,7 @@ def _key_of(path: Path) -> str:
         v.lock()
 
 
-def test_v1_fixture_migrates_to_v2_keeping_every_row(v1_copy: Path) -> None:
+def test_v1_fixture_migrates_to_current_keeping_every_row(v1_copy: Path) -> None:
     key_hex = _key_of(v1_copy)
     before = raw_connection(v1_copy, key_hex)
     try:
@@ -73,11 +73,11 @@ def test_v1_fixture_migrates_to_v2_keeping_every_row(v1_copy: Path) -> None:
     finally:
         v.lock()
 
-    backup = v1_copy / "vault.db.before-v2"
+    backup = v1_copy / schema.backup_name(schema.SCHEMA_VERSION)
     assert backup.is_file() and backup.read_bytes()[:16] != b"SQLite format 3\x00"
     after = raw_connection(v1_copy, key_hex)
     try:
-        assert schema.user_version(after) == 2
+        assert schema.user_version(after) == schema.SCHEMA_VERSION
         assert _rows(after, VERSION_ROWS) == versions_before  # same seq, bodies and hashes
         assert _rows(after, "SELECT * FROM audit_leaves ORDER BY idx") == leaves_before
         assert _rows(after, "SELECT * FROM checkpoints ORDER BY size") == checkpoints_before
@@ -148,7 +148,10 @@ def test_v2_fixture_opens_and_reads_back(v2_copy: Path) -> None:
 
     v = Vault.unlock(v2_copy, TEST_PASSPHRASE)
     try:
-        assert not list(v2_copy.glob("vault.db.before-*"))  # already current: no copy
+        # Only the steps after v2 ran: the copy is taken before them.
+        assert [b.name for b in v2_copy.glob("vault.db.before-*")] == [
+            schema.backup_name(schema.SCHEMA_VERSION)
+        ]
         report = v.verify_log()
         assert report.ok, report.problems
         # vault, incident, evidence, witness x2, statement, reveal

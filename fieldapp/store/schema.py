@@ -18,7 +18,7 @@ from typing import Any
 
 from fieldapp.errors import MigrationError, VaultTooNew
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # --- version 1 ----------------------------------------------------------------------------------
 _V1: tuple[str, ...] = (
@@ -274,10 +274,134 @@ def _step_1_v2(conn: Any) -> None:
         conn.execute(statement)
 
 
+# --- version 3: sync (issue 4) ------------------------------------------------------------------
+# One schema for both roles: a field vault fills the enrolment and outgoing-bundle tables, an
+# HQ vault its keys, devices and inbox. Empty tables cost nothing and keep one migration path.
+_V3: tuple[str, ...] = (
+    # HQ only: its signing keys and age identities. The escrow identity may be taken out of the
+    # vault (kept offline); its recipient stays so that lists can still name it.
+    """CREATE TABLE hq_keys (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        origin TEXT NOT NULL,
+        root_name TEXT NOT NULL,
+        root_private BLOB NOT NULL,
+        receipt_name TEXT NOT NULL,
+        receipt_private BLOB NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    # Every age identity HQ has used: old ones stay so that older bundles still open.
+    """CREATE TABLE hq_identities (
+        n INTEGER PRIMARY KEY,
+        purpose TEXT NOT NULL CHECK (purpose IN ('primary', 'escrow')),
+        recipient TEXT NOT NULL UNIQUE,
+        identity TEXT,
+        created_at TEXT NOT NULL,
+        retired_at TEXT
+    )""",
+    # Every recipient list HQ signed (HQ) or accepted (field); the highest version is current.
+    """CREATE TABLE recipient_lists (
+        version INTEGER PRIMARY KEY CHECK (version >= 1),
+        note TEXT NOT NULL,
+        at TEXT NOT NULL
+    )""",
+    # Field only: what enrolment pinned. HQ's root and receipt keys as C2SP verifier keys.
+    """CREATE TABLE enrollment (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        hq_origin TEXT NOT NULL,
+        root_vkey TEXT NOT NULL,
+        receipt_vkey TEXT NOT NULL,
+        certificate TEXT NOT NULL,
+        enrolled_at TEXT NOT NULL
+    )""",
+    # Field only: each bundle this device signed. `version_seq` and `log_size` say how far it
+    # reached, so the next export knows where cumulative content starts after a receipt.
+    """CREATE TABLE bundles_out (
+        seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+        note TEXT NOT NULL,
+        note_hash TEXT NOT NULL,
+        version_seq INTEGER NOT NULL,
+        log_size INTEGER NOT NULL,
+        file_name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    # Field only: receipts imported (one per acknowledged bundle seq).
+    """CREATE TABLE receipts_in (
+        seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+        note TEXT NOT NULL,
+        imported_at TEXT NOT NULL
+    )""",
+    # Field only: evidence blobs HQ has acknowledged, and whether policy purged them since.
+    """CREATE TABLE acked_blobs (
+        sha256 TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        purged_at TEXT
+    )""",
+    # HQ only: enrolled devices and their sequence state (advanced only by a committed import).
+    """CREATE TABLE devices (
+        device_id TEXT PRIMARY KEY,
+        public_key BLOB NOT NULL,
+        analyst TEXT NOT NULL,
+        code TEXT NOT NULL,
+        certificate TEXT NOT NULL,
+        enrolled_at TEXT NOT NULL,
+        trusted_up_to INTEGER,
+        frozen_at TEXT,
+        frozen_reason TEXT NOT NULL DEFAULT '',
+        last_seq INTEGER NOT NULL DEFAULT 0,
+        last_hash TEXT NOT NULL DEFAULT 'genesis',
+        log_frontier TEXT NOT NULL DEFAULT '',
+        last_receipt_at TEXT
+    )""",
+    # HQ only: every bundle seq of every device HQ has verified: imported itself, or covered by
+    # a later cumulative bundle that carried its signed note.
+    """CREATE TABLE device_bundles (
+        device_id TEXT NOT NULL REFERENCES devices (device_id),
+        seq INTEGER NOT NULL CHECK (seq >= 1),
+        note_hash TEXT NOT NULL,
+        note TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('imported', 'covered')),
+        inbox_sha256 TEXT,
+        receipt TEXT,
+        at TEXT NOT NULL,
+        PRIMARY KEY (device_id, seq)
+    )""",
+    # HQ only: HQ's copy of each device's audit log, to check every later checkpoint against.
+    """CREATE TABLE device_log (
+        device_id TEXT NOT NULL REFERENCES devices (device_id),
+        idx INTEGER NOT NULL CHECK (idx >= 0),
+        leaf_hash TEXT NOT NULL,
+        entry BLOB NOT NULL,
+        PRIMARY KEY (device_id, idx)
+    )""",
+    # HQ only: every file received (write-once copy in inbox/<sha256>.chmb) and its outcome.
+    """CREATE TABLE inbox (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        file_name TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (
+            status IN ('received', 'imported', 'duplicate', 'held', 'rejected')
+        ),
+        device_id TEXT,
+        seq INTEGER,
+        report TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX inbox_device ON inbox (device_id, status, seq)",
+)
+
+
+def _step_2_v3(conn: Any) -> None:
+    for statement in _V3:
+        conn.execute(statement)
+
+
 Migration = Callable[[Any], None]
 
 # MIGRATIONS[i]: user_version i -> i + 1. Append only; never edit a released step.
-MIGRATIONS: list[Migration] = [_step_0_create_v1, _step_1_v2]
+MIGRATIONS: list[Migration] = [_step_0_create_v1, _step_1_v2, _step_2_v3]
 
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

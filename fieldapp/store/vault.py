@@ -16,7 +16,7 @@ import secrets
 import shutil
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -522,6 +522,42 @@ class Vault:
         entry = {**fields, "at": at, "author": self.user, "device": self.device.device_id}
         auditlog.append(self._conn, entry)
         auditlog.add_checkpoint(self._conn, self.device.device_id, self._private_key, at)
+
+    # --- access for the store's sync modules (enrollment, fieldsync, hqimport) --------------------
+    # Those modules work on the same connection under the same lock as the methods here.
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Any]:
+        """Hold the vault's lock and yield the connection (no transaction): for reads."""
+        with self._lock:
+            if self._conn is None:
+                raise VaultLocked("The vault is locked; unlock it first.")
+            yield self._conn
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Any]:
+        """Hold the lock and one IMMEDIATE transaction; everything inside commits or nothing."""
+        with self.reading() as conn, db.transaction(conn):
+            yield conn
+
+    def log_event(self, fields: dict[str, Any], at: str | None = None) -> None:
+        """Append a non-record audit entry and sign a checkpoint; call inside `writing()`."""
+        self._log_event(fields, at or self._now())
+
+    def now(self) -> str:
+        """The current time as every stored row spells it (UTC, whole seconds, Z)."""
+        return self._now()
+
+    @property
+    def signing_key(self) -> Ed25519PrivateKey:
+        """The device's Ed25519 key (signs checkpoints and bundle notes); only while unlocked."""
+        with self._lock:
+            if self._private_key is None:
+                raise VaultLocked("The vault is locked; unlock it first.")
+            return self._private_key
+
+    def blob_store(self) -> BlobStore:
+        """The evidence store of this vault (encrypted files under evidence/)."""
+        return self._blob_store()
 
     def _append(
         self,
