@@ -131,3 +131,29 @@ class MapDataError(FieldappError):
 
 class InvalidMBTiles(MapDataError):
     """The chosen base-layer file is not a raster MBTiles pack; the map keeps its previous layer."""
+
+
+# --- sync (issue 4) -----------------------------------------------------------------------------
+class SyncError(FieldappError):
+    """Enrolment, bundle export/import or receipts failed; nothing was half-written.
+
+    The sync modules define their own narrower subclasses next to their code; the ones below are
+    the enrolment ones shared by the CLI and the other sync modules.
+    """
+
+
+class NotEnrolled(SyncError):
+    """The field vault has no accepted HQ enrolment yet, so it knows no HQ keys to use."""
+
+
+class NoHqKeys(SyncError):
+    """The vault holds no HQ keys (not an HQ vault, or `init --role hq` did not make them)."""
+
+
+class EnrollmentRefused(SyncError):
+    """An enrolment request, certificate or recipient list cannot be accepted; the message says
+    exactly which check failed (bad signature, wrong device, small-order key, other HQ, ...)."""
+
+
+class RecoveryError(SyncError):
+    """A vault cannot be recovered with the escrow identity given (wrong identity, no slot)."""
