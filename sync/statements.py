@@ -557,7 +557,12 @@ def open_device_certificate(
 
 @dataclass(frozen=True)
 class RecipientList:
-    """Whom the field encrypts bundles to: HQ's primary key and its escrow key.
+    """Whom the field encrypts bundles to, and which HQ keys it trusts.
+
+    `primary` and `escrow` are HQ's age recipients; `root` and `receipts` are the C2SP vkeys of
+    HQ's root key (which signs this list and device certificates) and of its receipt key. A
+    field device learns all four from the first list it accepts, which the root key signs
+    itself: trust on first use, confirmed by people comparing the root fingerprint.
 
     Versioned so that an attacker cannot replay an old list (say, one naming a key since
     compromised): see `accept_newer`.
@@ -567,6 +572,8 @@ class RecipientList:
     version: int
     primary: str
     escrow: str
+    root: str
+    receipts: str
     issued: datetime
 
     def __post_init__(self) -> None:
@@ -576,11 +583,24 @@ class RecipientList:
         _check_recipient(self.escrow, "the escrow recipient")
         if self.primary == self.escrow:
             raise StatementError("the primary and escrow recipients must be different keys")
+        root = _check_vkey(self.root, "the root key")
+        receipts = _check_vkey(self.receipts, "the receipt key")
+        # One key for both jobs would let a leaked receipt key sign certificates and lists.
+        if root.public_key == receipts.public_key or root.name == receipts.name:
+            raise StatementError("the root and receipt keys must be different keys and names")
         _check_time(self.issued, "the issue time")
 
     def fingerprints(self) -> tuple[str, ...]:
         """The sorted fingerprints, as a bundle's `to` line and a certificate name them."""
         return tuple(sorted(recipient_fingerprint(r) for r in (self.primary, self.escrow)))
+
+    def root_verifier(self) -> signednote.Verifier:
+        """HQ's root key: checks this list, newer lists and device certificates."""
+        return signednote.parse_vkey(self.root)
+
+    def receipt_verifier(self) -> signednote.Verifier:
+        """HQ's receipt key: checks receipts."""
+        return signednote.parse_vkey(self.receipts)
 
     def format(self) -> str:
         """The note body to sign."""
@@ -591,6 +611,8 @@ class RecipientList:
                 ("version", str(self.version)),
                 ("primary", self.primary),
                 ("escrow", self.escrow),
+                ("root", self.root),
+                ("receipts", self.receipts),
                 ("issued", _format_time(self.issued)),
             ],
         )
@@ -600,7 +622,7 @@ class RecipientList:
         return _sign(self.format(), name, private_key)
 
 
-_RECIPIENT_KEYS = ("version", "primary", "escrow", "issued")
+_RECIPIENT_KEYS = ("version", "primary", "escrow", "root", "receipts", "issued")
 
 
 def open_recipient_list(note_text: str, verifiers: Sequence[signednote.Verifier]) -> RecipientList:
@@ -612,8 +634,52 @@ def open_recipient_list(note_text: str, verifiers: Sequence[signednote.Verifier]
         version=_parse_uint(v["version"], "version", minimum=1),
         primary=v["primary"],
         escrow=v["escrow"],
+        root=v["root"],
+        receipts=v["receipts"],
         issued=_parse_time(v["issued"], "the issue time"),
     )
+
+
+def open_self_signed_recipient_list(note_text: str) -> RecipientList:
+    """Open a recipient list with the root key it names itself, and insist that key signed it.
+
+    This proves only that whoever wrote the list holds that root key; whether the root is
+    really HQ's is for people to confirm (the root fingerprint, compared out of band) or for
+    a pinned root to decide (`open_recipient_list` with the pinned verifier).
+    """
+    root_text = _line_value(note_text, "root", "recipient list")
+    root = _check_vkey(root_text, "the root key")
+    parsed = open_recipient_list(note_text, [root])
+    if parsed.root != root_text:  # unreachable with a strict reader; kept as a guard
+        raise StatementError("the recipient list is not signed by the root key it names")
+    return parsed
+
+
+def _check_vkey(text: str, what: str) -> signednote.Verifier:
+    if not isinstance(text, str):
+        raise StatementError(f"{what} must be a vkey string")
+    try:
+        verifier = signednote.parse_vkey(text)
+    except signednote.NoteError as exc:
+        raise StatementError(f"{what} is refused: {exc}") from exc
+    if signednote.vkey(verifier.name, verifier.public_key) != text:
+        raise StatementError(f"{what} is not written in canonical form")
+    return verifier
+
+
+def _line_value(note_text: str, key: str, what: str) -> str:
+    """The value of the one `key` line of a note's text, read before the note is verified.
+
+    Only for self-signed statements, to find the key to verify with; the strict parser reads
+    the same line again after verification.
+    """
+    if not isinstance(note_text, str):
+        raise StatementError(f"the {what} must be text")
+    text = note_text[: max(note_text.rfind("\n\n"), 0) + 1]
+    values = [line[len(key) + 1 :] for line in text.split("\n") if line.startswith(key + " ")]
+    if len(values) != 1:
+        raise StatementError(f"the {what} must have exactly one '{key}' line")
+    return values[0]
 
 
 def accept_newer(current: RecipientList | None, candidate: RecipientList) -> RecipientList:
@@ -632,3 +698,108 @@ def accept_newer(current: RecipientList | None, candidate: RecipientList) -> Rec
             f"version {current.version}: refused as a rollback"
         )
     return candidate
+
+
+# --- 5. the enrolment request ---------------------------------------------------------------------
+
+KIND_REQUEST = "enrollment-request"
+DEVICE_ORIGIN_PREFIX = "fieldapp/"  # = auditlog.ORIGIN_PREFIX: the device's log origin
+
+
+@dataclass(frozen=True)
+class EnrollmentRequest:
+    """A field device asking HQ for a certificate, signed by the very key it asks HQ to trust.
+
+    The signature proves the device holds the private key (so nobody can enrol a key they
+    copied from a QR code); it proves nothing about who the device is, which is why HQ compares
+    the fingerprint with the analyst out of band before issuing anything. The origin is the
+    device's own log origin, so HQ learns under which name the device signs its checkpoints.
+    """
+
+    origin: str
+    device: str
+    public_key: bytes
+    analyst: str
+    code: str
+    requested: datetime
+
+    def __post_init__(self) -> None:
+        _check_origin(self.origin)
+        _check_hex(self.device, DEVICE_ID_HEX, "the device id")
+        if self.origin != DEVICE_ORIGIN_PREFIX + self.device:
+            raise StatementError(
+                f"the request's origin must be {DEVICE_ORIGIN_PREFIX}{self.device}, the device's "
+                f"own log (got {self.origin!r:.80})"
+            )
+        if not isinstance(self.public_key, bytes) or len(self.public_key) != ED25519_KEY_SIZE:
+            raise StatementError(f"the device key must be {ED25519_KEY_SIZE} bytes of Ed25519")
+        _refuse_weak_device_key(self.public_key)
+        _check_pseudonym(self.analyst)
+        if not isinstance(self.code, str) or self.code != device_code(self.public_key):
+            raise StatementError(
+                f"device code {self.code!r:.20} does not match the device key "
+                f"(expected {device_code(self.public_key)})"
+            )
+        _check_time(self.requested, "the request time")
+
+    def format(self) -> str:
+        """The note body to sign."""
+        return _format(
+            self.origin,
+            KIND_REQUEST,
+            [
+                ("device", self.device),
+                ("key", base64.b64encode(self.public_key).decode("ascii")),
+                ("analyst", self.analyst),
+                ("code", self.code),
+                ("requested", _format_time(self.requested)),
+            ],
+        )
+
+    def sign(self, private_key: Ed25519PrivateKey) -> str:
+        """The signed request; the key name is the device id, as on its checkpoints."""
+        if signednote.verifier_for(self.device, private_key).public_key != self.public_key:
+            raise StatementError("the request must be signed by the device key it names")
+        return _sign(self.format(), self.device, private_key)
+
+
+_REQUEST_KEYS = ("device", "key", "analyst", "code", "requested")
+
+
+def _refuse_weak_device_key(public_key: bytes) -> None:
+    try:
+        signednote.check_public_key(public_key)
+    except signednote.NoteError as exc:
+        # SECURITY.md C13: with a small-order key anyone can forge "valid" signatures, so the
+        # self-signature would prove nothing and every later bundle note could be forged.
+        raise StatementError(f"the device key is refused: {exc}") from exc
+
+
+def open_enrollment_request(note_text: str) -> EnrollmentRequest:
+    """Verify a request with the key it names (proof of possession) and parse it strictly.
+
+    The key is checked for small order and canonical form BEFORE the signature: with a
+    small-order key a forged signature verifies, so checking it afterwards would be too late.
+    A request edited after signing fails here because the signature no longer verifies.
+    """
+    device = _line_value(note_text, "device", "enrolment request")
+    key_text = _line_value(note_text, "key", "enrolment request")
+    public_key = _parse_b64(key_text, ED25519_KEY_SIZE, "the device key")
+    _refuse_weak_device_key(public_key)
+    _check_key_name(device, "the device id")
+    try:
+        verifier = signednote.Verifier(
+            name=device, key_id=signednote.key_id(device, public_key), public_key=public_key
+        )
+    except signednote.NoteError as exc:
+        raise StatementError(f"enrolment request: {exc}") from exc
+    note = _open(note_text, [verifier], "enrolment request")
+    origin, v = _read_lines(note.text, KIND_REQUEST, _REQUEST_KEYS)
+    return EnrollmentRequest(
+        origin=origin,
+        device=_parsed_hex(v["device"], DEVICE_ID_HEX, "the device id"),
+        public_key=_parse_b64(v["key"], ED25519_KEY_SIZE, "the device key"),
+        analyst=v["analyst"],
+        code=v["code"],
+        requested=_parse_time(v["requested"], "the request time"),
+    )

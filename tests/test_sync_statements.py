@@ -411,8 +411,16 @@ def test_device_certificate_signed_by_another_key_is_refused() -> None:
 # --- 4. RecipientList -------------------------------------------------------------------------
 
 
+ROOT_VKEY = signednote.vkey(HQ_NAME, public_bytes(HQ_KEY))
+RECEIPTS_NAME = "hq-receipts"
+RECEIPTS_KEY = Ed25519PrivateKey.from_private_bytes(bytes([4]) * 32)
+RECEIPTS_VKEY = signednote.vkey(RECEIPTS_NAME, public_bytes(RECEIPTS_KEY))
+
+
 def _list(recipients: tuple[str, str], version: int = 3) -> RecipientList:
-    return RecipientList(ORIGIN, version, recipients[0], recipients[1], ISSUED)
+    return RecipientList(
+        ORIGIN, version, recipients[0], recipients[1], ROOT_VKEY, RECEIPTS_VKEY, ISSUED
+    )
 
 
 def _list_body(recipients: tuple[str, str]) -> str:
@@ -421,6 +429,8 @@ def _list_body(recipients: tuple[str, str]) -> str:
         "version 3\n"
         f"primary {recipients[0]}\n"
         f"escrow {recipients[1]}\n"
+        f"root {ROOT_VKEY}\n"
+        f"receipts {RECEIPTS_VKEY}\n"
         "issued 2026-11-22T13:08:00Z\n"
     )
 
@@ -465,7 +475,7 @@ def test_recipient_list_strictness(
 
 def test_recipient_list_needs_two_different_keys(recipients: tuple[str, str]) -> None:
     with pytest.raises(StatementError, match="primary and escrow recipients must be different"):
-        RecipientList(ORIGIN, 1, recipients[0], recipients[0], ISSUED)
+        RecipientList(ORIGIN, 1, recipients[0], recipients[0], ROOT_VKEY, RECEIPTS_VKEY, ISSUED)
 
 
 def test_recipient_list_signed_by_another_key_is_refused(recipients: tuple[str, str]) -> None:
@@ -487,7 +497,9 @@ def test_accept_newer_refuses_rollback(recipients: tuple[str, str]) -> None:
         accept_newer(v4, v3)
     with pytest.raises(StatementError, match=r"version 4 is not newer .* refused as a rollback"):
         accept_newer(v4, _list(recipients, 4))
-    other = RecipientList("elsewhere.test", 9, recipients[0], recipients[1], ISSUED)
+    other = RecipientList(
+        "elsewhere.test", 9, recipients[0], recipients[1], ROOT_VKEY, RECEIPTS_VKEY, ISSUED
+    )
     with pytest.raises(StatementError, match=r"is for elsewhere\.test, not fieldapp\.test"):
         accept_newer(v4, other)
 
