@@ -112,3 +112,18 @@ def test_error_box_never_renders_user_text_as_html(qtbot: QtBot) -> None:
     assert box.textFormat().name == "PlainText"
     assert "<b>x</b>" in box.text()
     box.close()
+
+
+def test_generation_drops_callbacks_taken_before_an_advance() -> None:
+    from fieldapp.ui.tasks import Generation
+
+    seen: list[str] = []
+    generation = Generation()
+    old = generation.current(seen.append)
+    old_check = generation.still()
+    generation.advance()
+    new = generation.current(seen.append)
+    old("stale")
+    new("fresh")
+    assert seen == ["fresh"]
+    assert not old_check() and generation.still()()

@@ -26,7 +26,7 @@ from fieldapp.store.vault import AuditEntry, LogReport, Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for, show_error
 from fieldapp.ui.register import format_time, isolate
-from fieldapp.ui.tasks import Runner
+from fieldapp.ui.tasks import Generation, Runner
 
 PAGE_SIZE = 200
 
@@ -93,7 +93,7 @@ class AuditLogView(QWidget):
         self.setObjectName("auditLog")
         self._runner = runner
         self._vault: Vault | None = None
-        self._generation = 0
+        self._generation = Generation()
         self._offset = 0
         self._size = 0
         self.last_report: LogReport | None = None
@@ -150,7 +150,7 @@ class AuditLogView(QWidget):
 
     def set_vault(self, vault: Vault | None) -> None:
         self._vault = vault
-        self._generation += 1
+        self._generation.advance()
         self._offset = 0
         self._size = 0
         self.last_report = None
@@ -166,27 +166,24 @@ class AuditLogView(QWidget):
         vault = self._vault
         if vault is None:
             return
-        self._generation += 1
-        generation = self._generation
+        self._generation.advance()
         offset = self._offset
 
         def work() -> tuple[list[AuditEntry], int]:
             return vault.audit_entries(offset=offset, limit=PAGE_SIZE), vault.log_size()
 
+        @self._generation.current
         def done(result: tuple[list[AuditEntry], int]) -> None:
-            if generation != self._generation:
-                return
             entries, size = result
             self._size = size
             self.model.set_entries(entries)
             self._update_paging()
             self.refreshed.emit(size)
 
-        self._runner.submit(work, done, lambda exc: self._failed(generation, exc))
+        self._runner.submit(work, done, self._generation.current(self._failed))
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            show_error(self, exc)
+    def _failed(self, exc: BaseException) -> None:
+        show_error(self, exc)
 
     def newer_page(self) -> None:
         if self._offset > 0:
@@ -217,23 +214,20 @@ class AuditLogView(QWidget):
         vault = self._vault
         if vault is None:
             return
-        generation = self._generation
         self.verify_button.setEnabled(False)
         self.verify_busy.show()
         self.result_label.setText(self.tr("Verifying the log…"))
         self.result_label.setStyleSheet("")
 
+        @self._generation.current
         def done(report: LogReport) -> None:
-            if generation != self._generation:
-                return
             self.verify_busy.hide()
             self.verify_button.setEnabled(True)
             self.show_report(report)
             self.verified.emit(report)
 
+        @self._generation.current
         def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
             self.verify_busy.hide()
             self.verify_button.setEnabled(True)
             title, text = message_for(exc)

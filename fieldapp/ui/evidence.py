@@ -51,7 +51,7 @@ from fieldapp.errors import FieldappError, VaultLocked
 from fieldapp.store.vault import Vault
 from fieldapp.ui.evidence_viewer import EvidenceViewer
 from fieldapp.ui.messages import message_for, show_error
-from fieldapp.ui.tasks import Progress, Runner, Task
+from fieldapp.ui.tasks import Generation, Progress, Runner, Task
 from fieldapp.ui.widgets import plain_label, plain_tooltip, vocab_label
 
 THUMB_SIZE = 128
@@ -370,7 +370,9 @@ class EvidencePanel(QWidget):
         self._runner = runner
         self._vault: Vault | None = None
         self._incident_id: str | None = None
-        self._generation = 0  # results of work started before a lock or switch are dropped
+        self._generation = (
+            Generation()
+        )  # results of work started before a lock or switch are dropped
         self._cancel: threading.Event | None = None
         self._task: Task | None = None
         self._details: _Details | None = None
@@ -383,7 +385,7 @@ class EvidencePanel(QWidget):
     # --- public API -------------------------------------------------------------------------------
     def set_vault(self, vault: Vault | None) -> None:
         """Attach a vault; None (lock) drops thumbnails, the viewer and every decrypted byte."""
-        self._generation += 1
+        self._generation.advance()
         if self._cancel is not None:
             self._cancel.set()  # an import in flight stops at its next file
         self._cancel = None
@@ -398,7 +400,7 @@ class EvidencePanel(QWidget):
 
     def show_incident(self, incident_id: str | None) -> None:
         """Show the gallery of `incident_id` (None: empty)."""
-        self._generation += 1
+        self._generation.advance()
         self._incident_id = incident_id
         self.model.clear()
         self._clear_details()
@@ -407,7 +409,7 @@ class EvidencePanel(QWidget):
             self.reload()
 
     def reload(self, select_id: str | None = None) -> None:
-        vault, incident_id, generation = self._vault, self._incident_id, self._generation
+        vault, incident_id = self._vault, self._incident_id
         if vault is None or incident_id is None:
             return
 
@@ -415,9 +417,8 @@ class EvidencePanel(QWidget):
             items = vault.list_evidence(incident_id, limit=GALLERY_LIMIT)
             return items, {i.id: vault.evidence_thumbnail(i.id) for i in items}
 
+        @self._generation.current
         def done(result: Any) -> None:
-            if generation != self._generation:
-                return
             items, thumbnails = result
             # A reset loses the current row; the item whose details are shown stays selected.
             keep = select_id or (self._details.item.id if self._details is not None else None)
@@ -432,11 +433,11 @@ class EvidencePanel(QWidget):
                 self._clear_details()
             self.gallery_loaded.emit()
 
-        self._runner.submit(work, done, self._failed_for(generation))
+        self._runner.submit(work, done, self._generation.current(self._failed))
 
     def import_paths(self, paths: Sequence[Path]) -> None:
         """Import files and folders (recursively) into the shown incident, in the runner."""
-        vault, incident_id, generation = self._vault, self._incident_id, self._generation
+        vault, incident_id = self._vault, self._incident_id
         if vault is None or incident_id is None or self._cancel is not None or not paths:
             return
         cancel = threading.Event()
@@ -455,10 +456,9 @@ class EvidencePanel(QWidget):
 
         current = -1
 
+        @self._generation.current
         def progressed(done: int, total: int) -> None:
             nonlocal current
-            if generation != self._generation:
-                return
             self.progress.setRange(0, total)
             self.progress.setValue(done)
             index, count = done // PROGRESS_STEPS, total // PROGRESS_STEPS
@@ -467,9 +467,8 @@ class EvidencePanel(QWidget):
                 self.status.setText(f"Importing {min(index + 1, count)} of {count}…")
                 self.import_progress.emit(index, count)
 
+        @self._generation.current
         def finished(result: Any) -> None:
-            if generation != self._generation:
-                return
             assert isinstance(result, ImportSummary)
             self._cancel = None
             self._end_progress()
@@ -480,9 +479,8 @@ class EvidencePanel(QWidget):
             self.reload()
             self.import_finished.emit(result)
 
+        @self._generation.current
         def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
             self._cancel = None
             self._end_progress()
             self.status.setText("")
@@ -528,7 +526,7 @@ class EvidencePanel(QWidget):
         return viewer
 
     def save_caption(self) -> None:
-        vault, details, generation = self._vault, self._details, self._generation
+        vault, details = self._vault, self._details
         if vault is None or details is None:
             return
         edited = copy.deepcopy(details.item)
@@ -536,9 +534,8 @@ class EvidencePanel(QWidget):
         if edited.caption == details.item.caption:
             return
 
+        @self._generation.current
         def done(result: Any) -> None:
-            if generation != self._generation:
-                return
             item, _version = result
             self.caption_saved.emit(item.id)
             self.reload(select_id=item.id)
@@ -546,21 +543,20 @@ class EvidencePanel(QWidget):
         self._runner.submit(
             lambda: vault.update_evidence(edited, "caption edited", details.version),
             done,
-            self._failed_for(generation),
+            self._generation.current(self._failed),
         )
 
     def apply_place_time(self) -> None:
         """Save the incident again with the photo's place/time, with the reason typed."""
-        vault, details, generation = self._vault, self._details, self._generation
+        vault, details = self._vault, self._details
         incident_id = self._incident_id
         if vault is None or details is None or incident_id is None:
             return
         reason = self.apply_reason.text()
         evidence_id = details.item.id
 
+        @self._generation.current
         def done(_result: Any) -> None:
-            if generation != self._generation:
-                return
             self.apply_reason.clear()
             self.apply_box.hide()
             self.incident_changed.emit(incident_id)
@@ -569,12 +565,12 @@ class EvidencePanel(QWidget):
         self._runner.submit(
             lambda: vault.apply_photo_place_time(incident_id, evidence_id, reason),
             done,
-            self._failed_for(generation),
+            self._generation.current(self._failed),
         )
 
     def save_copy(self) -> None:
         """Write the original out to the chosen file, with the reason typed (logged)."""
-        vault, details, generation = self._vault, self._details, self._generation
+        vault, details = self._vault, self._details
         if vault is None or details is None:
             return
         text = self.export_path.text().strip()
@@ -589,9 +585,8 @@ class EvidencePanel(QWidget):
         reason = self.export_reason.text()
         evidence_id = details.item.id
 
+        @self._generation.current
         def done(_result: Any) -> None:
-            if generation != self._generation:
-                return
             self.export_reason.clear()
             self.export_path.clear()
             self.export_issue.setText("")
@@ -599,9 +594,9 @@ class EvidencePanel(QWidget):
             self.status.setText(f"Copy saved outside the vault: {dest}")
             self.exported.emit(str(dest))
 
+        @self._generation.current
         def failed(exc: BaseException) -> None:
-            if generation == self._generation:
-                self.export_issue.setText(message_for(exc)[1])
+            self.export_issue.setText(message_for(exc)[1])
 
         self._runner.submit(lambda: vault.export_evidence(evidence_id, dest, reason), done, failed)
 
@@ -837,7 +832,7 @@ class EvidencePanel(QWidget):
             self._clear_details()
 
     def _load_details(self, evidence_id: str) -> None:
-        vault, incident_id, generation = self._vault, self._incident_id, self._generation
+        vault, incident_id = self._vault, self._incident_id
         if vault is None:
             return
 
@@ -850,13 +845,12 @@ class EvidencePanel(QWidget):
             )
             return _Details(item, version, check)
 
+        @self._generation.current
         def done(result: Any) -> None:
-            if generation != self._generation:
-                return
             assert isinstance(result, _Details)
             self._show_details(result)
 
-        self._runner.submit(work, done, self._failed_for(generation))
+        self._runner.submit(work, done, self._generation.current(self._failed))
 
     def _show_details(self, details: _Details) -> None:
         self._details = details
@@ -926,12 +920,8 @@ class EvidencePanel(QWidget):
         if name:
             self.export_path.setText(name)
 
-    def _failed_for(self, generation: int) -> Callable[[BaseException], None]:
-        def failed(exc: BaseException) -> None:
-            if generation == self._generation:
-                show_error(self, exc)
-
-        return failed
+    def _failed(self, exc: BaseException) -> None:
+        show_error(self, exc)
 
     # --- drag and drop --------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.domain.diff import Change, diff_records
 from fieldapp.ui.messages import show_error
-from fieldapp.ui.tasks import Runner
+from fieldapp.ui.tasks import Generation, Runner
 from fieldapp.ui.widgets import plain_label, plain_tooltip
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ class HistoryPanel(QWidget):
         self.setObjectName("historyPanel")
         self._runner = runner
         self._vault: Vault | None = None
-        self._generation = 0
+        self._generation = Generation()
         self._record_id = ""
         self._versions: list[RecordVersion] = []
         self._devices: dict[str, str] = {}
@@ -145,12 +145,12 @@ class HistoryPanel(QWidget):
 
     def show_record(self, record_id: str | None) -> None:
         """Load and show the history of `record_id`; None clears the panel."""
-        self._generation += 1
+        self._generation.advance()
         self._clear()
         if record_id is None or self._vault is None:
             self.heading.setText("No record selected.")
             return
-        vault, generation = self._vault, self._generation
+        vault = self._vault
         self.heading.setText("Loading history…")
 
         def work() -> _Loaded:
@@ -159,15 +159,13 @@ class HistoryPanel(QWidget):
             codes = {vault.device.device_id: vault.device.code}
             return _Loaded(record_id, versions, codes)
 
+        @self._generation.current
         def done(result: Any) -> None:
-            if generation != self._generation:
-                return
             assert isinstance(result, _Loaded)
             self._show(result)
 
+        @self._generation.current
         def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
             self.heading.setText("History could not be loaded.")
             show_error(self, exc)
 

@@ -69,7 +69,7 @@ from fieldapp.domain.validation import validate_incident
 from fieldapp.errors import FieldIssue, StaleVersion, ValidationError
 from fieldapp.reflists import bundled_reflists
 from fieldapp.ui.messages import show_error
-from fieldapp.ui.tasks import Runner
+from fieldapp.ui.tasks import Generation, Runner
 from fieldapp.ui.widgets import (
     INVALID_STYLE,
     BreakdownGrid,
@@ -162,7 +162,7 @@ class IncidentEditor(QWidget):
         self.setStyleSheet(INVALID_STYLE)
         self._runner = runner
         self._vault: Vault | None = None
-        self._generation = 0
+        self._generation = Generation()
         self._id = ""
         self._ref_code = ""
         self._version: int | None = None
@@ -190,7 +190,7 @@ class IncidentEditor(QWidget):
     def set_vault(self, vault: Vault | None) -> None:
         """Attach the unlocked vault, or drop it (lock): every decrypted value leaves."""
         self._vault = vault
-        self._generation += 1
+        self._generation.advance()
         self._busy = False
         self._id, self._ref_code, self._version = "", "", None
         self._fill(Incident(), None)
@@ -202,7 +202,7 @@ class IncidentEditor(QWidget):
 
     def load(self, incident_id: str | None) -> None:
         """Show an existing incident, or a new empty one when `incident_id` is None."""
-        self._generation += 1
+        self._generation.advance()
         self._hide_bars()
         if incident_id is None or self._vault is None:
             self._id, self._ref_code = "", ""
@@ -210,20 +210,18 @@ class IncidentEditor(QWidget):
             self.status.setText("New incident (not saved yet)." if self._vault else "")
             self.loaded.emit("")
             return
-        vault, generation = self._vault, self._generation
+        vault = self._vault
         self.status.setText("Loading…")
 
+        @self._generation.current
         def done(result: Any) -> None:
-            if generation != self._generation:
-                return
             incident, version = result
             self._fill(incident, version)
             self.status.setText(f"Version {version}.")
             self.loaded.emit(incident.id)
 
+        @self._generation.current
         def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
             self.status.setText("")
             show_error(self, exc)
 
@@ -260,13 +258,12 @@ class IncidentEditor(QWidget):
             return
         set_invalid(self.reason_edit, [])
         incident = self.incident()
-        vault, generation, expected = self._vault, self._generation, self._version
+        vault, expected = self._vault, self._version
         self._set_busy(True)
         self.status.setText("Saving…")
 
+        @self._generation.current
         def done(result: Any) -> None:
-            if generation != self._generation:
-                return
             self._set_busy(False)
             stored, version = result
             self._fill(stored, version)
@@ -274,9 +271,8 @@ class IncidentEditor(QWidget):
             self.status.setText(f"Saved as version {version}.")
             self.saved.emit(stored.id)
 
+        @self._generation.current
         def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
             self._set_busy(False)
             self.status.setText("")
             if isinstance(exc, StaleVersion):
@@ -303,21 +299,19 @@ class IncidentEditor(QWidget):
         reason = self.delete_reason.text().strip()
         if self._vault is None or not self._id or not reason or self._busy:
             return
-        vault, generation, incident_id = self._vault, self._generation, self._id
+        vault, incident_id = self._vault, self._id
         self._set_busy(True)
 
+        @self._generation.current
         def done(_result: Any) -> None:
-            if generation != self._generation:
-                return
             self._set_busy(False)
             self.delete_bar.hide()
             self.load(None)
             self.status.setText("Incident deleted; its history is kept.")
             self.deleted.emit(incident_id)
 
+        @self._generation.current
         def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
             self._set_busy(False)
             show_error(self, exc)
 

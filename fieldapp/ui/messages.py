@@ -39,6 +39,12 @@ _TITLES: dict[type[errors.FieldappError], str] = {
     errors.BlobCorrupt: "Evidence original damaged",
     errors.EvidenceNotFound: "Evidence original missing",
     errors.EvidenceTooLarge: "Too large to open here",
+    # Sync: one base title; the sync modules' own subclasses inherit it, the common ones differ.
+    errors.SyncError: "Sync refused",
+    errors.NotEnrolled: "Not enrolled with HQ",
+    errors.NoHqKeys: "Not an HQ vault",
+    errors.EnrollmentRefused: "Enrolment refused",
+    errors.RecoveryError: "Recovery failed",
 }
 
 

@@ -7,7 +7,6 @@ or any text) and can be added to an existing observation later, which stores a n
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -36,7 +35,7 @@ from fieldapp.domain.validation import validate_observation
 from fieldapp.errors import FieldIssue, RecordNotFound, ValidationError
 from fieldapp.store.vault import IncidentQuery
 from fieldapp.ui.messages import show_error
-from fieldapp.ui.tasks import Runner
+from fieldapp.ui.tasks import Generation, Runner
 from fieldapp.ui.widgets import (
     INVALID_STYLE,
     IssueLabel,
@@ -97,7 +96,7 @@ class ObservationLog(QWidget):
         self.setStyleSheet(INVALID_STYLE)
         self._runner = runner
         self._vault: Vault | None = None
-        self._generation = 0
+        self._generation = Generation()
         self._observations: list[Observation] = []
         self._busy = False
         self._build()
@@ -107,7 +106,7 @@ class ObservationLog(QWidget):
     def set_vault(self, vault: Vault | None) -> None:
         """Attach the vault, or drop it (lock): the list, the form and the links are cleared."""
         self._vault = vault
-        self._generation += 1
+        self._generation.advance()
         self._busy = False
         self._observations = []
         self.table.setRowCount(0)
@@ -129,7 +128,7 @@ class ObservationLog(QWidget):
         """Reload the list from the vault."""
         if self._vault is None:
             return
-        vault, generation = self._vault, self._generation
+        vault = self._vault
 
         def work() -> _Log:
             observations = vault.list_observations()
@@ -144,14 +143,13 @@ class ObservationLog(QWidget):
                         codes[incident_id] = f"{incident_id[:8]}… (deleted)"
             return _Log(observations, codes)
 
+        @self._generation.current
         def done(result: Any) -> None:
-            if generation != self._generation:
-                return
             assert isinstance(result, _Log)
             self._show_log(result)
             self.refreshed.emit()
 
-        self._runner.submit(work, done, self._failed_for(generation))
+        self._runner.submit(work, done, self._generation.current(self._failed))
 
     def observations(self) -> list[Observation]:
         """The observations as listed (newest first, as the vault returns them)."""
@@ -163,12 +161,11 @@ class ObservationLog(QWidget):
             self.search_edit.setText(text)
         if self._vault is None:
             return
-        vault, generation = self._vault, self._generation
+        vault = self._vault
         query = IncidentQuery(text=self.search_edit.text().strip(), limit=SEARCH_LIMIT)
 
+        @self._generation.current
         def done(result: Any) -> None:
-            if generation != self._generation:
-                return
             rows: list[IncidentRow] = result
             self.results.clear()
             for row in rows:
@@ -178,7 +175,7 @@ class ObservationLog(QWidget):
             self.searched.emit()
 
         self._runner.submit(
-            lambda: vault.query_incidents(query), done, self._failed_for(generation)
+            lambda: vault.query_incidents(query), done, self._generation.current(self._failed)
         )
 
     def choose_result(self, row: int = -1) -> None:
@@ -377,12 +374,11 @@ class ObservationLog(QWidget):
 
     def _store(self, obs: Observation, reason: str, *, clear_form: bool) -> None:
         assert self._vault is not None
-        vault, generation = self._vault, self._generation
+        vault = self._vault
         self._set_busy(True)
 
+        @self._generation.current
         def done(result: Any) -> None:
-            if generation != self._generation:
-                return
             self._set_busy(False)
             stored, _version = result
             if clear_form:
@@ -396,9 +392,8 @@ class ObservationLog(QWidget):
             self.saved.emit(stored.id)
             self.refresh()
 
+        @self._generation.current
         def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
             self._set_busy(False)
             if isinstance(exc, ValidationError):
                 self._show_form_issues(exc.issues)
@@ -433,12 +428,8 @@ class ObservationLog(QWidget):
         self.add_button.setEnabled(not busy)
         self.link_button.setEnabled(not busy)
 
-    def _failed_for(self, generation: int) -> Callable[[BaseException], None]:
-        def failed(exc: BaseException) -> None:
-            if generation == self._generation:
-                show_error(self, exc)
-
-        return failed
+    def _failed(self, exc: BaseException) -> None:
+        show_error(self, exc)
 
 
 def _stack(parent: QWidget, top: QWidget | QHBoxLayout, issue: IssueLabel) -> QWidget:

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from fieldapp.domain.model import PUBLIC_CATEGORIES, WORKFLOW
 from fieldapp.store.vault import IncidentQuery, IncidentRow, Vault
 from fieldapp.ui.messages import show_error
-from fieldapp.ui.tasks import Runner
+from fieldapp.ui.tasks import Generation, Runner
 
 PAGE_SIZE = 200
 SEARCH_DEBOUNCE_MS = 300
@@ -237,7 +237,7 @@ class RegisterPanel(QWidget):
         self.setObjectName("register")
         self._runner = runner
         self._vault: Vault | None = None
-        self._generation = 0
+        self._generation = Generation()
         self._query = IncidentQuery(limit=PAGE_SIZE)
         self._selected_id = ""
 
@@ -380,7 +380,7 @@ class RegisterPanel(QWidget):
     def set_vault(self, vault: Vault | None) -> None:
         """Hand in a freshly unlocked vault, or None to drop every decrypted row (lock)."""
         self._vault = vault
-        self._generation += 1  # anything still in flight belongs to the old vault
+        self._generation.advance()  # anything still in flight belongs to the old vault
         self._debounce.stop()
         self._selected_id = ""
         self.model.clear()
@@ -438,8 +438,7 @@ class RegisterPanel(QWidget):
         vault = self._vault
         if vault is None:
             return
-        self._generation += 1
-        generation = self._generation
+        self._generation.advance()
         query = self.query()
         self._query = query
 
@@ -447,14 +446,10 @@ class RegisterPanel(QWidget):
             return vault.query_incidents(query), vault.count_incidents(query)
 
         self._runner.submit(
-            work,
-            lambda result: self._loaded(generation, result),
-            lambda exc: self._failed(generation, exc),
+            work, self._generation.current(self._loaded), self._generation.current(self._failed)
         )
 
-    def _loaded(self, generation: int, result: tuple[list[IncidentRow], int]) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, result: tuple[list[IncidentRow], int]) -> None:
         rows, total = result
         selected = self._selected_id
         self.model.set_rows(rows, total)
@@ -473,22 +468,20 @@ class RegisterPanel(QWidget):
         vault = self._vault
         if vault is None:
             return
-        generation = self._generation
         query = dataclasses.replace(self._query, offset=self.model.loaded)
 
         def work() -> list[IncidentRow]:
             return vault.query_incidents(query)
 
+        @self._generation.current
         def done(rows: list[IncidentRow]) -> None:
-            if generation == self._generation:
-                self.model.append_rows(rows)
-                self._show_count()
+            self.model.append_rows(rows)
+            self._show_count()
 
-        self._runner.submit(work, done, lambda exc: self._failed(generation, exc))
+        self._runner.submit(work, done, self._generation.current(self._failed))
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return  # a query of a vault that has since been locked: nothing to tell
+    def _failed(self, exc: BaseException) -> None:
+        # Only called while current: a query of a vault locked since has nothing to tell.
         self.model.clear()
         self._show_count()
         show_error(self, exc)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 Progress = Callable[[int, int], None]
 """Called by long work as progress(done, total); safe from any thread."""
@@ -42,6 +43,39 @@ class Task:
         """Work calls this (or reports progress) at safe points; raises CancelledError."""
         if self._cancel.is_set():
             raise CancelledError("cancelled")
+
+
+class Generation:
+    """Tells a panel's callbacks whether their result is still wanted.
+
+    A panel advances its generation whenever what it shows stops being current: the vault was
+    locked or swapped, another record was selected, a newer query was started. A callback wrapped
+    with `current` when its work was submitted then does nothing if the generation has moved on,
+    so a slow answer about the old record can never overwrite the new one (or show data after a
+    lock).
+    """
+
+    def __init__(self) -> None:
+        self._value = 0
+
+    def advance(self) -> None:
+        """Everything submitted so far is stale from now on."""
+        self._value += 1
+
+    def current(self, callback: Callable[P, None]) -> Callable[P, None]:
+        """`callback`, made a no-op once `advance` is called after this point."""
+        taken = self._value
+
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
+            if taken == self._value:
+                callback(*args, **kwargs)
+
+        return guarded
+
+    def still(self) -> Callable[[], bool]:
+        """A check for code that must decide mid-way (e.g. between chained steps)."""
+        taken = self._value
+        return lambda: taken == self._value
 
 
 class Runner(Protocol):

@@ -37,7 +37,7 @@ from fieldapp.store.vault import CheckReport, SlotInfo, Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for
 from fieldapp.ui.passphrase_fields import NewPassphraseFields
-from fieldapp.ui.tasks import Runner
+from fieldapp.ui.tasks import Generation, Runner
 
 MAX_NAME_LENGTH = 80
 # Red, but readable on both themes; a destructive button must never look like the usual one.
@@ -82,7 +82,7 @@ class AdminDialog(QDialog):
         self._vault: Vault | None = None
         self._busy = False
         # Bumped by discard(): work that finishes for an older generation is ignored.
-        self._generation = 0
+        self._generation = Generation()
 
         self.error_label = _plain(name="adminError")
         self.error_label.hide()
@@ -121,7 +121,7 @@ class AdminDialog(QDialog):
 
     def discard(self) -> None:
         """The vault locked: forget it, empty every field and close, even while busy."""
-        self._generation += 1
+        self._generation.advance()
         self._vault = None
         self._set_busy(False)
         self.reset()
@@ -146,17 +146,14 @@ class AdminDialog(QDialog):
         vault = self._vault
         if vault is None or self._busy:
             return
-        generation = self._generation
 
+        @self._generation.current
         def succeeded(result: Any) -> None:
-            if generation != self._generation:
-                return
             self._set_busy(False)
             on_success(result)
 
+        @self._generation.current
         def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
             self._set_busy(False)
             (on_error or self.show_error)(exc)
 

@@ -61,7 +61,7 @@ from fieldapp.errors import FieldIssue, RecordNotFound, ValidationError
 from fieldapp.store.vault import IncidentQuery
 from fieldapp.ui.messages import show_error
 from fieldapp.ui.observations import excerpt, now_utc
-from fieldapp.ui.tasks import Runner
+from fieldapp.ui.tasks import Generation, Runner
 from fieldapp.ui.widgets import (
     INVALID_STYLE,
     IssueLabel,
@@ -182,7 +182,7 @@ class WitnessPanel(QWidget):
         )
         self._runner = runner
         self._vault: Vault | None = None
-        self._generation = 0
+        self._generation = Generation()
         self._witnesses: list[tuple[Witness, int]] = []
         self._shown: list[Witness] = []
         self._incidents: list[IncidentRow] = []
@@ -200,7 +200,7 @@ class WitnessPanel(QWidget):
         """Attach the vault, or drop it (lock): every decrypted value goes, identity first."""
         self._hide_identity()
         self._vault = vault
-        self._generation += 1
+        self._generation.advance()
         self._current = _Current()
         self._witnesses, self._shown, self._incidents, self._evidence = [], [], [], []
         self._statements, self._statement = [], None
@@ -221,7 +221,7 @@ class WitnessPanel(QWidget):
         """Reload witnesses, incidents and evidence items from the vault."""
         if self._vault is None:
             return
-        vault, generation = self._vault, self._generation
+        vault = self._vault
         incident_id = self.incident_filter.code() or None
 
         def work() -> _Data:
@@ -231,14 +231,13 @@ class WitnessPanel(QWidget):
                 vault.list_evidence(limit=EVIDENCE_LIMIT),
             )
 
+        @self._generation.current
         def done(result: Any) -> None:
-            if generation != self._generation:
-                return
             assert isinstance(result, _Data)
             self._show_data(result)
             self.refreshed.emit()
 
-        self._runner.submit(work, done, self._failed_for(generation))
+        self._runner.submit(work, done, self._generation.current(self._failed))
 
     def witnesses(self) -> list[Witness]:
         """The witnesses as listed now (masked, after the text filter)."""
@@ -249,11 +248,10 @@ class WitnessPanel(QWidget):
         self._hide_identity()
         if self._vault is None:
             return
-        vault, generation = self._vault, self._generation
+        vault = self._vault
 
+        @self._generation.current
         def done(result: Any) -> None:
-            if generation != self._generation:
-                return
             witness, version = result
             self._load_witness(witness, version, revealed=False)
             if self._statement is None or self._statement[0].witness_id != witness.id:
@@ -262,7 +260,7 @@ class WitnessPanel(QWidget):
             self.load_statements()
 
         self._runner.submit(
-            lambda: vault.get_witness(witness_id), done, self._failed_for(generation)
+            lambda: vault.get_witness(witness_id), done, self._generation.current(self._failed)
         )
 
     def new_witness(self) -> None:
@@ -291,20 +289,20 @@ class WitnessPanel(QWidget):
         if not reason_text:
             self._show_reveal_issue(["say why the witness's identity must be revealed"])
             return
-        vault, generation = self._vault, self._generation
+        vault = self._vault
         witness_id = self._current.witness.id
 
+        @self._generation.current
         def done(result: Any) -> None:
-            if generation != self._generation or self._current.witness.id != witness_id:
+            if self._current.witness.id != witness_id:
                 return  # the selection moved on: do not show a name nobody is looking at
             witness, version = result
             self._load_witness(witness, version, revealed=True)
             self.status.setText(f"Identity of {witness.code} revealed (logged).")
             self.revealed.emit(witness.id)
 
+        @self._generation.current
         def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
             if isinstance(exc, ValidationError):
                 self._show_reveal_issue([i.message for i in exc.issues])
             else:
@@ -320,13 +318,12 @@ class WitnessPanel(QWidget):
             return
         witness = self._collect_witness()
         current = self._current
-        vault, generation = self._vault, self._generation
+        vault = self._vault
         expected = current.version or None
         reason = "witness edited" if witness.id else "witness recorded"
 
+        @self._generation.current
         def done(result: Any) -> None:
-            if generation != self._generation:
-                return
             stored, version = result
             self._hide_identity()
             self._load_witness(stored, version, revealed=False)
@@ -337,7 +334,7 @@ class WitnessPanel(QWidget):
         self._runner.submit(
             lambda: vault.save_witness(witness, reason, expected_version=expected),
             done,
-            self._form_failed(generation, self._show_witness_issues),
+            self._form_failed(self._show_witness_issues),
         )
 
     def ask_consent(self, action: str) -> None:
@@ -383,13 +380,12 @@ class WitnessPanel(QWidget):
             guardian=self.consent_guardian.text().strip() if given else "",
             notes=self.consent_notes.toPlainText(),
         )
-        vault, generation = self._vault, self._generation
+        vault = self._vault
         witness_id = self._current.witness.id
         reason = "consent given" if given else "consent withdrawn"
 
+        @self._generation.current
         def done(result: Any) -> None:
-            if generation != self._generation:
-                return
             stored, version = result
             self._hide_identity()
             self._load_witness(stored, version, revealed=False)
@@ -403,14 +399,14 @@ class WitnessPanel(QWidget):
         self._runner.submit(
             lambda: vault.record_consent(witness_id, event, reason),
             done,
-            self._form_failed(generation, self._show_consent_issues),
+            self._form_failed(self._show_consent_issues),
         )
 
     def load_statements(self) -> None:
         """List the statements: the search box searches all of them, else this witness's."""
         if self._vault is None:
             return
-        vault, generation = self._vault, self._generation
+        vault = self._vault
         text = self.search_edit.text()
         witness_id = self._current.witness.id
         if not text.strip() and not witness_id:
@@ -435,13 +431,12 @@ class WitnessPanel(QWidget):
                         continue  # the row shows the bare id
             return rows, witnesses
 
+        @self._generation.current
         def done(result: Any) -> None:
-            if generation != self._generation:
-                return
             rows, witnesses = result
             self._show_statements(rows, witnesses)
 
-        self._runner.submit(work, done, self._failed_for(generation))
+        self._runner.submit(work, done, self._generation.current(self._failed))
 
     def search_statements(self, text: str) -> None:
         self.search_edit.setText(text)
@@ -479,13 +474,12 @@ class WitnessPanel(QWidget):
                 [FieldIssue("witness_id", "select or save a witness first")]
             )
             return
-        vault, generation = self._vault, self._generation
+        vault = self._vault
         expected = self._statement[1] if self._statement else None
         reason = "statement edited" if statement.id else "statement recorded"
 
+        @self._generation.current
         def done(result: Any) -> None:
-            if generation != self._generation:
-                return
             stored, version = result
             self._statement = (stored, version)
             self._show_statement_issues([])
@@ -496,7 +490,7 @@ class WitnessPanel(QWidget):
         self._runner.submit(
             lambda: vault.save_statement(statement, reason, expected_version=expected),
             done,
-            self._form_failed(generation, self._show_statement_issues),
+            self._form_failed(self._show_statement_issues),
         )
 
     def rendered_identity(self) -> dict[str, str]:
@@ -1226,19 +1220,16 @@ class WitnessPanel(QWidget):
         raise KeyError(record_id)
 
     # ------------------------------------------------------------------ errors
-    def _failed_for(self, generation: int) -> Callable[[BaseException], None]:
-        def failed(exc: BaseException) -> None:
-            if generation == self._generation:
-                show_error(self, exc)
-
-        return failed
+    def _failed(self, exc: BaseException) -> None:
+        show_error(self, exc)
 
     def _form_failed(
-        self, generation: int, show: Callable[[list[FieldIssue]], None]
+        self, show: Callable[[list[FieldIssue]], None]
     ) -> Callable[[BaseException], None]:
+        """An error callback for a form's save, wrapped when the save is submitted."""
+
+        @self._generation.current
         def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
             if isinstance(exc, ValidationError):
                 show(exc.issues)
                 self.status.setText("Not saved: correct the marked fields.")
