@@ -31,6 +31,7 @@ screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m fieldapp.ui.screenshots screenshots
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/register.py
 	$(PY) benchmarks/ingest.py
 
