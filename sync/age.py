@@ -27,7 +27,8 @@ import binascii
 import io
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO, Final
 
@@ -40,12 +41,18 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from fieldapp.errors import FieldappError
 from fieldapp.store.stream import (
+    CHUNK_SIZE,
     PAYLOAD_NONCE_SIZE,
     StreamError,
     decrypt_chunks,
     encrypt_stream,
     payload_key,
 )
+
+# The push form of STREAM below needs the same chunk sealing as `encrypt_stream`; it uses the
+# stream module's own nonce and AEAD helpers rather than a second copy of the construction.
+from fieldapp.store.stream import _aead as _stream_aead
+from fieldapp.store.stream import _nonce as _stream_nonce
 from sync import bech32
 
 VERSION_LINE: Final = b"age-encryption.org/v1"
@@ -521,15 +528,7 @@ def _read_exactly(src: BinaryIO, size: int) -> bytes:
 # --- API ------------------------------------------------------------------------------------
 
 
-def encrypt(
-    stream_in: BinaryIO, stream_out: BinaryIO, recipients: Sequence[HybridRecipient | str]
-) -> int:
-    """Encrypt all of `stream_in` into `stream_out` as binary age; return the plaintext size.
-
-    Only `mlkem768x25519` recipients are accepted, so a bundle is never weaker than its
-    weakest stanza allows: mixing in a classic X25519 stanza would let a future quantum
-    attacker recover the file key from a recorded bundle. Memory stays flat (STREAM chunks).
-    """
+def _hybrid_recipients(recipients: Sequence[HybridRecipient | str]) -> list[HybridRecipient]:
     parsed = [HybridRecipient.parse(r) if isinstance(r, str) else r for r in recipients]
     if not parsed:
         raise AgeError("at least one recipient is needed to encrypt")
@@ -539,6 +538,12 @@ def encrypt(
                 "only mlkem768x25519 recipients are accepted for encryption, "
                 f"not {type(recipient).__name__}"
             )
+    return parsed
+
+
+def _write_header(stream_out: BinaryIO, recipients: Sequence[HybridRecipient | str]) -> bytes:
+    """Write the header and the payload nonce; return the payload key."""
+    parsed = _hybrid_recipients(recipients)
     file_key = os.urandom(FILE_KEY_SIZE)
     header = VERSION_LINE + b"\n" + b"".join(_stanza_text(r.wrap(file_key)) for r in parsed)
     header += b"---"
@@ -546,7 +551,83 @@ def encrypt(
     stream_out.write(header + b" " + _b64encode(mac).encode("ascii") + b"\n")
     nonce = os.urandom(PAYLOAD_NONCE_SIZE)
     stream_out.write(nonce)
-    return encrypt_stream(payload_key(file_key, nonce), stream_in, stream_out)
+    return payload_key(file_key, nonce)
+
+
+def encrypt(
+    stream_in: BinaryIO, stream_out: BinaryIO, recipients: Sequence[HybridRecipient | str]
+) -> int:
+    """Encrypt all of `stream_in` into `stream_out` as binary age; return the plaintext size.
+
+    Only `mlkem768x25519` recipients are accepted, so a bundle is never weaker than its
+    weakest stanza allows: mixing in a classic X25519 stanza would let a future quantum
+    attacker recover the file key from a recorded bundle. Memory stays flat (STREAM chunks).
+    """
+    key = _write_header(stream_out, recipients)
+    return encrypt_stream(key, stream_in, stream_out)
+
+
+class EncryptingWriter:
+    """The write side of `encrypt`: plaintext pushed in with `write`, sealed 64 KiB at a time.
+
+    For producers that write rather than get read from (the bundle's tar writer): one full
+    chunk is held back until more data or `finish` shows whether it is the final one, so the
+    last-chunk flag is right without knowing the size in advance. Memory stays at about one
+    chunk whatever is written.
+    """
+
+    def __init__(self, stream_out: BinaryIO, key: bytes) -> None:
+        self._out = stream_out
+        self._aead = _stream_aead(key)
+        self._counter = 0
+        self._pending = bytearray()
+        self._finished = False
+        self.size = 0
+
+    def write(self, data: bytes, /) -> int:
+        """Take plaintext; seal every chunk that is known not to be the last."""
+        if self._finished:
+            raise AgeError("the age file is finished; nothing more can be written")
+        self._pending += data
+        self.size += len(data)
+        if len(self._pending) > CHUNK_SIZE:
+            # Keep a whole chunk back: only what follows it decides whether it is the final one.
+            sealable = (len(self._pending) - 1) // CHUNK_SIZE * CHUNK_SIZE
+            view = memoryview(self._pending)
+            try:
+                for start in range(0, sealable, CHUNK_SIZE):
+                    chunk = bytes(view[start : start + CHUNK_SIZE])
+                    nonce = _stream_nonce(self._counter, last=False)
+                    self._out.write(self._aead.encrypt(nonce, chunk, None))
+                    self._counter += 1
+            finally:
+                view.release()
+            del self._pending[:sealable]
+        return len(data)
+
+    def finish(self) -> int:
+        """Seal the final chunk (empty only when nothing was written); return the size."""
+        if not self._finished:
+            last = bytes(self._pending)
+            self._out.write(self._aead.encrypt(_stream_nonce(self._counter, last=True), last, None))
+            self._pending.clear()
+            self._finished = True
+        return self.size
+
+
+@contextmanager
+def encrypting_writer(
+    stream_out: BinaryIO, recipients: Sequence[HybridRecipient | str]
+) -> Iterator[EncryptingWriter]:
+    """Write an age file by pushing plaintext into the yielded writer.
+
+    The header goes out at once; the final chunk is sealed only when the block ends without an
+    exception. After an exception the output has no final chunk, so any reader refuses it as
+    truncated: the caller must still delete it, but it can never pass for a complete file.
+    """
+    writer = EncryptingWriter(stream_out, _write_header(stream_out, recipients))
+    yield writer
+    writer.finish()
 
 
 def decrypt(stream_in: BinaryIO, stream_out: BinaryIO, identities: Sequence[Identity | str]) -> int:
@@ -605,6 +686,7 @@ def decrypt_bytes(data: bytes, identities: Sequence[Identity | str]) -> bytes:
 __all__ = [
     "AgeError",
     "ArmorError",
+    "EncryptingWriter",
     "HMACError",
     "HeaderError",
     "HybridIdentity",
@@ -619,5 +701,6 @@ __all__ = [
     "decrypt",
     "decrypt_bytes",
     "encrypt",
+    "encrypting_writer",
     "parse_identity",
 ]
