@@ -52,6 +52,7 @@ from fieldapp.domain.witness import (
 )
 from fieldapp.errors import (
     DamagedKeyfile,
+    EvidenceNotFound,
     FieldIssue,
     NotAVault,
     NoVault,
@@ -1165,7 +1166,27 @@ class Vault:
     def read_evidence(self, evidence_id: str, max_size: int) -> bytes:
         """The original's bytes, decrypted in memory for a viewer (never written to disk)."""
         item, _ = self.get_evidence(evidence_id)
-        return self._blob_store().read_bytes(item.sha256, max_size)
+        try:
+            return self._blob_store().read_bytes(item.sha256, max_size)
+        except EvidenceNotFound:
+            self._raise_if_purged(item)
+            raise
+
+    @_locked
+    def _raise_if_purged(self, item: EvidenceItem) -> None:
+        """Say why an original is gone when the purge policy removed it after an HQ receipt.
+
+        A bare "not found" would look like damage; a purged original is expected and HQ has it.
+        """
+        row = self._conn.execute(
+            "SELECT seq, purged_at FROM acked_blobs WHERE sha256 = ? AND purged_at IS NOT NULL",
+            (item.sha256,),
+        ).fetchone()
+        if row is not None:
+            raise EvidenceNotFound(
+                f"The original of {item.original_name} was purged from this device on {row[1]} "
+                f"after HQ acknowledged it (receipt for bundle {row[0]}); HQ holds the original."
+            )
 
     def export_evidence(self, evidence_id: str, dest: Path, reason: str) -> EvidenceItem:
         """Write a plaintext copy of the original to `dest`, logged with who and why.
@@ -1175,7 +1196,11 @@ class Vault:
         """
         reason = self._check_reason(reason)
         item, _ = self.get_evidence(evidence_id)
-        self._blob_store().export(item.sha256, Path(dest))
+        try:
+            self._blob_store().export(item.sha256, Path(dest))
+        except EvidenceNotFound:
+            self._raise_if_purged(item)
+            raise
         with self._lock:
             if self._conn is None:
                 raise VaultLocked("The vault is locked; unlock it first.")
