@@ -11,10 +11,18 @@ File format (canonical JSON, written atomically)::
      "db": {<SQLCipher settings that are part of the database file format>},
      "slots": [{"id": <32 hex>, "kind": "passphrase", "label": <user pseudonym>,
                 "kdf": {"name": "argon2id", "memory_kib", "iterations", "lanes", "salt": <b64>},
-                "nonce": <b64>, "wrapped": <b64>}]}
+                "nonce": <b64>, "wrapped": <b64>},
+               {"id": <32 hex>, "kind": "escrow", "label": <HQ origin>,
+                "recipient": <32 hex fingerprint>, "sealed": <b64 age file>}]}
 
 The GCM associated data binds the vault id, slot id, kind, label and every KDF parameter, so
 moving a slot to another vault, renaming it, or weakening its parameters makes it fail to open.
+
+An *escrow* slot (issue 4) is the recovery path when every passphrase is lost: the DEK sealed
+with age to HQ's escrow recipient, whose identity HQ keeps offline. It has no KDF, so no
+passphrase can ever open it; the sealing itself happens in `fieldapp.store.enrollment` (this
+module stays free of age), and the sealed plaintext names the vault and slot so a sealed DEK
+moved into another vault's key file is refused.
 """
 
 from __future__ import annotations
@@ -44,6 +52,9 @@ SALT_SIZE = 16
 NONCE_SIZE = 12
 TAG_SIZE = 16
 SLOT_KIND_PASSPHRASE = "passphrase"  # noqa: S105 - a slot kind, not a secret
+SLOT_KIND_ESCROW = "escrow"
+ESCROW_FORMAT = "fieldapp-escrow-dek"
+_MAX_SEALED = 16 * 1024  # an age file with one hybrid stanza and a 200-byte payload is ~1.7 KiB
 
 # Upper bounds for parameters read from a file: a tampered vault.key must not make unlock
 # allocate 1 TiB or spin for an hour before failing.
@@ -123,12 +134,41 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class EscrowSlot:
+    """The DEK sealed to HQ's escrow recipient (an age file); only HQ's escrow identity opens it.
+
+    `recipient` is the recipient's fingerprint (`sync.statements.recipient_fingerprint`), so a
+    recovery can tell which escrow key a slot needs without trying each one.
+    """
+
+    id: str
+    label: str
+    recipient: str
+    sealed: bytes
+    kind: str = SLOT_KIND_ESCROW
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "label": self.label,
+            "recipient": self.recipient,
+            "sealed": _b64(self.sealed),
+        }
+
+
+@dataclass(frozen=True)
 class KeyFile:
-    """The parsed `vault.key`."""
+    """The parsed `vault.key`: passphrase slots in `slots`, escrow slots in `escrow`.
+
+    Kept apart so that everything that derives a passphrase key only ever sees slots that
+    have one; in the file both kinds share the one `slots` list, passphrase slots first.
+    """
 
     vault_id: str
     db: dict[str, Any]
     slots: tuple[Slot, ...] = field(default_factory=tuple)
+    escrow: tuple[EscrowSlot, ...] = field(default_factory=tuple)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -136,16 +176,21 @@ class KeyFile:
             "version": VERSION,
             "vault_id": self.vault_id,
             "db": dict(self.db),
-            "slots": [s.to_json() for s in self.slots],
+            "slots": [s.to_json() for s in self.slots] + [e.to_json() for e in self.escrow],
         }
 
     def replace_slot(self, old_id: str, new: Slot) -> KeyFile:
         """A copy with one slot swapped in place (passphrase change keeps the slot order)."""
         slots = tuple(new if s.id == old_id else s for s in self.slots)
-        return KeyFile(self.vault_id, self.db, slots)
+        return KeyFile(self.vault_id, self.db, slots, self.escrow)
 
     def with_slot(self, new: Slot) -> KeyFile:
-        return KeyFile(self.vault_id, self.db, (*self.slots, new))
+        return KeyFile(self.vault_id, self.db, (*self.slots, new), self.escrow)
+
+    def with_escrow(self, new: EscrowSlot) -> KeyFile:
+        """A copy with `new` replacing any escrow slot for the same recipient (re-enrolment)."""
+        kept = tuple(e for e in self.escrow if e.recipient != new.recipient)
+        return KeyFile(self.vault_id, self.db, self.slots, (*kept, new))
 
 
 def _b64(data: bytes) -> str:
@@ -234,6 +279,37 @@ def unwrap(keyfile: KeyFile, passphrase: str) -> tuple[bytearray, Slot]:
     raise WrongPassphrase("The passphrase is wrong: it opens none of this vault's key slots.")
 
 
+def escrow_plaintext(vault_id: str, slot_id: str, dek: bytes | bytearray) -> bytes:
+    """What an escrow slot seals: the DEK bound to its vault and slot.
+
+    age authenticates the bytes but not where they sit; naming the vault and slot inside means
+    a sealed DEK copied into another vault's key file (or another slot) is refused on recovery.
+    """
+    return canonical.dumps(
+        {"format": ESCROW_FORMAT, "vault_id": vault_id, "slot_id": slot_id, "dek": _b64(bytes(dek))}
+    )
+
+
+def escrow_dek(vault_id: str, slot: EscrowSlot, plaintext: bytes) -> bytearray:
+    """The DEK from an opened escrow slot, after checking it belongs to this vault and slot."""
+    try:
+        raw = canonical.loads(plaintext)
+    except canonical.CanonicalJSONError as exc:
+        raise DamagedKeyfile(f"vault.key is damaged: the escrow slot holds no key ({exc})") from exc
+    if not isinstance(raw, dict) or set(raw) != {"format", "vault_id", "slot_id", "dek"}:
+        raise DamagedKeyfile("vault.key is damaged: the escrow slot holds no key")
+    if raw["format"] != ESCROW_FORMAT:
+        raise DamagedKeyfile("vault.key is damaged: the escrow slot holds no key")
+    if raw["vault_id"] != vault_id or raw["slot_id"] != slot.id:
+        raise DamagedKeyfile(
+            "vault.key is damaged: its escrow slot was sealed for another vault or slot"
+        )
+    dek = _unb64(raw["dek"], "the escrowed key")
+    if len(dek) != DEK_SIZE:
+        raise DamagedKeyfile("vault.key is damaged: the escrowed key has the wrong length")
+    return bytearray(dek)
+
+
 # --- reading and writing ----------------------------------------------------------------------
 def _require(obj: dict[str, Any], key: str, kind: type, what: str) -> Any:
     if key not in obj:
@@ -248,7 +324,33 @@ def _is_hex(text: str, length: int) -> bool:
     return len(text) == length and all(c in "0123456789abcdef" for c in text)
 
 
-def _parse_slot(raw: Any, index: int) -> Slot:
+_ESCROW_KEYS = {"id", "kind", "label", "recipient", "sealed"}
+
+
+def _parse_escrow_slot(raw: dict[str, Any], slot_id: str, what: str) -> EscrowSlot:
+    # Its own fields and no others: an escrow slot with a "kdf" would be a confused or forged
+    # entry, and a passphrase must never be tried against it.
+    if set(raw) != _ESCROW_KEYS:
+        extra = sorted(set(raw) - _ESCROW_KEYS) or sorted(_ESCROW_KEYS - set(raw))
+        raise DamagedKeyfile(
+            f"vault.key is damaged: escrow {what} has unexpected or missing fields {extra}"
+        )
+    label = _require(raw, "label", str, what)
+    recipient = _require(raw, "recipient", str, what)
+    if not _is_hex(recipient, 32):
+        raise DamagedKeyfile(
+            f"vault.key is damaged: escrow {what} recipient is not a 32-hex fingerprint"
+        )
+    sealed_text = _require(raw, "sealed", str, what)
+    if len(sealed_text) > _MAX_SEALED * 2:
+        raise DamagedKeyfile(f"vault.key is damaged: escrow {what} is far too large")
+    sealed = _unb64(sealed_text, f"escrow {what} sealed key")
+    if not sealed:
+        raise DamagedKeyfile(f"vault.key is damaged: escrow {what} holds no sealed key")
+    return EscrowSlot(slot_id, label, recipient, sealed)
+
+
+def _parse_slot(raw: Any, index: int) -> Slot | EscrowSlot:
     what = f"slot {index + 1}"
     if not isinstance(raw, dict):
         raise DamagedKeyfile(f"vault.key is damaged: {what} is not an object")
@@ -256,6 +358,10 @@ def _parse_slot(raw: Any, index: int) -> Slot:
     if not _is_hex(slot_id, 32):
         raise DamagedKeyfile(f"vault.key is damaged: {what} id is not 32 hex characters")
     kind = _require(raw, "kind", str, what)
+    if kind == SLOT_KIND_ESCROW:
+        return _parse_escrow_slot(raw, slot_id, what)
+    if kind != SLOT_KIND_PASSPHRASE:
+        raise DamagedKeyfile(f"vault.key is damaged: {what} has an unknown kind {kind!r:.40}")
     label = _require(raw, "label", str, what)
     kdf_raw = _require(raw, "kdf", dict, what)
     if kdf_raw.get("name") != "argon2id":
@@ -310,10 +416,15 @@ def parse_keyfile(data: bytes) -> KeyFile:
         raise DamagedKeyfile("vault.key is damaged: it has no key slots")
     if len(slots_raw) > _MAX_SLOTS:
         raise DamagedKeyfile(f"vault.key is damaged: more than {_MAX_SLOTS} key slots")
-    slots = tuple(_parse_slot(s, i) for i, s in enumerate(slots_raw))
-    if len({s.id for s in slots}) != len(slots):
+    parsed = [_parse_slot(s, i) for i, s in enumerate(slots_raw)]
+    if len({s.id for s in parsed}) != len(parsed):
         raise DamagedKeyfile("vault.key is damaged: two slots share one id")
-    return KeyFile(vault_id, db, slots)
+    slots = tuple(s for s in parsed if isinstance(s, Slot))
+    escrow = tuple(s for s in parsed if isinstance(s, EscrowSlot))
+    # Passphrase slots come first when written; one order means one spelling of the file.
+    if parsed != [*slots, *escrow]:
+        raise DamagedKeyfile("vault.key is damaged: an escrow slot comes before a passphrase slot")
+    return KeyFile(vault_id, db, slots, escrow)
 
 
 def read_keyfile(folder: Path) -> KeyFile:

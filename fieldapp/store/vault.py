@@ -448,6 +448,69 @@ class Vault:
     def slots(self) -> list[SlotInfo]:
         return [SlotInfo(s.id, s.kind, s.label, s.kdf) for s in self._keyfile.slots]
 
+    @classmethod
+    def recover(
+        cls,
+        path: Path,
+        identity_text: str,
+        new_passphrase: str,
+        *,
+        label: str | None = None,
+        kdf: KdfParams = KdfParams.DEFAULT,
+    ) -> Vault:
+        """Open a vault whose passphrases are lost with HQ's escrow identity; set a new one.
+
+        The new passphrase slot replaces the slot of `label` (default: the first user's), since
+        that passphrase is forgotten or compromised, or is added for a new label. The escrowed
+        key is tried on the database BEFORE vault.key changes: a forged escrow slot (anyone
+        can seal to HQ's public escrow recipient) must not cost the vault a working slot.
+        """
+        from fieldapp.store import enrollment  # the store's sync module; age lives there
+
+        path = Path(path)
+        _folder_state(path)
+        kf = keyfile.read_keyfile(path)
+        dek, escrow = enrollment.open_escrow(kf, identity_text)
+        try:
+            db_path = path / db.DB_NAME
+            conn = db.connect(db_path, dek, kf.db, max_user_version=schema.SCHEMA_VERSION)
+            try:
+                meta = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
+                cell = conn.execute("SELECT cell_name FROM device WHERE one = 1").fetchone()
+            except Exception as exc:
+                if not db.is_database_error(exc):
+                    raise
+                raise DamagedKeyfile(
+                    "vault.key is damaged: the escrowed key does not open vault.db; nothing "
+                    "was changed."
+                ) from exc
+            finally:
+                conn.close()
+            if meta is None or meta[0] != kf.vault_id or cell is None:
+                raise NotAVault(f"{db_path} belongs to another vault than this vault.key.")
+            old = next((s for s in kf.slots if label is None or s.label == label.strip()), None)
+            name = label.strip() if label is not None else (old.label if old else "")
+            if not name:
+                raise ValidationError([FieldIssue("label", "give the user's pseudonym")])
+            _require_strong(new_passphrase, [str(cell[0]), name])
+            fresh = keyfile.new_slot(kf.vault_id, dek, new_passphrase, name, kdf)
+            updated = kf.replace_slot(old.id, fresh) if old else kf.with_slot(fresh)
+            keyfile.write_keyfile(path, updated)
+        finally:
+            _zero(dek)
+        vault = cls.unlock(path, new_passphrase)
+        with vault.writing():
+            vault.log_event(
+                {
+                    "type": "vault_recovered",
+                    "slot": fresh.id,
+                    "replaces": old.id if old else None,
+                    "escrow_slot": escrow.id,
+                    "recipient": escrow.recipient,
+                }
+            )
+        return vault
+
     # --- checks -----------------------------------------------------------------------------------
     @_locked
     def check(self) -> CheckReport:
