@@ -959,11 +959,27 @@ def cmd_init(ctx: Context) -> int:
         ctx.vault_path, passphrase, cell_name=cell, analyst=analyst, role=a.role, kdf=ctx.kdf()
     )
     try:
+        hq: dict[str, Any] = {}
+        if a.role == "hq":
+            from fieldapp.store import enrollment
+
+            try:
+                listing = enrollment.create_hq_keys(vault)
+            except BaseException:
+                # An HQ vault without its keys would be half-made: take it away again.
+                vault.lock()
+                Vault.erase(vault.path)
+                raise
+            hq = {
+                "hq_origin": listing.origin,
+                "root_fingerprint": enrollment.root_fingerprint(listing),
+            }
         device = vault.device
+        extra = f"\nHQ root fingerprint {hq['root_fingerprint']}" if hq else ""
         ctx.emit(
-            {"vault": str(vault.path), **_device_json(device)},
+            {"vault": str(vault.path), **_device_json(device), **hq},
             f"created {a.role} vault at {vault.path}\n"
-            f"device code {device.code}\nfingerprint {device.fingerprint}",
+            f"device code {device.code}\nfingerprint {device.fingerprint}{extra}",
         )
     finally:
         vault.lock()
