@@ -153,7 +153,36 @@ def _summary(entry: dict[str, Any], reason: str | None, deleted: bool | None) ->
             f"copy of evidence {entry.get('evidence_id')} saved by {entry.get('author')}: "
             f"{entry.get('reason')}"
         )
+    enrolment = _enrollment_summary(kind, entry)
+    if enrolment is not None:
+        return enrolment
     return str(kind).replace("_", " ")
+
+
+def _enrollment_summary(kind: Any, entry: dict[str, Any]) -> str | None:
+    """One line per enrolment event (fieldapp/store/enrollment.py, Vault.recover)."""
+    by = entry.get("author")
+    lines = {
+        "hq_keys_created": f"HQ keys created for {entry.get('origin')} by {by}",
+        "escrow_exported": (
+            f"escrow identity {entry.get('recipient')} exported"
+            + (" and removed" if entry.get("removed") else "")
+            + f" by {by}"
+        ),
+        "recipients_rotated": f"recipient list version {entry.get('version')} signed by {by}",
+        "enrollment_requested": f"enrolment request made by {by}",
+        "device_enrolled": (
+            f"device {entry.get('code')} ({entry.get('analyst')}) enrolled by {by}"
+        ),
+        "device_revoked": (
+            f"device {entry.get('device_id')} trusted only up to bundle "
+            f"{entry.get('after_seq')}, by {by}"
+        ),
+        "enrolled": f"enrolled with {entry.get('hq_origin')} by {by}",
+        "recipients_accepted": (f"recipient list version {entry.get('version')} accepted by {by}"),
+        "vault_recovered": f"vault recovered with HQ's escrow identity for {by}",
+    }
+    return lines.get(str(kind))
 
 
 def entries(conn: Any, offset: int, limit: int) -> list[AuditEntry]:

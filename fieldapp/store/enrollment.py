@@ -236,6 +236,58 @@ def load_hq_keys(vault: Vault) -> HqKeys:
     )
 
 
+def rotate_recipients(hq_vault: Vault, *, escrow: bool = False) -> RecipientList:
+    """Sign recipient list version n+1 with a new primary identity (and a new escrow one).
+
+    Old identities stay in `hq_identities` (marked retired) so bundles made for them still
+    open; field devices switch when they accept the new list (`accept_recipients`), and
+    refuse the old one from then on.
+    """
+    _require_role(hq_vault, "hq", "Rotating HQ's keys")
+    keys = load_hq_keys(hq_vault)
+    old = keys.recipients
+    primary = HybridIdentity.generate()
+    new_escrow = HybridIdentity.generate() if escrow else None
+    listing = RecipientList(
+        origin=old.origin,
+        version=old.version + 1,
+        primary=str(primary.recipient()),
+        escrow=str(new_escrow.recipient()) if new_escrow else old.escrow,
+        root=old.root,
+        receipts=old.receipts,
+        issued=_time(hq_vault),
+    )
+    note = listing.sign(keys.root_name, keys.root)
+    at = hq_vault.now()
+    retired = [old.primary] + ([old.escrow] if new_escrow else [])
+    with hq_vault.writing() as conn:
+        conn.executemany(
+            "UPDATE hq_identities SET retired_at = ? WHERE recipient = ? AND retired_at IS NULL",
+            [(at, r) for r in retired],
+        )
+        added = [("primary", listing.primary, str(primary), at)]
+        if new_escrow is not None:
+            added.append(("escrow", listing.escrow, str(new_escrow), at))
+        conn.executemany(
+            "INSERT INTO hq_identities (purpose, recipient, identity, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            added,
+        )
+        conn.execute(
+            "INSERT INTO recipient_lists (version, note, at) VALUES (?, ?, ?)",
+            (listing.version, note, at),
+        )
+        hq_vault.log_event(
+            {
+                "type": "recipients_rotated",
+                "version": listing.version,
+                "recipients": list(listing.fingerprints()),
+            },
+            at,
+        )
+    return listing
+
+
 def root_fingerprint(listing: RecipientList) -> str:
     """The fingerprint people compare to confirm a list really comes from their HQ."""
     return fingerprint(listing.root_verifier().public_key)

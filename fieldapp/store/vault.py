@@ -473,7 +473,13 @@ class Vault:
         dek, escrow = enrollment.open_escrow(kf, identity_text)
         try:
             db_path = path / db.DB_NAME
-            conn = db.connect(db_path, dek, kf.db, max_user_version=schema.SCHEMA_VERSION)
+            try:
+                conn = db.connect(db_path, dek, kf.db, max_user_version=schema.SCHEMA_VERSION)
+            except NotAVault as exc:
+                raise DamagedKeyfile(
+                    "vault.key is damaged: the escrowed key does not open vault.db; nothing "
+                    "was changed."
+                ) from exc
             try:
                 meta = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
                 cell = conn.execute("SELECT cell_name FROM device WHERE one = 1").fetchone()
