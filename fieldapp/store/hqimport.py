@@ -1,0 +1,1300 @@
+"""HQ's import of field bundles: inbox, quarantine, every check, one transaction, receipts.
+
+The order is BUNDLE.md "What HQ does", and each step exists for a threat in SECURITY.md:
+
+1. The file is copied unchanged into `inbox/<sha256>.chmb` (write-once, read-only) and the
+   copy is logged (hash, size, operator) in its own committed transaction before anything
+   reads it: whatever happens next, HQ can show what it received and when.
+2. A child process with resource limits decrypts it, reads the strict ustar stream and
+   validates the bag into a fresh quarantine folder (`sync.quarantine`); any failure deletes
+   the plaintext.
+3. Here, in the parent: the signature.note is verified with the enrolled key of the device it
+   names and no other key; `to` must name HQ's current primary recipient; the tag manifest
+   hash must be the signed one; the payload is parsed with limits (`sync.payload`); the chain
+   of sequence numbers is decided by `decide` (a pure function of the chain and the stored
+   state); the device's audit log is checked against HQ's copy and the signed checkpoint;
+   every record version is recomputed, found in that log, and validated by the domain rules.
+4. Blobs go into HQ's evidence store (idempotent: named by content), then ONE transaction
+   writes the versions with HQ's own audit leaves and projections, HQ's copy of the device
+   log, the bundle rows, the device state, the inbox outcome and a `bundle_imported` event.
+5. The receipt, signed by HQ's receipt key, is written as a `.chmr` file for the field.
+
+A refusal at any step leaves the inbox copy and its row (status `rejected`, with the reason)
+and changes nothing else; the one exception is equivocation (two different notes for one
+seq), which freezes the device, because then its key signed two histories.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import itertools
+import os
+import re
+import secrets
+import stat
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from fieldapp.domain import canonical
+from fieldapp.domain.evidence import EvidenceItem, validate_evidence
+from fieldapp.domain.model import Incident, Observation, from_dict
+from fieldapp.domain.validation import validate_incident, validate_observation
+from fieldapp.domain.witness import Statement, Witness, validate_statement, validate_witness
+from fieldapp.errors import FieldappError, FieldIssue, IntegrityError, SyncError
+from fieldapp.reflists import bundled_reflists
+from fieldapp.store import auditlog, projection, records
+from fieldapp.store.checkpoint import CheckpointError, parse_checkpoint
+from fieldapp.store.enrollment import load_hq_keys
+from fieldapp.store.merkle import Frontier, leaf_hash
+from fieldapp.store.signednote import NoteError, Verifier, key_id, open_note
+from fieldapp.store.vault import Vault
+from sync import payload as bundle_payload
+from sync import quarantine
+from sync.quarantine import Limits, QuarantineError
+from sync.statements import (
+    BundleNote,
+    DeviceCertificate,
+    Receipt,
+    StatementError,
+    note_hash,
+    open_bundle_note,
+    open_device_certificate,
+    recipient_fingerprint,
+)
+
+MAX_BUNDLE_SIZE = 16 * 1024**3  # A11: checked before a single byte is copied
+RECEIPT_SUFFIX = ".chmr"
+CLOCK_SKEW = timedelta(days=1)  # E11: versions dated further ahead than this are flagged
+_COPY_CHUNK = 1024 * 1024
+_DEVICE_LINE = re.compile(r"\ndevice ([0-9a-f]{32})\n")
+
+Progress = Callable[[str], None]
+Cancel = Callable[[], bool]
+
+
+# --- errors ---------------------------------------------------------------------------------------
+class ReceiveError(SyncError):
+    """A bundle could not even be received (unreadable, too large, disk full); nothing changed."""
+
+
+class BundleTooLarge(ReceiveError):
+    """The file is over the size cap (SECURITY.md A11); it was not copied."""
+
+
+class ImportCancelled(SyncError):
+    """The operator cancelled; the inbox copy stays `received` and can be imported again."""
+
+
+class Refused(SyncError):
+    """The bundle was refused; the message is the reason recorded in the inbox."""
+
+    def __init__(self, message: str, *, freeze: bool = False) -> None:
+        super().__init__(message)
+        self.freeze = freeze
+
+
+# --- reports ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ImportReport:
+    """The outcome of one file. `status`: imported, duplicate, held or rejected.
+
+    `missing` is the inclusive range of seqs HQ still needs before a held bundle can go in.
+    `retried` are held bundles of the same device that were imported (or covered) after it.
+    """
+
+    status: str
+    file_name: str
+    sha256: str
+    size: int
+    device_id: str = ""
+    device_code: str = ""
+    seq: int | None = None
+    versions: int = 0
+    skipped: int = 0
+    log_entries: int = 0
+    blobs: int = 0
+    covered: tuple[int, ...] = ()
+    missing: tuple[int, int] | None = None
+    reason: str = ""
+    receipt_path: Path | None = None
+    warnings: tuple[str, ...] = ()
+    retried: tuple[ImportReport, ...] = ()
+
+    def summary(self) -> str:
+        """One line a person can act on."""
+        who = f"device {self.device_code} " if self.device_code else ""
+        seq = f"seq {self.seq} " if self.seq is not None else ""
+        if self.status == "imported":
+            text = (
+                f"{who}{seq}imported: {self.versions} new version(s), {self.skipped} already "
+                f"held, {self.log_entries} log entries, {self.blobs} original(s)"
+            )
+            if self.covered:
+                text += f"; also covers seq {_seqs(self.covered)}"
+            return text
+        if self.status == "duplicate":
+            return f"{who}{seq}already imported: nothing changed; {self.reason}"
+        if self.status == "held":
+            return f"{who}{seq}held: {self.reason}"
+        return f"{self.file_name}: refused: {self.reason}"
+
+
+@dataclass(frozen=True)
+class DeviceState:
+    """One enrolled device as the devices view shows it."""
+
+    device_id: str
+    code: str
+    analyst: str
+    enrolled_at: str
+    last_seq: int
+    last_receipt_at: str | None
+    held_seqs: tuple[int, ...]
+    missing: tuple[int, int] | None
+    trusted_up_to: int | None
+    frozen_at: str | None
+    frozen_reason: str
+
+    @property
+    def revoked(self) -> bool:
+        return self.trusted_up_to is not None
+
+    @property
+    def frozen(self) -> bool:
+        return self.frozen_at is not None
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One file HQ received, and what became of it."""
+
+    sha256: str
+    size: int
+    file_name: str
+    received_at: str
+    operator: str
+    status: str
+    device_id: str | None
+    seq: int | None
+    report: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """What `verify_bundle` established about a bundle, for a third party without a vault."""
+
+    device_id: str
+    analyst: str
+    code: str
+    seq: int
+    prev: str
+    ack: int
+    to: tuple[str, ...]
+    note_hash: str
+    log_size: int
+    log_start: int
+    log_checked: bool
+    certificate_checked: bool
+    versions: int
+    evidence: int
+    chain: tuple[int, ...]
+    notes: tuple[str, ...] = field(default=())
+
+
+# --- the sequence decision (pure) -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Link:
+    """One signed bundle note of a chain: its seq, its own hash and the hash it follows."""
+
+    seq: int
+    hash: str
+    prev: str
+
+
+@dataclass(frozen=True)
+class SeqState:
+    """What HQ holds about a device's bundles (advanced only by a committed import)."""
+
+    last_seq: int
+    last_hash: str
+    known: Mapping[int, str]  # seq -> note hash of every imported or covered bundle
+    trusted_up_to: int | None = None
+    frozen: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    """`action`: import, duplicate, held, reject or equivocation (reject and freeze)."""
+
+    action: str
+    reason: str = ""
+    missing: tuple[int, int] | None = None
+
+
+def _seqs(values: Sequence[int]) -> str:
+    if len(values) == 1:
+        return str(values[0])
+    return f"{values[0]}-{values[-1]}"
+
+
+def decide(links: Sequence[Link], state: SeqState) -> Decision:
+    """Apply BUNDLE.md's sequence table to a chain (earlier unacknowledged notes + this one).
+
+    `links` must be contiguous and each `prev` the hash of the one before (checked when the
+    notes are read). Every note at or below the last imported seq must be the very note HQ
+    holds, otherwise the device signed two histories (equivocation). The first new note must
+    follow the last imported one exactly; a chain starting further on is held, not imported.
+    """
+    if not links:
+        raise ValueError("a chain has at least the bundle's own note")
+    own = links[-1]
+    if state.frozen:
+        return Decision("reject", "the device is frozen (an earlier bundle equivocated)")
+    if state.trusted_up_to is not None and own.seq > state.trusted_up_to:
+        return Decision(
+            "reject",
+            f"the device is revoked: bundles are trusted up to seq {state.trusted_up_to}, "
+            f"this one is seq {own.seq}",
+        )
+    last = state.last_seq
+    for link in links:
+        if link.seq > last:
+            continue
+        stored = state.known.get(link.seq)
+        if stored is None:
+            return Decision(
+                "reject",
+                f"seq {link.seq} is at or below the last imported seq {last} but HQ never saw "
+                "it: rollback refused",
+            )
+        if stored != link.hash:
+            return Decision(
+                "equivocation",
+                f"seq {link.seq} was already imported with another signed note: the device "
+                "signed two different histories (equivocation); the device is frozen",
+            )
+    if own.seq <= last:
+        return Decision("duplicate", f"seq {own.seq} was imported before")
+    first = next(link for link in links if link.seq > last)
+    if first.seq > last + 1:
+        missing = (last + 1, first.seq - 1)
+        return Decision(
+            "held",
+            f"seq {_seqs(list(missing)) if missing[0] != missing[1] else missing[0]} missing; "
+            "held until it arrives",
+            missing,
+        )
+    if first.prev != state.last_hash:
+        return Decision(
+            "reject",
+            f"seq {first.seq} does not follow the last imported bundle (prev hash differs): "
+            "chain break",
+        )
+    return Decision("import")
+
+
+# --- step 1: the inbox --------------------------------------------------------------------------
+def inbox_dir(vault: Vault) -> Path:
+    return vault.path / "inbox"
+
+
+def _copy_into_inbox(vault: Vault, source: Path, max_size: int) -> tuple[str, int, Path]:
+    try:
+        before = os.stat(source)
+    except FileNotFoundError:
+        raise ReceiveError(f"{source} does not exist") from None
+    except OSError as exc:
+        raise ReceiveError(f"{source} cannot be read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(before.st_mode):
+        raise ReceiveError(f"{source} is not a regular file; bundles are .chmb files")
+    if before.st_size > max_size:
+        raise BundleTooLarge(
+            f"{source.name} is {before.st_size:,} bytes; bundles over {max_size:,} bytes are "
+            "refused and it was not copied"
+        )
+    folder = inbox_dir(vault)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    tmp = folder / f".{secrets.token_hex(8)}.tmp"
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with source.open("rb") as src, tmp.open("xb") as out:
+            while chunk := src.read(_COPY_CHUNK):
+                size += len(chunk)
+                if size > max_size:  # the file grew while we copied it
+                    raise BundleTooLarge(
+                        f"{source.name} grew past {max_size:,} bytes while it was copied"
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o400)
+        sha = digest.hexdigest()
+        final = folder / f"{sha}.chmb"
+        # Write-once: the first copy of these bytes stays; a later copy is the same bytes.
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, final)
+        tmp.unlink()
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if exc.errno == errno.ENOSPC:
+            raise ReceiveError(
+                f"the disk is full: {source.name} could not be copied into the inbox; nothing "
+                "was recorded"
+            ) from None
+        raise ReceiveError(
+            f"{source.name} could not be copied into the inbox: {exc.strerror or exc}"
+        ) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return sha, size, final
+
+
+def _receive(vault: Vault, source: Path, max_size: int) -> tuple[str, int, Path]:
+    sha, size, final = _copy_into_inbox(vault, source, max_size)
+    now = vault.now()
+    with vault.writing() as conn:
+        conn.execute(
+            "INSERT INTO inbox (sha256, size, file_name, received_at, operator, status, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, 'received', ?) ON CONFLICT (sha256) DO NOTHING",
+            (sha, size, source.name[:200], now, vault.user, now),
+        )
+        vault.log_event(
+            {
+                "type": "bundle_received",
+                "sha256": sha,
+                "size": size,
+                "file_name": source.name[:200],
+                "operator": vault.user,
+            },
+            now,
+        )
+    return sha, size, final
+
+
+def _set_inbox(
+    vault: Vault,
+    sha: str,
+    status: str,
+    report: str,
+    device_id: str | None = None,
+    seq: int | None = None,
+    conn: Any = None,
+) -> None:
+    """Record an outcome; an `imported` row stays imported (a re-import is a duplicate)."""
+    sql = (
+        "UPDATE inbox SET status = ?, report = ?, device_id = coalesce(?, device_id), "
+        "seq = coalesce(?, seq), updated_at = ? WHERE sha256 = ? AND status != 'imported'"
+    )
+    args = (status, report[:2000], device_id, seq, vault.now(), sha)
+    if conn is not None:
+        conn.execute(sql, args)
+        return
+    with vault.writing() as own:
+        own.execute(sql, args)
+
+
+# --- step 3: reading the bundle -----------------------------------------------------------------
+@dataclass
+class _Device:
+    device_id: str
+    code: str
+    public_key: bytes
+    state: SeqState
+    frontier: Frontier
+    log_size: int
+
+    @property
+    def verifier(self) -> Verifier:
+        return Verifier(
+            name=self.device_id,
+            key_id=key_id(self.device_id, self.public_key),
+            public_key=self.public_key,
+        )
+
+
+def _claimed_device(note_text: str) -> str:
+    """The device a note names, read before verification only to pick the key to verify with."""
+    body = note_text.split("\n\n", 1)[0] + "\n"
+    match = _DEVICE_LINE.search(body)
+    if match is None:
+        raise Refused("signature.note names no device (malformed note)")
+    return match.group(1)
+
+
+def _load_device(conn: Any, device_id: str) -> _Device:
+    row = conn.execute(
+        "SELECT public_key, code, trusted_up_to, frozen_at, last_seq, last_hash, log_frontier "
+        "FROM devices WHERE device_id = ?",
+        (device_id,),
+    ).fetchone()
+    if row is None:
+        raise Refused(f"device {device_id} is not enrolled at this HQ")
+    public_key, code, trusted, frozen_at, last_seq, last_hash, frontier_json = row
+    known = {
+        int(s): str(h)
+        for s, h in conn.execute(
+            "SELECT seq, note_hash FROM device_bundles WHERE device_id = ?", (device_id,)
+        ).fetchall()
+    }
+    frontier = Frontier.from_json(frontier_json) if frontier_json else Frontier()
+    (log_size,) = conn.execute(
+        "SELECT count(*) FROM device_log WHERE device_id = ?", (device_id,)
+    ).fetchone()
+    if int(log_size) != frontier.size:
+        raise IntegrityError(
+            f"HQ's copy of the log of device {code} has {log_size} entries but its frontier "
+            f"says {frontier.size}; run 'log verify'"
+        )
+    return _Device(
+        device_id=device_id,
+        code=str(code),
+        public_key=bytes(public_key),
+        state=SeqState(
+            last_seq=int(last_seq),
+            last_hash=str(last_hash),
+            known=known,
+            trusted_up_to=None if trusted is None else int(trusted),
+            frozen=frozen_at is not None,
+        ),
+        frontier=frontier,
+        log_size=int(log_size),
+    )
+
+
+def _open_note(text: str, device: _Device, what: str) -> BundleNote:
+    try:
+        note = open_bundle_note(text, [device.verifier])
+    except StatementError as exc:
+        raise Refused(f"{what}: {exc}") from None
+    if note.device != device.device_id or note.origin != auditlog.origin(device.device_id):
+        raise Refused(f"{what} is for another device or log ({note.origin}, {note.device})")
+    return note
+
+
+def _chain(
+    notes: Sequence[tuple[int, str]], own: BundleNote, own_text: str, device: _Device
+) -> list[tuple[Link, BundleNote, str]]:
+    chain: list[tuple[Link, BundleNote, str]] = []
+    for seq, text in notes:
+        note = _open_note(text, device, f"data/chain/{seq}.note")
+        if note.seq != seq:
+            raise Refused(f"data/chain/{seq}.note is the note of seq {note.seq}")
+        chain.append((Link(note.seq, note_hash(text), note.prev), note, text))
+    chain.append((Link(own.seq, note_hash(own_text), own.prev), own, own_text))
+    for before, after in itertools.pairwise(chain):
+        if after[0].seq != before[0].seq + 1:
+            raise Refused(
+                f"the chain of earlier notes jumps from seq {before[0].seq} to {after[0].seq}"
+            )
+        if after[0].prev != before[0].hash:
+            raise Refused(f"seq {after[0].seq} does not follow seq {before[0].seq} (prev differs)")
+    return chain
+
+
+@dataclass
+class _Checked:
+    """Everything verified about an importable bundle, ready for the one transaction."""
+
+    new_versions: list[bundle_payload.RecordLine]
+    skipped: int
+    new_log: list[bundle_payload.LogLine]
+    frontier: Frontier
+    log_size: int
+    log_root: bytes
+    blobs: dict[str, Path]
+    warnings: list[str]
+
+
+def _model(kind: str) -> Any:
+    return {
+        "incident": Incident,
+        "observation": Observation,
+        "witness": Witness,
+        "statement": Statement,
+        "evidence": EvidenceItem,
+    }[kind]
+
+
+def _validate_body(line: bundle_payload.RecordLine) -> Any:
+    """E10: the body must be the model's shape and pass the same rules as a local save."""
+    label = f"{line.kind} {line.record_id} version {line.version}"
+    try:
+        record = from_dict(_model(line.kind), line.body)
+    except ValueError as exc:
+        raise Refused(f"{label}: {exc}") from None
+    issues: list[FieldIssue]
+    if isinstance(record, Incident):
+        issues = validate_incident(record, bundled_reflists())
+    elif isinstance(record, Observation):
+        issues = validate_observation(record)
+    elif isinstance(record, Witness):
+        issues = validate_witness(record)
+    elif isinstance(record, Statement):
+        issues = validate_statement(record)
+    else:
+        issues = validate_evidence(record)
+    if issues:
+        raise Refused(f"{label}: {issues[0]}")
+    if getattr(record, "id", line.record_id) != line.record_id:
+        raise Refused(f"{label}: the body's id is {record.id}, not the record's id")
+    return record
+
+
+def _check_log(
+    conn: Any, device: _Device, pl: bundle_payload.Payload, note: BundleNote
+) -> tuple[list[bundle_payload.LogLine], Frontier, bytes]:
+    try:
+        opened = open_note(pl.checkpoint, [device.verifier])
+        cp = parse_checkpoint(opened.text)
+    except (NoteError, CheckpointError) as exc:
+        raise Refused(f"data/checkpoint.note does not verify with the device key: {exc}") from None
+    if cp.origin != auditlog.origin(device.device_id):
+        raise Refused(f"data/checkpoint.note is for another log ({cp.origin})")
+    if cp.size != note.log_size or cp.root != note.log_root:
+        raise Refused("data/checkpoint.note does not match the 'log' line of signature.note")
+    if cp.size < device.log_size:
+        raise Refused(
+            f"the checkpoint (size {cp.size}) is smaller than HQ's copy of the device log "
+            f"(size {device.log_size}): the log was rolled back"
+        )
+    start = pl.log[0].idx if pl.log else cp.size
+    if start > device.log_size:
+        raise Refused(
+            f"log entries {device.log_size}-{start - 1} are missing: the bundle's log starts "
+            f"at {start}, HQ holds {device.log_size}"
+        )
+    if start + len(pl.log) != cp.size:
+        raise Refused(
+            f"the log entries end at {start + len(pl.log)} but the checkpoint says size {cp.size}"
+        )
+    stored = {
+        int(i): str(h)
+        for i, h in conn.execute(
+            "SELECT idx, leaf_hash FROM device_log WHERE device_id = ? AND idx >= ?",
+            (device.device_id, start),
+        ).fetchall()
+    }
+    frontier = device.frontier.copy()
+    new: list[bundle_payload.LogLine] = []
+    for line in pl.log:
+        digest = leaf_hash(line.data)
+        if line.idx < device.log_size:
+            if stored.get(line.idx) != digest.hex():
+                raise Refused(
+                    f"log entry {line.idx} differs from HQ's copy of the device log: "
+                    "history was rewritten"
+                )
+            continue
+        frontier.append(digest)
+        new.append(line)
+    if frontier.size != cp.size or frontier.root() != cp.root:
+        raise Refused("the log entries do not hash to the root of the signed checkpoint")
+    return new, frontier, cp.root
+
+
+def _check_records(
+    conn: Any,
+    vault: Vault,
+    device: _Device,
+    pl: bundle_payload.Payload,
+    log_lines: Iterable[bundle_payload.LogLine],
+) -> tuple[list[bundle_payload.RecordLine], int, dict[str, Path], list[str]]:
+    leaves = {line.data for line in log_lines if line.entry.get("type") == "version"}
+    store = vault.blob_store()
+    latest: dict[str, tuple[int, str]] = {}
+    new: list[bundle_payload.RecordLine] = []
+    skipped = 0
+    needed: set[str] = set()
+    warnings: list[str] = []
+    horizon = datetime.fromisoformat(vault.now().replace("Z", "+00:00")) + CLOCK_SKEW
+    for line in pl.records:
+        label = f"{line.kind} {line.record_id} version {line.version}"
+        if line.device != device.device_id:
+            raise Refused(f"{label} names device {line.device}, not the bundle's device")
+        sha = records.version_sha256(
+            record_id=line.record_id,
+            kind=line.kind,
+            version=line.version,
+            author=line.author,
+            device_id=line.device,
+            at=line.at,
+            reason=line.reason,
+            deleted=line.deleted,
+            body=line.body,
+        )
+        if sha != line.sha256:
+            raise Refused(f"{label}: its sha256 does not match its content")
+        entry = canonical.dumps(
+            auditlog.version_entry(
+                kind=line.kind,
+                record_id=line.record_id,
+                version=line.version,
+                sha256=sha,
+                at=line.at,
+                author=line.author,
+                device=line.device,
+            )
+        )
+        if entry not in leaves and (
+            conn.execute(
+                "SELECT 1 FROM device_log WHERE device_id = ? AND entry = ?",
+                (device.device_id, entry),
+            ).fetchone()
+            is None
+        ):
+            raise Refused(f"{label} is not in the device's signed audit log")
+        held = conn.execute(
+            "SELECT sha256 FROM versions WHERE record_id = ? AND version = ?",
+            (line.record_id, line.version),
+        ).fetchone()
+        if held is not None:
+            if str(held[0]) != sha:
+                raise Refused(
+                    f"{label} is already at HQ with other content: a record cannot be "
+                    "rewritten, only given a new version"
+                )
+            skipped += 1
+            continue
+        if line.record_id in latest:
+            current = latest[line.record_id]
+        else:
+            stored = records.latest_version(conn, line.record_id)
+            current = (0, line.kind) if stored is None else (stored[0], stored[2])
+        if current[1] != line.kind:
+            raise Refused(f"{label}: HQ holds {line.record_id} as a {current[1]}")
+        if line.version != current[0] + 1:
+            raise Refused(
+                f"{label} is not the next version (HQ holds version {current[0]}); "
+                "versions cannot be skipped"
+            )
+        latest[line.record_id] = (line.version, line.kind)
+        if not line.deleted:
+            record = _validate_body(line)
+            if isinstance(record, EvidenceItem):
+                needed.add(record.sha256)
+        with contextlib.suppress(ValueError):
+            moment = datetime.fromisoformat(line.at.replace("Z", "+00:00"))
+            if moment.tzinfo is not None and moment > horizon:
+                warnings.append(f"{label} is dated {line.at}: the device clock may be wrong")
+        new.append(line)
+    for sha in sorted(needed):
+        if sha not in pl.evidence and not store.exists(sha):
+            raise Refused(
+                f"evidence original {sha} is referenced but is neither in the bundle nor at HQ"
+            )
+    extra = sorted(set(pl.evidence) - needed)
+    if extra:
+        raise Refused(f"data/evidence/{extra[0]} is not referenced by any record in the bundle")
+    blobs = {sha: path for sha, path in pl.evidence.items() if sha in needed}
+    return new, skipped, blobs, warnings
+
+
+# --- the import ---------------------------------------------------------------------------------
+def _receipts_folder(vault: Vault, receipts_dir: Path | None) -> Path:
+    folder = Path(receipts_dir) if receipts_dir is not None else vault.path / "outbox"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _write_receipt(folder: Path, receipt: str) -> Path:
+    """Write a receipt atomically under a random name (nothing identifying outside it)."""
+    final = folder / f"{secrets.token_hex(16)}{RECEIPT_SUFFIX}"
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(receipt)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, final)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return final
+
+
+def _time(vault: Vault) -> datetime:
+    return datetime.fromisoformat(vault.now().replace("Z", "+00:00")).astimezone(UTC)
+
+
+def _step(progress: Progress | None, cancel: Cancel | None, stage: str) -> None:
+    if cancel is not None and cancel():
+        raise ImportCancelled("the import was cancelled; the bundle stays in the inbox")
+    if progress is not None:
+        progress(stage)
+
+
+def _process(
+    vault: Vault,
+    sha: str,
+    size: int,
+    inbox_file: Path,
+    file_name: str,
+    receipts_dir: Path | None,
+    progress: Progress | None,
+    cancel: Cancel | None,
+    limits: Limits | None,
+) -> ImportReport:
+    base = ImportReport(status="rejected", file_name=file_name, sha256=sha, size=size)
+    device: _Device | None = None
+    seq: int | None = None
+    try:
+        hq = load_hq_keys(vault)
+        _step(progress, cancel, "decrypting")
+        try:
+            opened = quarantine.open_bundle(
+                inbox_file,
+                [str(identity) for identity in hq.identities],
+                vault.path / "quarantine",
+                limits,
+            )
+        except QuarantineError as exc:
+            raise Refused(str(exc)) from None
+        try:
+            _step(progress, cancel, "checking")
+            note_path = opened.folder / "signature.note"
+            if not note_path.is_file():
+                raise Refused("the bundle has no signature.note")
+            note_text = bundle_payload.read_note(note_path, "signature.note")
+            device_id = _claimed_device(note_text)
+            with vault.reading() as conn:
+                device = _load_device(conn, device_id)
+            note = _open_note(note_text, device, "signature.note")
+            seq = note.seq
+            primary = recipient_fingerprint(hq.recipients.primary)
+            if primary not in note.to:
+                raise Refused(
+                    "the bundle is not addressed to this HQ: its 'to' line does not name HQ's "
+                    f"current key {primary}"
+                )
+            if note.tagmanifest_sha256 != opened.tagmanifest_sha256:
+                raise Refused(
+                    "the tag manifest is not the one signature.note signs: the bag was changed "
+                    "after signing"
+                )
+            pl = bundle_payload.read_payload(opened.folder, list(opened.payload))
+            chain = _chain(pl.chain, note, note_text, device)
+            decision = decide([link for link, _, _ in chain], device.state)
+            if decision.action == "equivocation":
+                raise Refused(decision.reason, freeze=True)
+            if decision.action == "reject":
+                raise Refused(decision.reason)
+            report = ImportReport(
+                status=decision.action,
+                file_name=file_name,
+                sha256=sha,
+                size=size,
+                device_id=device.device_id,
+                device_code=device.code,
+                seq=note.seq,
+                missing=decision.missing,
+                reason=decision.reason,
+            )
+            if decision.action == "held":
+                _set_inbox(vault, sha, "held", report.summary(), device.device_id, note.seq)
+                return report
+            if decision.action == "duplicate":
+                return _duplicate(vault, report, receipts_dir)
+            with vault.reading() as conn:
+                new_log, frontier, root = _check_log(conn, device, pl, note)
+                versions, skipped, blobs, warnings = _check_records(conn, vault, device, pl, pl.log)
+            _step(progress, cancel, "storing originals")
+            store = vault.blob_store()
+            for blob_sha, path in blobs.items():
+                if not store.exists(blob_sha):
+                    stored = store.ingest(path)
+                    if stored.sha256 != blob_sha:  # the bag check makes this impossible
+                        raise Refused(f"data/evidence/{blob_sha} does not match its name")
+            _step(progress, cancel, "importing")
+            checked = _Checked(
+                versions, skipped, new_log, frontier, note.log_size, root, blobs, warnings
+            )
+            return _commit(vault, hq, device, chain, checked, report, receipts_dir)
+        finally:
+            quarantine.remove_folder(opened.folder)
+    except Refused as exc:
+        reason = str(exc)
+        if exc.freeze and device is not None:
+            _freeze(vault, device, reason)
+        rejected = ImportReport(
+            status="rejected",
+            file_name=base.file_name,
+            sha256=sha,
+            size=size,
+            device_id=device.device_id if device else "",
+            device_code=device.code if device else "",
+            seq=seq,
+            reason=reason,
+        )
+        _set_inbox(vault, sha, "rejected", reason, device.device_id if device else None, seq)
+        return rejected
+    except (bundle_payload.PayloadError, StatementError) as exc:
+        _set_inbox(vault, sha, "rejected", str(exc), device.device_id if device else None, seq)
+        return ImportReport(
+            status="rejected",
+            file_name=file_name,
+            sha256=sha,
+            size=size,
+            device_id=device.device_id if device else "",
+            device_code=device.code if device else "",
+            seq=seq,
+            reason=str(exc),
+        )
+
+
+def _freeze(vault: Vault, device: _Device, reason: str) -> None:
+    with vault.writing() as conn:
+        conn.execute(
+            "UPDATE devices SET frozen_at = ?, frozen_reason = ? WHERE device_id = ? "
+            "AND frozen_at IS NULL",
+            (vault.now(), reason[:2000], device.device_id),
+        )
+        vault.log_event(
+            {"type": "device_frozen", "device_id": device.device_id, "reason": reason[:2000]}
+        )
+
+
+def _duplicate(vault: Vault, report: ImportReport, receipts_dir: Path | None) -> ImportReport:
+    with vault.reading() as conn:
+        row = conn.execute(
+            "SELECT receipt, state FROM device_bundles WHERE device_id = ? AND seq = ?",
+            (report.device_id, report.seq),
+        ).fetchone()
+    receipt_path = None
+    reason = f"seq {report.seq} was imported before"
+    if row is not None and row[0]:
+        receipt_path = _write_receipt(_receipts_folder(vault, receipts_dir), str(row[0]))
+        reason += "; its receipt was written again"
+    else:
+        reason += " (as part of a later bundle, whose receipt acknowledges it)"
+    _set_inbox(vault, report.sha256, "duplicate", reason, report.device_id, report.seq)
+    return ImportReport(
+        status="duplicate",
+        file_name=report.file_name,
+        sha256=report.sha256,
+        size=report.size,
+        device_id=report.device_id,
+        device_code=report.device_code,
+        seq=report.seq,
+        reason=reason,
+        receipt_path=receipt_path,
+    )
+
+
+def _commit(
+    vault: Vault,
+    hq: Any,
+    device: _Device,
+    chain: Sequence[tuple[Link, BundleNote, str]],
+    checked: _Checked,
+    report: ImportReport,
+    receipts_dir: Path | None,
+) -> ImportReport:
+    own_link, own_note, own_text = chain[-1]
+    last = device.state.last_seq
+    covered = [(link, text) for link, _, text in chain[:-1] if link.seq > last]
+    now = vault.now()
+    with vault.writing() as conn:
+        # Another import of this device may have committed since the checks: start again.
+        row = conn.execute(
+            "SELECT last_seq, last_hash, frozen_at FROM devices WHERE device_id = ?",
+            (device.device_id,),
+        ).fetchone()
+        if (int(row[0]), str(row[1]), row[2]) != (last, device.state.last_hash, None):
+            raise Refused("the device's state changed during the import; import the file again")
+        touched: list[str] = []
+        for line in checked.new_versions:
+            version_seq, sha = records.append_version(
+                conn,
+                record_id=line.record_id,
+                kind=line.kind,
+                version=line.version,
+                author=line.author,
+                device_id=line.device,
+                at=line.at,
+                reason=line.reason,
+                deleted=line.deleted,
+                body=line.body,
+            )
+            if sha != line.sha256:  # recomputed in the checks; a mismatch is our own bug
+                raise IntegrityError(f"version hash of {line.record_id} changed while storing")
+            auditlog.append(
+                conn,
+                auditlog.version_entry(
+                    kind=line.kind,
+                    record_id=line.record_id,
+                    version=line.version,
+                    sha256=sha,
+                    at=line.at,
+                    author=line.author,
+                    device=line.device,
+                ),
+                version_seq=version_seq,
+            )
+            if line.record_id not in touched:
+                touched.append(line.record_id)
+        for record_id in touched:
+            projection.rebuild(conn, record_id)
+        conn.executemany(
+            "INSERT INTO device_log (device_id, idx, leaf_hash, entry) VALUES (?, ?, ?, ?)",
+            [
+                (device.device_id, line.idx, leaf_hash(line.data).hex(), line.data)
+                for line in checked.new_log
+            ],
+        )
+        receipt = Receipt(
+            origin=hq.origin,
+            hq=hq.receipt_name,
+            device=device.device_id,
+            seq=own_note.seq,
+            bundle=own_link.hash,
+            log_size=checked.log_size,
+            log_root=checked.log_root,
+            time=_time(vault),
+        ).sign(hq.receipt)
+        conn.executemany(
+            "INSERT INTO device_bundles (device_id, seq, note_hash, note, state, at) "
+            "VALUES (?, ?, ?, ?, 'covered', ?)",
+            [(device.device_id, link.seq, link.hash, text, now) for link, text in covered],
+        )
+        conn.execute(
+            "INSERT INTO device_bundles (device_id, seq, note_hash, note, state, inbox_sha256, "
+            "receipt, at) VALUES (?, ?, ?, ?, 'imported', ?, ?, ?)",
+            (device.device_id, own_note.seq, own_link.hash, own_text, report.sha256, receipt, now),
+        )
+        conn.execute(
+            "UPDATE devices SET last_seq = ?, last_hash = ?, log_frontier = ?, "
+            "last_receipt_at = ? WHERE device_id = ?",
+            (own_note.seq, own_link.hash, checked.frontier.to_json(), now, device.device_id),
+        )
+        result = ImportReport(
+            status="imported",
+            file_name=report.file_name,
+            sha256=report.sha256,
+            size=report.size,
+            device_id=device.device_id,
+            device_code=device.code,
+            seq=own_note.seq,
+            versions=len(checked.new_versions),
+            skipped=checked.skipped,
+            log_entries=len(checked.new_log),
+            blobs=len(checked.blobs),
+            covered=tuple(link.seq for link, _ in covered),
+            warnings=tuple(checked.warnings),
+        )
+        _set_inbox(
+            vault,
+            report.sha256,
+            "imported",
+            result.summary(),
+            device.device_id,
+            own_note.seq,
+            conn=conn,
+        )
+        vault.log_event(
+            {
+                "type": "bundle_imported",
+                "device_id": device.device_id,
+                "seq": own_note.seq,
+                "bundle": own_link.hash,
+                "inbox_sha256": report.sha256,
+                "versions": len(checked.new_versions),
+                "log_size": checked.log_size,
+            },
+            now,
+        )
+    path = _write_receipt(_receipts_folder(vault, receipts_dir), receipt)
+    return _with(result, receipt_path=path)
+
+
+def _with(report: ImportReport, **changes: Any) -> ImportReport:
+    from dataclasses import replace
+
+    return replace(report, **changes)
+
+
+def _retry_held(
+    vault: Vault,
+    device_id: str,
+    receipts_dir: Path | None,
+    limits: Limits | None,
+) -> tuple[ImportReport, ...]:
+    """Held bundles of this device, oldest seq first, until none goes in any more."""
+    done: list[ImportReport] = []
+    tried: set[str] = set()
+    while True:
+        with vault.reading() as conn:
+            rows = conn.execute(
+                "SELECT sha256, size, file_name FROM inbox WHERE device_id = ? AND "
+                "status = 'held' ORDER BY seq",
+                (device_id,),
+            ).fetchall()
+        pending = [r for r in rows if r[0] not in tried]
+        if not pending:
+            return tuple(done)
+        sha, size, name = pending[0]
+        tried.add(sha)
+        path = inbox_dir(vault) / f"{sha}.chmb"
+        outcome = _process(vault, sha, int(size), path, name, receipts_dir, None, None, limits)
+        if outcome.status != "held":
+            done.append(outcome)
+
+
+def import_bundle(
+    vault: Vault,
+    path: Path,
+    *,
+    receipts_dir: Path | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    limits: Limits | None = None,
+    max_size: int = MAX_BUNDLE_SIZE,
+) -> ImportReport:
+    """Import one bundle file (all or nothing) and return what happened to it.
+
+    A refusal is a report with status `rejected` and its reason, not an exception, because
+    the file was received (and kept in the inbox) even though its content was refused. Only
+    a file that cannot be received at all (missing, over the size cap, disk full) raises.
+    After a successful import, bundles of the same device held for a gap are retried.
+    """
+    path = Path(path)
+    _step(progress, cancel, "copying into the inbox")
+    sha, size, inbox_file = _receive(vault, path, max_size)
+    report = _process(
+        vault, sha, size, inbox_file, path.name, receipts_dir, progress, cancel, limits
+    )
+    if report.status == "imported":
+        retried = _retry_held(vault, report.device_id, receipts_dir, limits)
+        if retried:
+            report = _with(report, retried=retried)
+    return report
+
+
+# --- views --------------------------------------------------------------------------------------
+def devices(vault: Vault) -> list[DeviceState]:
+    """Every enrolled device with its sequence state, held bundles and the gap before them."""
+    with vault.reading() as conn:
+        rows = conn.execute(
+            "SELECT device_id, code, analyst, enrolled_at, last_seq, last_receipt_at, "
+            "trusted_up_to, frozen_at, frozen_reason FROM devices ORDER BY code"
+        ).fetchall()
+        held = {}
+        for row in rows:
+            held[row[0]] = tuple(
+                int(s)
+                for (s,) in conn.execute(
+                    "SELECT DISTINCT seq FROM inbox WHERE device_id = ? AND status = 'held' "
+                    "ORDER BY seq",
+                    (row[0],),
+                ).fetchall()
+            )
+    result = []
+    for device_id, code, analyst, enrolled, last_seq, receipt_at, trusted, frozen, why in rows:
+        seqs = held[device_id]
+        missing = (int(last_seq) + 1, seqs[0] - 1) if seqs and seqs[0] > last_seq + 1 else None
+        result.append(
+            DeviceState(
+                device_id=device_id,
+                code=code,
+                analyst=analyst,
+                enrolled_at=enrolled,
+                last_seq=int(last_seq),
+                last_receipt_at=receipt_at,
+                held_seqs=seqs,
+                missing=missing,
+                trusted_up_to=None if trusted is None else int(trusted),
+                frozen_at=frozen,
+                frozen_reason=why,
+            )
+        )
+    return result
+
+
+def inbox(vault: Vault) -> list[InboxRow]:
+    """Every file received, newest first."""
+    with vault.reading() as conn:
+        rows = conn.execute(
+            "SELECT sha256, size, file_name, received_at, operator, status, device_id, seq, "
+            "report, updated_at FROM inbox ORDER BY received_at DESC, sha256"
+        ).fetchall()
+    return [
+        InboxRow(
+            sha256=r[0],
+            size=int(r[1]),
+            file_name=r[2],
+            received_at=r[3],
+            operator=r[4],
+            status=r[5],
+            device_id=r[6],
+            seq=None if r[7] is None else int(r[7]),
+            report=r[8],
+            updated_at=r[9],
+        )
+        for r in rows
+    ]
+
+
+# --- verification by a third party ------------------------------------------------------------
+class BundleInvalid(SyncError):
+    """`verify_bundle` found the bundle wrong; the message says which check failed."""
+
+
+def _unverified_certificate(text: str) -> DeviceCertificate:
+    """Read a certificate's device and key without its HQ signature (no root key given)."""
+    body = text.split("\n\n", 1)[0]
+    values = dict(line.split(" ", 1) for line in body.split("\n")[1:] if " " in line)
+    try:
+        import base64
+
+        from fieldapp.store.device import device_code
+
+        public_key = base64.b64decode(values["key"], validate=True)
+        return DeviceCertificate(
+            origin=body.split("\n", 1)[0].rsplit("/", 2)[0],
+            device=values["device"],
+            public_key=public_key,
+            analyst=values.get("analyst", "unknown"),
+            code=device_code(public_key),
+            recipients=tuple(values.get("recipients", "0" * 32).split(" ")),
+            issued=datetime(2000, 1, 1, tzinfo=UTC),
+        )
+    except (KeyError, ValueError, FieldappError) as exc:
+        raise BundleInvalid(f"the certificate cannot be read: {exc}") from None
+
+
+def verify_bundle(
+    path: Path,
+    identities: Sequence[str],
+    certificate_text: str,
+    root: Verifier | None = None,
+    *,
+    limits: Limits | None = None,
+) -> VerifyReport:
+    """Check a bundle without any vault: decrypt, strict tar and bag, the note against the
+    device certificate (and that against HQ's root key when given), every record's hash, and
+    the log against the signed checkpoint when the log starts at 0.
+
+    This is what an auditor or a court expert can run with HQ's identity file and the
+    device's certificate, independently of HQ's database.
+    """
+    notes: list[str] = []
+    if root is not None:
+        try:
+            cert = open_device_certificate(certificate_text, [root])
+        except StatementError as exc:
+            raise BundleInvalid(f"the device certificate: {exc}") from None
+    else:
+        cert = _unverified_certificate(certificate_text)
+        notes.append("certificate not checked against an HQ root key (none given)")
+    with tempfile.TemporaryDirectory(prefix="fieldapp-verify-") as tmp:
+        try:
+            opened = quarantine.open_bundle(Path(path), identities, Path(tmp), limits)
+        except QuarantineError as exc:
+            raise BundleInvalid(str(exc)) from None
+        verifier = cert.verifier(cert.device)
+        device = _Device(
+            device_id=cert.device,
+            code=cert.code,
+            public_key=cert.public_key,
+            state=SeqState(0, "genesis", {}),
+            frontier=Frontier(),
+            log_size=0,
+        )
+        try:
+            note_path = opened.folder / "signature.note"
+            if not note_path.is_file():
+                raise BundleInvalid("the bundle has no signature.note")
+            note_text = bundle_payload.read_note(note_path, "signature.note")
+            note = _open_note(note_text, device, "signature.note")
+            if note.tagmanifest_sha256 != opened.tagmanifest_sha256:
+                raise BundleInvalid("the tag manifest is not the one signature.note signs")
+            pl = bundle_payload.read_payload(opened.folder, list(opened.payload))
+            chain = _chain(pl.chain, note, note_text, device)
+            try:
+                cp = parse_checkpoint(open_note(pl.checkpoint, [verifier]).text)
+            except (NoteError, CheckpointError) as exc:
+                raise BundleInvalid(f"data/checkpoint.note: {exc}") from None
+            if cp.origin != auditlog.origin(cert.device):
+                raise BundleInvalid(f"data/checkpoint.note is for another log ({cp.origin})")
+            if (cp.size, cp.root) != (note.log_size, note.log_root):
+                raise BundleInvalid("data/checkpoint.note does not match the note's log line")
+            start = pl.log[0].idx if pl.log else cp.size
+            if start + len(pl.log) != cp.size:
+                raise BundleInvalid("the log entries do not end at the checkpoint's size")
+            log_checked = start == 0
+            if log_checked:
+                frontier = Frontier()
+                for line in pl.log:
+                    frontier.append(leaf_hash(line.data))
+                if cp.size and frontier.root() != cp.root:
+                    raise BundleInvalid("the log entries do not hash to the signed checkpoint")
+            else:
+                notes.append(
+                    f"log starts at entry {start}: its root can only be checked against HQ's "
+                    "copy of the earlier entries"
+                )
+            leaves = {line.data for line in pl.log}
+            for rec in pl.records:
+                label = f"{rec.kind} {rec.record_id} version {rec.version}"
+                if rec.device != cert.device:
+                    raise BundleInvalid(f"{label} names another device")
+                sha = records.version_sha256(
+                    record_id=rec.record_id,
+                    kind=rec.kind,
+                    version=rec.version,
+                    author=rec.author,
+                    device_id=rec.device,
+                    at=rec.at,
+                    reason=rec.reason,
+                    deleted=rec.deleted,
+                    body=rec.body,
+                )
+                if sha != rec.sha256:
+                    raise BundleInvalid(f"{label}: its sha256 does not match its content")
+                entry = canonical.dumps(
+                    auditlog.version_entry(
+                        kind=rec.kind,
+                        record_id=rec.record_id,
+                        version=rec.version,
+                        sha256=sha,
+                        at=rec.at,
+                        author=rec.author,
+                        device=rec.device,
+                    )
+                )
+                if log_checked and entry not in leaves:
+                    raise BundleInvalid(f"{label} is not in the device's signed log")
+        except Refused as exc:
+            raise BundleInvalid(str(exc)) from None
+        finally:
+            quarantine.remove_folder(opened.folder)
+    return VerifyReport(
+        device_id=cert.device,
+        analyst=cert.analyst,
+        code=cert.code,
+        seq=note.seq,
+        prev=note.prev,
+        ack=note.ack,
+        to=note.to,
+        note_hash=note_hash(note_text),
+        log_size=cp.size,
+        log_start=start,
+        log_checked=log_checked,
+        certificate_checked=root is not None,
+        versions=len(pl.records),
+        evidence=len(pl.evidence),
+        chain=tuple(link.seq for link, _, _ in chain[:-1]),
+        notes=tuple(notes),
+    )
