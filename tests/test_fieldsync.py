@@ -11,6 +11,7 @@ import io
 import itertools
 import os
 import re
+import tracemalloc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,6 +34,7 @@ from fieldapp.store.stream import CHUNK_SIZE
 from fieldapp.store.vault import Vault
 from sync import age
 from sync.bag import extract_bag
+from sync.payload import read_payload
 from sync.statements import BundleNote, Receipt, note_hash, open_bundle_note
 from tests.helpers import make_vault, raw_connection
 from tests.sync_helpers import enroll, make_hq_vault
@@ -337,6 +339,49 @@ def test_first_bundle_is_what_hq_can_open_and_check(pair: Pair, tmp_path: Path) 
     # The escrow identity opens the same file (both recipients are stanzas of it).
     escrow = open_bundle(pair, result.path, tmp_path / "q2", identity=1)
     assert escrow.note_text == opened.note_text
+
+
+def test_every_kind_of_change_reads_with_hqs_payload_parser(pair: Pair, tmp_path: Path) -> None:
+    """The contract with the importer: its strict parser takes what the exporter writes."""
+    inc = add_incident(pair.field)
+    inc.summary = "three houses destroyed"
+    pair.field.save_incident(inc, "site visit", expected_version=1)
+    gone = add_incident(pair.field, "Duplicate report")
+    pair.field.delete_incident(gone.id, "same as the market strike")
+    photo_id, _ = add_photo(pair, "IMG_0001.jpg", "green")
+    result = fieldsync.export_bundle(pair.field, pair.out)
+    opened = open_bundle(pair, result.path, tmp_path / "q")
+    names = [
+        p.relative_to(opened.folder).as_posix()
+        for p in opened.folder.rglob("*")
+        if p.is_file() and p.relative_to(opened.folder).parts[0] == "data"
+    ]
+    payload = read_payload(opened.folder, names)
+    assert [(r.record_id, r.version, r.deleted) for r in payload.records] == [
+        (inc.id, 1, False),
+        (inc.id, 2, False),
+        (gone.id, 1, False),
+        (gone.id, 2, True),
+        (photo_id, 1, False),
+    ]
+    assert payload.records[3].body == {}
+    assert [line.idx for line in payload.log] == list(range(opened.note.log_size))
+    assert set(payload.evidence) == {pair.field.get_evidence(photo_id)[0].sha256}
+    assert payload.chain == ()
+
+
+def test_export_memory_stays_flat_with_a_large_original(pair: Pair) -> None:
+    size = 24 * 1024 * 1024
+    add_blob(pair, "video.bin", size)
+    tracemalloc.start()
+    try:
+        result = fieldsync.export_bundle(pair.field, pair.out)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.size > size
+    # A few 64 KiB chunks in flight, never the original: far below its 24 MiB.
+    assert peak < 2 * 1024 * 1024, peak
 
 
 def test_export_is_recorded_and_logged_once(pair: Pair) -> None:
