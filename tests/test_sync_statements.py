@@ -18,6 +18,7 @@ from sync.age import HybridIdentity, X25519Identity
 from sync.statements import (
     BundleNote,
     DeviceCertificate,
+    EnrollmentRequest,
     Receipt,
     RecipientList,
     StatementError,
@@ -25,8 +26,10 @@ from sync.statements import (
     note_hash,
     open_bundle_note,
     open_device_certificate,
+    open_enrollment_request,
     open_receipt,
     open_recipient_list,
+    open_self_signed_recipient_list,
     recipient_fingerprint,
 )
 
@@ -512,3 +515,124 @@ def test_statement_error_is_a_fieldapp_and_value_error() -> None:
 def _re(message: str) -> str:
     """`pytest.raises(match=…)` takes a regex; the messages above are literal text."""
     return re.escape(message)
+
+
+# --- 4b. the HQ keys in the recipient list ----------------------------------------------------
+
+
+def test_recipient_list_gives_its_root_and_receipt_verifiers(recipients: tuple[str, str]) -> None:
+    stmt = _list(recipients)
+    assert stmt.root_verifier() == HQ_VERIFIER
+    assert stmt.receipt_verifier() == signednote.verifier_for(RECEIPTS_NAME, RECEIPTS_KEY)
+
+
+def test_self_signed_list_opens_with_the_root_it_names(recipients: tuple[str, str]) -> None:
+    note = _list(recipients).sign(HQ_NAME, HQ_KEY)
+    assert open_self_signed_recipient_list(note) == _list(recipients)
+
+
+def test_self_signed_list_signed_by_another_key_is_refused(recipients: tuple[str, str]) -> None:
+    # Signed by the receipt key (named in the list) instead of the root: not self-signed.
+    note = _list(recipients).sign(HQ_NAME, RECEIPTS_KEY)
+    with pytest.raises(StatementError, match="no signature from a known key"):
+        open_self_signed_recipient_list(note)
+
+
+def test_self_signed_list_needs_exactly_one_root_line(recipients: tuple[str, str]) -> None:
+    body = _list_body(recipients)
+    doubled = body.replace("receipts ", f"root {ROOT_VKEY}\nreceipts ", 1)
+    with pytest.raises(StatementError, match="exactly one 'root' line"):
+        open_self_signed_recipient_list(signednote.sign(doubled, HQ_NAME, HQ_KEY))
+    missing = body.replace(f"root {ROOT_VKEY}\n", "")
+    with pytest.raises(StatementError, match="exactly one 'root' line"):
+        open_self_signed_recipient_list(signednote.sign(missing, HQ_NAME, HQ_KEY))
+
+
+@pytest.mark.parametrize(
+    ("root", "receipts", "message"),
+    [
+        (ROOT_VKEY, ROOT_VKEY, "root and receipt keys must be different"),
+        ("hq-root+00000000+AQ==", RECEIPTS_VKEY, "the root key is refused"),
+        ("x", RECEIPTS_VKEY, "the root key is refused"),
+        (ROOT_VKEY + " ", RECEIPTS_VKEY, "the root key is refused"),
+        (ROOT_VKEY, RECEIPTS_VKEY.replace("hq-receipts", "hq-root"), "the receipt key is refused"),
+    ],
+)
+def test_recipient_list_refuses_bad_hq_keys(
+    recipients: tuple[str, str], root: str, receipts: str, message: str
+) -> None:
+    with pytest.raises(StatementError, match=_re(message)):
+        RecipientList(ORIGIN, 1, recipients[0], recipients[1], root, receipts, ISSUED)
+
+
+def test_recipient_list_refuses_a_small_order_root(recipients: tuple[str, str]) -> None:
+    kid = hashlib.sha256(b"hq-root\n\x01" + SMALL_ORDER_KEY).digest()[:4].hex()
+    weak = f"hq-root+{kid}+" + base64.b64encode(b"\x01" + SMALL_ORDER_KEY).decode()
+    with pytest.raises(StatementError, match=r"the root key is refused: .*small order"):
+        RecipientList(ORIGIN, 1, recipients[0], recipients[1], weak, RECEIPTS_VKEY, ISSUED)
+
+
+# --- 5. EnrollmentRequest ---------------------------------------------------------------------
+
+DEVICE_ORIGIN = f"fieldapp/{DEVICE_ID}"
+REQUEST_BODY = (
+    f"{DEVICE_ORIGIN}/enrollment-request/v1\n"
+    f"device {DEVICE_ID}\n"
+    f"key {DEVICE_PUBLIC_B64}\n"
+    "analyst kestrel\n"
+    f"code {CODE}\n"
+    "requested 2026-11-22T13:08:00Z\n"
+)
+
+
+def _request() -> EnrollmentRequest:
+    return EnrollmentRequest(DEVICE_ORIGIN, DEVICE_ID, DEVICE_PUBLIC, "kestrel", CODE, ISSUED)
+
+
+def test_enrollment_request_round_trip() -> None:
+    stmt = _request()
+    assert stmt.format() == REQUEST_BODY
+    note = stmt.sign(DEVICE_KEY)
+    assert note.startswith(REQUEST_BODY + "\n\u2014 " + DEVICE_ID + " ")
+    assert open_enrollment_request(note) == stmt
+
+
+def test_enrollment_request_must_be_signed_by_its_own_key() -> None:
+    with pytest.raises(StatementError, match="signed by the device key it names"):
+        _request().sign(OTHER_KEY)
+    forged = signednote.sign(REQUEST_BODY, DEVICE_ID, OTHER_KEY)
+    with pytest.raises(StatementError, match="no signature from a known key"):
+        open_enrollment_request(forged)
+
+
+REQUEST_BAD = [
+    (f"{DEVICE_ORIGIN}/", "fieldapp/other/", "origin must be fieldapp/" + DEVICE_ID),
+    (f"code {CODE}", "code 000000", "does not match the device key"),
+    ("requested 2026-11-22T13:08:00Z\n", "", "no 'requested' line"),
+    ("analyst kestrel\n", "analyst kestrel\nanalyst kestrel\n", "duplicate 'analyst'"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), REQUEST_BAD)
+def test_enrollment_request_strictness(old: str, new: str, message: str) -> None:
+    note = signednote.sign(_mutated(REQUEST_BODY, old, new), DEVICE_ID, DEVICE_KEY)
+    with pytest.raises(StatementError, match=_re(message)):
+        open_enrollment_request(note)
+
+
+def test_enrollment_request_edited_after_signing_is_refused() -> None:
+    note = _mutated(_request().sign(DEVICE_KEY), "analyst kestrel", "analyst osprey")
+    with pytest.raises(StatementError, match=r"signature by .* does not verify"):
+        open_enrollment_request(note)
+
+
+def test_enrollment_request_with_a_small_order_key_is_refused_before_verification() -> None:
+    body = REQUEST_BODY.replace(
+        DEVICE_PUBLIC_B64, base64.b64encode(SMALL_ORDER_KEY).decode()
+    ).replace(CODE, device_code(SMALL_ORDER_KEY))
+    kid = hashlib.sha256(DEVICE_ID.encode() + b"\n\x01" + SMALL_ORDER_KEY).digest()[:4]
+    # R = identity, S = 0: a signature that verifies for any text under the identity key.
+    sig = base64.b64encode(kid + SMALL_ORDER_KEY + bytes(32)).decode()
+    note = body + f"\n\u2014 {DEVICE_ID} {sig}\n"
+    with pytest.raises(StatementError, match=r"device key is refused: .* small order"):
+        open_enrollment_request(note)
