@@ -26,7 +26,7 @@ from fieldapp.domain import canonical
 from fieldapp.domain.model import Incident
 from fieldapp.errors import EvidenceNotFound, IntegrityError, NotEnrolled
 from fieldapp.media import MediaSandbox
-from fieldapp.store import enrollment, fieldsync
+from fieldapp.store import enrollment, fieldsync, hqimport
 from fieldapp.store.checkpoint import parse_checkpoint
 from fieldapp.store.merkle import leaf_hash, root_of
 from fieldapp.store.signednote import open_note
@@ -609,3 +609,39 @@ def test_status_follows_exports_and_receipts(pair: Pair) -> None:
     status = fieldsync.sync_status(pair.field)
     assert (status.last_receipt_seq, status.unacknowledged, status.pending_records) == (2, (), 0)
     assert status.pending_blobs == 0 and status.last_receipt_at is not None
+
+
+# --- with the real HQ importer -----------------------------------------------------------------
+def test_round_trip_through_hq_with_a_lost_bundle(pair: Pair, tmp_path: Path) -> None:
+    """Bundle 1 is lost on the way; bundle 2 covers it at HQ, and HQ's own receipt for bundle 2
+    acknowledges everything on the field, which may then purge the original."""
+    inc = add_incident(pair.field)
+    photo_id, _ = add_photo(pair, "IMG_0001.jpg", "green")
+    lost = fieldsync.export_bundle(pair.field, pair.out)
+    lost.path.unlink()
+    inc.summary = "three houses destroyed"
+    pair.field.save_incident(inc, "site visit", expected_version=1)
+    two = fieldsync.export_bundle(pair.field, pair.out)
+
+    receipts = tmp_path / "receipts"
+    receipts.mkdir()
+    report = hqimport.import_bundle(pair.hq, two.path, receipts_dir=receipts)
+    assert report.status == "imported", report.reason
+    assert (report.seq, report.covered, report.versions, report.blobs) == (2, (1,), 3, 1)
+    assert pair.hq.verify_log().ok
+    (receipt_file,) = receipts.iterdir()
+
+    result = fieldsync.import_receipt(pair.field, receipt_file.read_text("utf-8"))
+    assert (result.seq, result.note_hash, result.blobs_acknowledged) == (2, two.note_hash, 1)
+    assert fieldsync.purge_acknowledged(pair.field).blobs == 1
+    with pytest.raises(EvidenceNotFound, match="purged"):
+        pair.field.read_evidence(photo_id, 10**7)
+
+    # The next bundle starts after bundle 2 and HQ takes it as the next in the chain.
+    add_incident(pair.field, "Second strike")
+    three = fieldsync.export_bundle(pair.field, pair.out)
+    assert (three.records, three.blobs, three.chain) == (1, 0, 0)
+    report = hqimport.import_bundle(pair.hq, three.path, receipts_dir=receipts)
+    assert report.status == "imported", report.reason
+    assert (report.seq, report.versions) == (3, 1)
+    assert pair.field.verify_log().ok
