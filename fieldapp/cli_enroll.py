@@ -111,6 +111,22 @@ def cmd_hq_keys_export(ctx: Context) -> int:
     return 0
 
 
+def cmd_hq_keys_rotate(ctx: Context) -> int:
+    from fieldapp.store import enrollment
+
+    vault = ctx.open_vault()
+    try:
+        listing = enrollment.rotate_recipients(vault, escrow=ctx.args.escrow)
+    finally:
+        vault.lock()
+    ctx.emit(
+        {"version": listing.version, "recipients": list(listing.fingerprints())},
+        f"recipient list version {listing.version} signed; export it (`hq keys export`) and "
+        "give it to every field device (`enroll recipients`)",
+    )
+    return 0
+
+
 def cmd_hq_keys_escrow(ctx: Context) -> int:
     from fieldapp.store import enrollment
 
@@ -324,6 +340,8 @@ def register(groups: SyncGroups, add: AddCommand) -> None:
     keys_sub = keys.add_subparsers(dest="keys_action", metavar="ACTION", required=True)
     p = add(keys_sub, "export", cmd_hq_keys_export, "the signed recipient list for the field")
     p.add_argument("--out", metavar="FILE", help="write it to a new file (default: stdout)")
+    p = add(keys_sub, "rotate", cmd_hq_keys_rotate, "sign a newer list with a new primary key")
+    p.add_argument("--escrow", action="store_true", help="replace the escrow key too")
     p = add(keys_sub, "escrow", cmd_hq_keys_escrow, "write the escrow identity for offline keeping")
     p.add_argument("--out", metavar="FILE", required=True, help="new file (mode 0600)")
     p.add_argument("--remove", action="store_true", help="then delete it from this vault")

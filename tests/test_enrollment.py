@@ -4,7 +4,6 @@ newer recipient lists, and recovery through the escrow slot."""
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
 import os
 import stat
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fieldapp.domain import canonical
 from fieldapp.domain.model import Incident
@@ -40,7 +39,7 @@ from sync import age
 from sync.age import HybridIdentity
 from sync.statements import open_device_certificate, recipient_fingerprint
 from tests.helpers import ANALYST, SECOND_PASSPHRASE, TEST_PASSPHRASE, make_vault, snapshot
-from tests.sync_helpers import enroll, make_hq_vault
+from tests.sync_helpers import enroll, make_hq_vault, small_order_request
 
 NEW_PASSPHRASE = "violet lantern orbit seventeen"
 
@@ -152,31 +151,13 @@ def test_request_with_another_key_than_its_signer_is_refused(field: Vault, hq: V
     _assert_no_devices(hq)
 
 
-def _small_order_request(device_id: str) -> str:
-    """A request for the identity point, with the signature (R = identity, S = 0) that
-    verifies for every message under that key: the C13 forgery."""
-    key = bytes([1]) + bytes(31)
-    Ed25519PublicKey.from_public_bytes(key).verify(key + bytes(32), b"the forgery works")
-    body = (
-        f"fieldapp/{device_id}/enrollment-request/v1\n"
-        f"device {device_id}\n"
-        f"key {base64.b64encode(key).decode()}\n"
-        "analyst mallory\n"
-        f"code {device_code(key)}\n"
-        "requested 2026-11-22T13:08:00Z\n"
-    )
-    kid = hashlib.sha256(device_id.encode() + b"\n\x01" + key).digest()[:4]
-    sig = base64.b64encode(kid + key + bytes(32)).decode()
-    return body + "\n" + f"\u2014 {device_id} {sig}\n"
-
-
 def test_small_order_device_key_is_refused_at_enrolment(hq: Vault) -> None:
     with pytest.raises(
         EnrollmentRefused,
         match="enrolment request is refused: the device key is refused: "
         "the Ed25519 public key is a point of small order",
     ):
-        enrollment.issue_certificate(hq, _small_order_request("ab" * 16))
+        enrollment.issue_certificate(hq, small_order_request("ab" * 16))
     _assert_no_devices(hq)
 
 
