@@ -348,20 +348,28 @@ class _Meter:
         if self._cancel is not None and self._cancel():
             raise ExportCancelled("The export was cancelled; no bundle was written.")
 
-    def wrap(self, source: Readable) -> Readable:
-        meter = self
+    def advance(self, n: int) -> None:
+        self.done += n
+        if self._progress is not None:
+            self._progress(self.done, self.total)
 
-        class Metered:
-            def read(self, size: int = -1, /) -> bytes:
-                meter.check()
-                data = source.read(size)
-                if data:
-                    meter.done += len(data)
-                    if meter._progress is not None:
-                        meter._progress(meter.done, meter.total)
-                return data
+    def wrap(self, source: Readable) -> _Metered:
+        return _Metered(source, self)
 
-        return Metered()
+
+class _Metered:
+    """A payload source that asks about cancel before, and reports progress after, each read."""
+
+    def __init__(self, source: Readable, meter: _Meter) -> None:
+        self._source = source
+        self._meter = meter
+
+    def read(self, size: int = -1, /) -> bytes:
+        self._meter.check()
+        data = self._source.read(size)
+        if data:
+            self._meter.advance(len(data))
+        return data
 
 
 def _sizes(lines: Iterator[bytes]) -> int:
