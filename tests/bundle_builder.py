@@ -18,7 +18,9 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fieldapp.domain import canonical
-from fieldapp.store import auditlog
+from fieldapp.store import auditlog, records, signednote
+from fieldapp.store.checkpoint import format_checkpoint, parse_checkpoint
+from fieldapp.store.merkle import Frontier, leaf_hash
 from fieldapp.store.vault import Vault
 from sync import age
 from sync.bag import BagWriter
@@ -135,15 +137,13 @@ class FieldSide:
                 files[f"data/chain/{sent.seq}.note"] = sent.note.encode("utf-8")
         return files
 
-    def note(self, tagmanifest: str, **changes: Any) -> BundleNote:
-        """The note the next bundle would carry; `changes` override any field."""
-        from fieldapp.store.checkpoint import parse_checkpoint
-        from fieldapp.store.signednote import open_note, verifier_for
+    def note(self, tagmanifest: str, checkpoint: str, **changes: Any) -> BundleNote:
+        """The note the next bundle would carry; `changes` override any field.
 
-        with self.vault.reading() as conn:
-            text = auditlog.latest_checkpoint(conn)
-        opened = open_note(text, [verifier_for(self.device_id, self.vault.signing_key)])
-        cp = parse_checkpoint(opened.text)
+        Its `log` line is read from `checkpoint` (the bundle's own data/checkpoint.note), so a
+        test that re-signs the checkpoint gets a consistent note without more work.
+        """
+        cp = parse_checkpoint(checkpoint.split("\n\n", 1)[0] + "\n")
         seq = len(self.sent) + 1
         base = BundleNote(
             origin=auditlog.origin(self.device_id),
@@ -163,6 +163,7 @@ class FieldSide:
         *,
         files_hook: Callable[[Files], None] | None = None,
         note_hook: Callable[[BundleNote], BundleNote] | None = None,
+        text_hook: Callable[[str], str] | None = None,
         key: Ed25519PrivateKey | None = None,
         recipients: Sequence[str] | None = None,
         remember: bool = True,
@@ -176,10 +177,11 @@ class FieldSide:
         signed: list[str] = []
 
         def sign(tagmanifest: str) -> bytes:
-            note = self.note(tagmanifest)
+            note = self.note(tagmanifest, files["data/checkpoint.note"].decode("utf-8"))
             if note_hook is not None:
                 note = note_hook(note)
-            text = note.sign(self.device_id, key or self.vault.signing_key)
+            body = note.format() if text_hook is None else text_hook(note.format())
+            text = signednote.sign(body, self.device_id, key or self.vault.signing_key)
             signed.append(text)
             return text.encode("utf-8")
 
@@ -203,3 +205,66 @@ def note_numbers(note_text: str) -> tuple[int, int]:
     """(seq, log size) of a signed bundle note, unverified: the builder made it itself."""
     values = dict(line.split(" ", 1) for line in note_text.split("\n\n")[0].split("\n")[1:])
     return int(values["seq"]), int(values["log"].split(" ")[0])
+
+
+# --- forging with the device key: what a stolen or compromised device could send --------------
+def _jsonl(data: bytes) -> list[dict[str, Any]]:
+    return [canonical.loads(line) for line in data.split(b"\n") if line]
+
+
+def _dump(values: list[dict[str, Any]]) -> bytes:
+    return b"".join(canonical.dumps(v) + b"\n" for v in values)
+
+
+def resign_log(files: Files, side: FieldSide) -> None:
+    """Recompute the root over data/auditlog.jsonl (which must start at 0) and sign it."""
+    log = _jsonl(files["data/auditlog.jsonl"])
+    assert not log or log[0]["idx"] == 0, "resign_log needs the whole log"
+    frontier = Frontier()
+    for line in log:
+        frontier.append(leaf_hash(canonical.dumps(line["entry"])))
+    text = format_checkpoint(auditlog.origin(side.device_id), frontier.size, frontier.root())
+    note = signednote.sign(text, side.device_id, side.vault.signing_key)
+    files["data/checkpoint.note"] = note.encode("utf-8")
+
+
+def forge_version(files: Files, side: FieldSide, index: int, **changes: Any) -> dict[str, Any]:
+    """Change record line `index` (body keys in `body`, other fields directly), give it its
+    true hash, rewrite its log leaf to match and re-sign the checkpoint: a version the device
+    key really vouches for. Returns the new line."""
+    lines = _jsonl(files["data/records.jsonl"])
+    line = dict(lines[index])
+    old = (line["record_id"], line["version"])
+    body = changes.pop("body", None)
+    if body is not None:
+        line["body"] = {**line["body"], **body}
+    line.update(changes)
+    line["sha256"] = records.version_sha256(
+        record_id=line["record_id"],
+        kind=line["kind"],
+        version=line["version"],
+        author=line["author"],
+        device_id=line["device"],
+        at=line["at"],
+        reason=line["reason"],
+        deleted=line["deleted"],
+        body=line["body"],
+    )
+    lines[index] = line
+    files["data/records.jsonl"] = _dump(lines)
+    log = _jsonl(files["data/auditlog.jsonl"])
+    for leaf in log:
+        entry = leaf["entry"]
+        if entry.get("type") == "version" and (entry["record_id"], entry["version"]) == old:
+            leaf["entry"] = auditlog.version_entry(
+                kind=line["kind"],
+                record_id=line["record_id"],
+                version=line["version"],
+                sha256=line["sha256"],
+                at=line["at"],
+                author=line["author"],
+                device=line["device"],
+            )
+    files["data/auditlog.jsonl"] = _dump(log)
+    resign_log(files, side)
+    return line

@@ -17,11 +17,11 @@ from PIL import Image
 
 from fieldapp.domain.model import Incident
 from fieldapp.media import MediaSandbox
-from fieldapp.store import enrollment, fieldsync
+from fieldapp.store import enrollment, fieldsync, signednote
 from fieldapp.store.hqimport import devices, import_bundle, inbox
 from fieldapp.store.records import IncidentQuery
 from fieldapp.store.vault import Vault
-from sync.statements import open_receipt, signednote
+from sync.statements import open_receipt
 from tests.helpers import make_vault
 from tests.sync_helpers import enroll, make_hq_vault
 
