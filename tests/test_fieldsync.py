@@ -384,6 +384,26 @@ def test_export_memory_stays_flat_with_a_large_original(pair: Pair) -> None:
     assert peak < 2 * 1024 * 1024, peak
 
 
+def test_nothing_identifying_outside_the_ciphertext(pair: Pair) -> None:
+    add_incident(pair.field, "Strike near the bridge")
+    result = fieldsync.export_bundle(pair.field, pair.out)
+    data = result.path.read_bytes()
+    device = pair.field.device
+    for secret in (
+        device.device_id,
+        device.code,
+        pair.field.user,
+        device.cell_name,
+        "Strike near the bridge",
+        "fieldapp/",
+    ):
+        assert secret.encode() not in data, secret
+    header = data.split(b"\n--- ", 1)[0].split(b"\n")
+    stanzas = [line.split(b" ")[1] for line in header if line.startswith(b"-> ")]
+    assert stanzas == [b"mlkem768x25519", b"mlkem768x25519"]  # HQ primary and escrow only
+    assert result.path.stat().st_mode & 0o077 == 0  # readable by the analyst only
+
+
 def test_export_is_recorded_and_logged_once(pair: Pair) -> None:
     add_incident(pair.field)
     before = pair.field.log_size()
@@ -523,6 +543,7 @@ def test_a_receipt_twice_is_a_no_op(pair: Pair) -> None:
         ({"bundle": "ab" * 32}, "has hash"),
         ({"log": (1, b"\x00" * 32)}, "audit-log size 1"),
         ({"key": "other"}, "pinned at enrolment"),
+        ({"key": "root"}, "pinned at enrolment"),  # HQ's root key does not sign receipts
         ({"origin": "fieldapp-hq/elsewhere"}, "not from"),
     ],
 )
@@ -533,6 +554,8 @@ def test_bad_receipts_change_nothing(pair: Pair, change: dict[str, Any], message
     seq = change.pop("seq", 1)
     if change.get("key") == "other":
         change["key"] = Ed25519PrivateKey.generate()
+    elif change.get("key") == "root":
+        change["key"] = enrollment.load_hq_keys(pair.hq).root
     if seq != 1:
         # Sign a receipt for a seq the device never sent: reuse bundle 1's facts.
         keys = enrollment.load_hq_keys(pair.hq)
