@@ -8,6 +8,7 @@ import io
 import os
 import stat
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from fieldapp.store.keyfile import (
 from fieldapp.store.vault import Vault
 from sync import age
 from sync.age import HybridIdentity
-from sync.statements import open_device_certificate, recipient_fingerprint
+from sync.statements import EnrollmentRequest, open_device_certificate, recipient_fingerprint
 from tests.helpers import ANALYST, SECOND_PASSPHRASE, TEST_PASSPHRASE, make_vault, snapshot
 from tests.sync_helpers import enroll, make_hq_vault, small_order_request
 
@@ -205,6 +206,31 @@ def test_certifying_the_same_device_again_is_idempotent(field: Vault, hq: Vault)
     again = enrollment.issue_certificate(hq, enrollment.enrollment_request(field))
     assert again == first
     assert hq.log_size() == size
+
+
+def test_a_known_device_id_with_another_key_is_refused(field: Vault, hq: Vault) -> None:
+    enrollment.issue_certificate(hq, enrollment.enrollment_request(field))
+    impostor = Ed25519PrivateKey.generate()
+    public = impostor.public_key().public_bytes_raw()
+    device_id = field.device.device_id
+    request = EnrollmentRequest(
+        f"fieldapp/{device_id}",
+        device_id,
+        public,
+        "mallory",
+        device_code(public),
+        datetime(2026, 11, 22, 13, 8, tzinfo=UTC),
+    ).sign(impostor)
+    size = hq.log_size()
+    with pytest.raises(
+        EnrollmentRefused, match=f"{device_id} is already enrolled with another key"
+    ):
+        enrollment.issue_certificate(hq, request)
+    assert hq.log_size() == size
+    with hq.reading() as conn:
+        assert bytes(conn.execute("SELECT public_key FROM devices").fetchone()[0]) == (
+            field.device.public_key
+        )
 
 
 def test_accept_refuses_a_certificate_for_another_device(

@@ -27,7 +27,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -40,7 +40,7 @@ from fieldapp.errors import (
     SyncError,
 )
 from fieldapp.store import auditlog, keyfile, signednote
-from fieldapp.store.device import fingerprint, public_bytes
+from fieldapp.store.device import device_code, fingerprint, public_bytes
 from fieldapp.store.keyfile import EscrowSlot, KeyFile
 from sync import age
 from sync.age import HybridIdentity
@@ -402,8 +402,8 @@ def issue_certificate(hq_vault: Vault, request_text: str) -> tuple[DeviceCertifi
             if bytes(row[0]) != request.public_key:
                 raise EnrollmentRefused(
                     f"Device {request.device} is already enrolled with another key "
-                    f"(code {row_code(row[0])}); a device id never changes its key. Nothing "
-                    "was changed."
+                    f"(code {device_code(bytes(row[0]))}); a device id never changes its key. "
+                    "Nothing was changed."
                 )
             if row[2] is not None:
                 raise EnrollmentRefused(
@@ -434,13 +434,6 @@ def issue_certificate(hq_vault: Vault, request_text: str) -> tuple[DeviceCertifi
             }
         )
     return certificate, note
-
-
-def row_code(public_key: Any) -> str:
-    """The device code of a stored key (for messages)."""
-    from fieldapp.store.device import device_code
-
-    return device_code(bytes(public_key))
 
 
 def _open_certificate(note: str, keys: HqKeys) -> DeviceCertificate:
