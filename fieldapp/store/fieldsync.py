@@ -323,6 +323,14 @@ class _ChunkReader:
         self._buffer = bytearray()
 
     def read(self, size: int = -1, /) -> bytes:
+        if not self._buffer and size > 0:
+            # The common case for originals: the tar writer asks for exactly the 64 KiB chunk
+            # the blob store yields, so hand it over without copying.
+            chunk = next(self._chunks, b"")
+            if len(chunk) >= size:
+                self._buffer += chunk[size:]
+                return chunk if len(chunk) == size else chunk[:size]
+            self._buffer += chunk
         while size < 0 or len(self._buffer) < size:
             chunk = next(self._chunks, None)
             if chunk is None:
