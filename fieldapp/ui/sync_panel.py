@@ -131,6 +131,8 @@ class ConfirmBox(QFrame):
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.check = QCheckBox(self)
+        # Room for a value the answer needs (HQ's revocation puts its seq box here).
+        self.extra = QHBoxLayout()
         self.confirm_button = QPushButton(self)
         self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.confirm_button.clicked.connect(self.confirm)
@@ -147,6 +149,7 @@ class ConfirmBox(QFrame):
         buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
+        layout.addLayout(self.extra)
         layout.addWidget(self.check)
         layout.addLayout(buttons)
         self._on_confirm: Callable[[], None] | None = None
