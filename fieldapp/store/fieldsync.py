@@ -326,11 +326,11 @@ class _ChunkReader:
         if not self._buffer and size > 0:
             # The common case for originals: the tar writer asks for exactly the 64 KiB chunk
             # the blob store yields, so hand it over without copying.
-            chunk = next(self._chunks, b"")
-            if len(chunk) >= size:
-                self._buffer += chunk[size:]
-                return chunk if len(chunk) == size else chunk[:size]
-            self._buffer += chunk
+            first = next(self._chunks, b"")
+            if len(first) >= size:
+                self._buffer += first[size:]
+                return first if len(first) == size else first[:size]
+            self._buffer += first
         while size < 0 or len(self._buffer) < size:
             chunk = next(self._chunks, None)
             if chunk is None:
