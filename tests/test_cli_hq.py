@@ -74,7 +74,7 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 
 def run_json(*argv: str) -> Any:
-    code, out, err = run(*argv, "--json")
+    code, out, _ = run(*argv, "--json")
     return code, json.loads(out)
 
 
