@@ -25,7 +25,7 @@ from fieldapp.errors import (
     RecoveryError,
     WrongPassphrase,
 )
-from fieldapp.store import enrollment, keyfile
+from fieldapp.store import enrollment, keyfile, signednote
 from fieldapp.store.device import device_code
 from fieldapp.store.keyfile import (
     EscrowSlot,
@@ -38,7 +38,12 @@ from fieldapp.store.keyfile import (
 from fieldapp.store.vault import Vault
 from sync import age
 from sync.age import HybridIdentity
-from sync.statements import EnrollmentRequest, open_device_certificate, recipient_fingerprint
+from sync.statements import (
+    EnrollmentRequest,
+    RecipientList,
+    open_device_certificate,
+    recipient_fingerprint,
+)
 from tests.helpers import ANALYST, SECOND_PASSPHRASE, TEST_PASSPHRASE, make_vault, snapshot
 from tests.sync_helpers import enroll, make_hq_vault, small_order_request
 
@@ -278,6 +283,32 @@ def test_accept_refuses_an_edited_list(field: Vault, hq: Vault) -> None:
     edited = keys.recipients_note.replace("version 1", "version 2", 1)
     with pytest.raises(EnrollmentRefused, match=r"recipient list is refused: .*does not verify"):
         enrollment.accept_enrollment(field, note, edited)
+
+
+def test_accept_refuses_a_list_whose_key_names_break_the_contract(field: Vault) -> None:
+    # Self-signed and well-formed, but receipts would be checked under "<id>.receipts".
+    root, receipts = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    listing = RecipientList(
+        origin="fieldapp-hq/" + "ef" * 16,
+        version=1,
+        primary=str(HybridIdentity.generate().recipient()),
+        escrow=str(HybridIdentity.generate().recipient()),
+        root=signednote.vkey("ef" * 16 + ".root", root.public_key().public_bytes_raw()),
+        receipts=signednote.vkey("someone.receipts", receipts.public_key().public_bytes_raw()),
+        issued=datetime(2026, 11, 22, 13, 8, tzinfo=UTC),
+    )
+    note = listing.sign("ef" * 16 + ".root", root)
+    with pytest.raises(EnrollmentRefused, match=r"receipt key is not named efef.*\.receipts"):
+        enrollment.accept_enrollment(field, "unused", note)
+
+
+def test_accept_refuses_a_revocation_certificate(field: Vault, hq: Vault) -> None:
+    enrollment.issue_certificate(hq, enrollment.enrollment_request(field))
+    revocation = enrollment.revoke(hq, field.device.device_id, 0)
+    keys = enrollment.load_hq_keys(hq)
+    with pytest.raises(EnrollmentRefused, match="certificate is a revocation"):
+        enrollment.accept_enrollment(field, revocation, keys.recipients_note)
+    assert enrollment.field_enrollment(field) is None
 
 
 def test_accepting_again_is_idempotent_and_another_hq_is_refused(
