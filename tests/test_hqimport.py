@@ -196,3 +196,82 @@ def test_evidence_originals_reach_hq(sites: Sites) -> None:
     assert got.sha256 == item.sha256
     assert sites.hq.blob_store().verify(item.sha256)
     assert sites.hq.verify_log().ok
+
+
+def test_disk_full_while_receiving_records_nothing(
+    sites: Sites, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    from fieldapp.store.hqimport import ReceiveError
+
+    add_incident(sites.a, "Market strike")
+    path = export(sites.a, sites.out)
+    size_before = sites.hq.log_size()
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)  # a failing disk, the one mock the rules allow
+    with pytest.raises(ReceiveError, match="the disk is full"):
+        import_bundle(sites.hq, path)
+    monkeypatch.undo()
+    assert list((sites.hq.path / "inbox").iterdir()) == []  # no partial copy
+    assert inbox(sites.hq) == [] and sites.hq.log_size() == size_before
+    assert import_bundle(sites.hq, path).status == "imported"  # and it works once there is room
+
+
+def test_cancel_keeps_the_file_received_and_progress_names_the_stages(sites: Sites) -> None:
+    from fieldapp.store.hqimport import ImportCancelled
+
+    add_incident(sites.a, "Market strike")
+    path = export(sites.a, sites.out)
+    stages: list[str] = []
+    with pytest.raises(ImportCancelled):
+        import_bundle(
+            sites.hq,
+            path,
+            progress=stages.append,
+            cancel=lambda: stages == ["copying into the inbox", "decrypting"],
+        )
+    assert stages == ["copying into the inbox", "decrypting"]
+    assert [r.status for r in inbox(sites.hq)] == ["received"]
+    assert titles(sites.hq) == []
+    assert not any((sites.hq.path / "quarantine").iterdir())
+    stages.clear()
+    assert import_bundle(sites.hq, path, progress=stages.append).status == "imported"
+    assert stages == [
+        "copying into the inbox",
+        "decrypting",
+        "checking",
+        "storing originals",
+        "importing",
+    ]
+
+
+def test_a_field_vault_cannot_import(sites: Sites) -> None:
+    from fieldapp.errors import SyncError
+
+    add_incident(sites.b, "Bridge collapse")
+    path = export(sites.b, sites.out)
+    with pytest.raises(SyncError):
+        import_bundle(sites.a, path)
+    assert not (sites.a.path / "inbox").exists() or not any((sites.a.path / "inbox").iterdir())
+
+
+def test_verify_bundle_refuses_another_devices_certificate(sites: Sites) -> None:
+    from fieldapp.store.hqimport import BundleInvalid, verify_bundle
+
+    add_incident(sites.a, "Market strike")
+    path = export(sites.a, sites.out)
+    keys = enrollment.load_hq_keys(sites.hq)
+    identities = [str(i) for i in keys.identities]
+    other = enrollment.field_enrollment(sites.b)
+    mine = enrollment.field_enrollment(sites.a)
+    assert other is not None and mine is not None
+    with pytest.raises(BundleInvalid, match=r"signature\.note"):
+        verify_bundle(path, identities, other.certificate_note)
+    report = verify_bundle(path, identities, mine.certificate_note, mine.root)
+    assert report.certificate_checked and report.log_checked
+    assert (report.seq, report.versions, report.code) == (1, 1, sites.a.device.code)

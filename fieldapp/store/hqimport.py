@@ -26,6 +26,8 @@ seq), which freezes the device, because then its key signed two histories.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import errno
 import hashlib
@@ -46,20 +48,20 @@ from fieldapp.domain.evidence import EvidenceItem, validate_evidence
 from fieldapp.domain.model import Incident, Observation, from_dict
 from fieldapp.domain.validation import validate_incident, validate_observation
 from fieldapp.domain.witness import Statement, Witness, validate_statement, validate_witness
-from fieldapp.errors import FieldappError, FieldIssue, IntegrityError, SyncError
+from fieldapp.errors import FieldIssue, IntegrityError, SyncError
 from fieldapp.reflists import bundled_reflists
 from fieldapp.store import auditlog, projection, records
 from fieldapp.store.checkpoint import CheckpointError, parse_checkpoint
+from fieldapp.store.device import device_code
 from fieldapp.store.enrollment import load_hq_keys
 from fieldapp.store.merkle import Frontier, leaf_hash
-from fieldapp.store.signednote import NoteError, Verifier, key_id, open_note
+from fieldapp.store.signednote import NoteError, Verifier, check_public_key, key_id, open_note
 from fieldapp.store.vault import Vault
 from sync import payload as bundle_payload
 from sync import quarantine
 from sync.quarantine import Limits, QuarantineError
 from sync.statements import (
     BundleNote,
-    DeviceCertificate,
     Receipt,
     StatementError,
     note_hash,
@@ -1070,6 +1072,7 @@ def import_bundle(
     After a successful import, bundles of the same device held for a gap are retried.
     """
     path = Path(path)
+    load_hq_keys(vault)  # not an HQ vault: refuse before anything is copied or logged
     _step(progress, cancel, "copying into the inbox")
     sha, size, inbox_file = _receive(vault, path, max_size)
     report = _process(
@@ -1151,27 +1154,41 @@ class BundleInvalid(SyncError):
     """`verify_bundle` found the bundle wrong; the message says which check failed."""
 
 
-def _unverified_certificate(text: str) -> DeviceCertificate:
-    """Read a certificate's device and key without its HQ signature (no root key given)."""
+@dataclass(frozen=True)
+class _CertFacts:
+    device: str
+    public_key: bytes
+    analyst: str
+    code: str
+
+
+def _certificate_facts(text: str, root: Verifier | None) -> _CertFacts:
+    """The device, key and analyst a certificate names; verified by `root` when given.
+
+    Without a root key the certificate's own lines are read unverified (the report says so):
+    a third party may hold the certificate but not HQ's key. The key is still checked to be
+    a valid Ed25519 key, and the device code derived from it.
+    """
+    if root is not None:
+        try:
+            cert = open_device_certificate(text, [root])
+        except StatementError as exc:
+            raise BundleInvalid(f"the device certificate: {exc}") from None
+        return _CertFacts(cert.device, cert.public_key, cert.analyst, cert.code)
     body = text.split("\n\n", 1)[0]
-    values = dict(line.split(" ", 1) for line in body.split("\n")[1:] if " " in line)
+    values: dict[str, str] = {}
+    for line in body.split("\n")[1:]:
+        key, _, value = line.partition(" ")
+        values.setdefault(key, value)
+    device = values.get("device", "")
+    if not re.fullmatch(r"[0-9a-f]{32}", device) or "key" not in values:
+        raise BundleInvalid("the device certificate has no valid 'device' and 'key' lines")
     try:
-        import base64
-
-        from fieldapp.store.device import device_code
-
         public_key = base64.b64decode(values["key"], validate=True)
-        return DeviceCertificate(
-            origin=body.split("\n", 1)[0].rsplit("/", 2)[0],
-            device=values["device"],
-            public_key=public_key,
-            analyst=values.get("analyst", "unknown"),
-            code=device_code(public_key),
-            recipients=tuple(values.get("recipients", "0" * 32).split(" ")),
-            issued=datetime(2000, 1, 1, tzinfo=UTC),
-        )
-    except (KeyError, ValueError, FieldappError) as exc:
-        raise BundleInvalid(f"the certificate cannot be read: {exc}") from None
+        check_public_key(public_key)
+    except (binascii.Error, ValueError, NoteError) as exc:
+        raise BundleInvalid(f"the device certificate's key is not valid: {exc}") from None
+    return _CertFacts(device, public_key, values.get("analyst", ""), device_code(public_key))
 
 
 def verify_bundle(
@@ -1190,20 +1207,14 @@ def verify_bundle(
     device's certificate, independently of HQ's database.
     """
     notes: list[str] = []
-    if root is not None:
-        try:
-            cert = open_device_certificate(certificate_text, [root])
-        except StatementError as exc:
-            raise BundleInvalid(f"the device certificate: {exc}") from None
-    else:
-        cert = _unverified_certificate(certificate_text)
+    cert = _certificate_facts(certificate_text, root)
+    if root is None:
         notes.append("certificate not checked against an HQ root key (none given)")
     with tempfile.TemporaryDirectory(prefix="fieldapp-verify-") as tmp:
         try:
             opened = quarantine.open_bundle(Path(path), identities, Path(tmp), limits)
         except QuarantineError as exc:
             raise BundleInvalid(str(exc)) from None
-        verifier = cert.verifier(cert.device)
         device = _Device(
             device_id=cert.device,
             code=cert.code,
@@ -1223,7 +1234,7 @@ def verify_bundle(
             pl = bundle_payload.read_payload(opened.folder, list(opened.payload))
             chain = _chain(pl.chain, note, note_text, device)
             try:
-                cp = parse_checkpoint(open_note(pl.checkpoint, [verifier]).text)
+                cp = parse_checkpoint(open_note(pl.checkpoint, [device.verifier]).text)
             except (NoteError, CheckpointError) as exc:
                 raise BundleInvalid(f"data/checkpoint.note: {exc}") from None
             if cp.origin != auditlog.origin(cert.device):
