@@ -173,22 +173,41 @@ def test_enrol_through_the_panel(field: Field) -> None:
     assert panel.export_button.isEnabled() and not panel.accept_button.isEnabled()
 
 
-def test_escape_dismisses_the_fingerprint_question(field: Field, qtbot: QtBot) -> None:
+def test_the_fingerprint_question_by_keyboard(field: Field, qtbot: QtBot) -> None:
     panel, tmp = field.panel, field.tmp
     _, certificate = enrollment.issue_certificate(
         field.hq, enrollment.enrollment_request(field.vault)
     )
     (tmp / "cert.txt").write_text(certificate)
     (tmp / "recipients.txt").write_text(enrollment.load_hq_keys(field.hq).recipients_note)
-    panel.dialogs = ScriptedDialogs(tmp / "cert.txt", tmp / "recipients.txt")
     with qtbot.waitActive(panel):
         panel.show()
         panel.activateWindow()
-    panel.accept_button.click()
-    assert panel.enrol_confirm.is_open
-    QTest.keyClick(panel.enrol_confirm.check, Qt.Key.Key_Escape)
-    assert not panel.enrol_confirm.is_open and not panel.enrol_confirm.isVisible()
+    box = panel.enrol_confirm
+
+    def ask() -> None:
+        panel.dialogs = ScriptedDialogs(tmp / "cert.txt", tmp / "recipients.txt")
+        panel.accept_button.click()
+        assert box.is_open and box.check.hasFocus()
+
+    # Escape closes the question; Enter on Cancel cancels; Enter before the tick does nothing.
+    ask()
+    QTest.keyClick(box.check, Qt.Key.Key_Escape)
+    assert not box.is_open and not box.isVisible()
+    ask()
+    QTest.keyClick(box.check, Qt.Key.Key_Return)
+    assert box.is_open
+    box.cancel_button.setFocus()
+    QTest.keyClick(box.cancel_button, Qt.Key.Key_Return)
+    assert not box.is_open
     assert enrollment.field_enrollment(field.vault) is None
+    # Space ticks, Enter accepts.
+    ask()
+    QTest.keyClick(box.check, Qt.Key.Key_Space)
+    assert box.check.isChecked()
+    QTest.keyClick(box.check, Qt.Key.Key_Return)
+    assert enrollment.field_enrollment(field.vault) is not None
+    assert "Enrolled with HQ" in panel.enrolment_label.text()
 
 
 def test_a_list_that_is_not_one_is_refused_before_any_question(field: Field) -> None:

@@ -602,7 +602,7 @@ class DevicesPanel(QWidget):
                 code=request.code,
                 fingerprint=fingerprint(request.public_key),
             ),
-            self.tr("&Enrol and save certificate…"),
+            self.tr("&Yes, enrol and save the certificate…"),
             lambda: self.enrol(offer),
             self.tr("I &compared the code and fingerprint with the analyst and they match"),
         )
@@ -671,7 +671,7 @@ class DevicesPanel(QWidget):
                 "this device after the seq below ({last} is the last imported). Trust only "
                 "ever narrows: this cannot be undone."
             ).format(code=device.code, analyst=isolate(device.analyst), last=device.last_seq),
-            self.tr("Re&voke device"),
+            self.tr("&Yes, revoke the device"),
             lambda: self.revoke(device.device_id, self.after_seq.value()),
         )
         self.after_seq.setFocus()

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QFileDialog,
     QFrame,
@@ -138,11 +139,6 @@ class ConfirmBox(QFrame):
         self.confirm_button.clicked.connect(self.confirm)
         self.cancel_button.clicked.connect(self.dismiss)
         self.check.toggled.connect(self._update)
-        # Enter answers yes only when yes is possible; Escape is handled by the panel, which
-        # also uses it to cancel a running export.
-        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self)
-        enter.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        enter.activated.connect(self.confirm)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.confirm_button)
@@ -187,6 +183,21 @@ class ConfirmBox(QFrame):
         self.hide()
         if was_open:
             self.answered.emit(False)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter presses the focused button, else answers yes (when yes is possible).
+
+        Escape is the panel's: it also cancels a running export.
+        """
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focused = QApplication.focusWidget()
+            if isinstance(focused, QPushButton) and self.isAncestorOf(focused):
+                focused.click()
+            else:
+                self.confirm()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     @property
     def is_open(self) -> bool:
@@ -272,11 +283,11 @@ class SyncPanel(QWidget):
         self.enrolment_label.setObjectName("enrolmentState")
         self.enrolment_label.setWordWrap(True)
         self.enrolment_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.request_button = QPushButton(self.tr("Write enrolment &request…"))
+        self.request_button = QPushButton(self.tr("Write enrolment re&quest…"))
         self.request_button.clicked.connect(self.write_request)
-        self.accept_button = QPushButton(self.tr("&Accept enrolment…"))
+        self.accept_button = QPushButton(self.tr("Accept e&nrolment…"))
         self.accept_button.clicked.connect(self.choose_enrolment)
-        self.recipients_button = QPushButton(self.tr("Update &recipient list…"))
+        self.recipients_button = QPushButton(self.tr("Update recipient &list…"))
         self.recipients_button.clicked.connect(self.update_recipients)
         enrol_buttons = QHBoxLayout()
         for button in (self.request_button, self.accept_button, self.recipients_button):
@@ -318,7 +329,7 @@ class SyncPanel(QWidget):
         out_layout.addWidget(self.export_result)
 
         receipt_box = QGroupBox(self.tr("Receipts from HQ"))
-        self.receipt_button = QPushButton(self.tr("Import &receipt…"))
+        self.receipt_button = QPushButton(self.tr("Import rece&ipt…"))
         self.receipt_button.clicked.connect(self.choose_receipt)
         self.purge_check = QCheckBox(
             self.tr("&Purge acknowledged evidence originals after a receipt")
@@ -549,7 +560,7 @@ class SyncPanel(QWidget):
                 "Accept only if it matches: from now on this device trusts this key alone for "
                 "certificates, recipient lists and receipts."
             ).format(origin=offer.origin, version=offer.version, root=offer.root_fingerprint),
-            self.tr("Accept &enrolment"),
+            self.tr("&Yes, accept enrolment"),
             lambda: self.accept_offer(offer),
             self.tr("I &compared this fingerprint with HQ and it matches"),
         )
@@ -770,7 +781,7 @@ class SyncPanel(QWidget):
                 "This cannot be undone here: the records stay, but the original files will "
                 "exist only at HQ."
             ).format(count=f"{count:,}"),
-            self.tr("&Delete originals"),
+            self.tr("&Yes, delete originals"),
             self.purge,
         )
 
