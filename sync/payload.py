@@ -11,8 +11,9 @@ the sequence) is checked by the importer; this module only guarantees their shap
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -82,15 +83,55 @@ class LogLine:
     data: bytes
 
 
+class _HashingReader:
+    """Hashes what is read, so a file can be proved the one the bag check hashed."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self.digest = hashlib.sha256()
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self._raw.readline(limit)
+        self.digest.update(line)
+        return line
+
+    def rest(self) -> None:
+        while chunk := self._raw.read(1024 * 1024):
+            self.digest.update(chunk)
+
+
 @dataclass(frozen=True)
 class Payload:
-    """Everything the bag's data/ folder holds, parsed; evidence as name -> path."""
+    """The bag's data/ folder: notes read, the two JSONL files streamed on demand.
 
-    records: tuple[RecordLine, ...]
-    log: tuple[LogLine, ...]
+    records.jsonl and auditlog.jsonl can be hundreds of megabytes, so they are never held
+    in memory: `records()` and `log()` parse them line by line, each time from the file.
+    When the bag check's SHA-256 of a file is known, every pass re-hashes what it read and
+    refuses a file that changed since, so two passes always see the same bytes.
+    """
+
+    folder: Path
     checkpoint: str
     chain: tuple[tuple[int, str], ...]  # (seq, signed note text), ascending
     evidence: dict[str, Path]
+    digests: dict[str, str]
+
+    def _stream(self, name: str, parse: Any) -> Iterator[Any]:
+        with (self.folder / name).open("rb") as raw:
+            reader = _HashingReader(raw)
+            yield from parse(reader, name)
+            reader.rest()
+        expected = self.digests.get(name)
+        if expected is not None and reader.digest.hexdigest() != expected:
+            raise PayloadError(f"{name} changed after the bag was checked; refused")
+
+    def records(self) -> Iterator[RecordLine]:
+        """Every record version, in file order (one parsing pass over the file)."""
+        return self._stream(RECORDS, iter_records)
+
+    def log(self) -> Iterator[LogLine]:
+        """Every audit-log leaf, in file order (one parsing pass over the file)."""
+        return self._stream(AUDITLOG, iter_auditlog)
 
 
 def _lines(stream: BinaryIO, name: str, max_lines: int) -> Iterator[tuple[int, bytes]]:
@@ -147,13 +188,17 @@ def _uint(value: Any, where: str, key: str, minimum: int) -> int:
 
 
 def parse_records(stream: BinaryIO, name: str = RECORDS) -> tuple[RecordLine, ...]:
-    """Every version line, checked for shape, in file order.
+    """Every version line of a small file, checked for shape (see `iter_records`)."""
+    return tuple(iter_records(stream, name))
+
+
+def iter_records(stream: BinaryIO, name: str = RECORDS) -> Iterator[RecordLine]:
+    """Every version line, checked for shape, in file order, one at a time (flat memory).
 
     A (record_id, version) pair twice in one bundle is refused (E7): the two lines could
     differ, and which one HQ kept would then depend on the order of reading. Versions of one
     record must ascend, so a new version always follows the one it replaces.
     """
-    result: list[RecordLine] = []
     top: dict[str, int] = {}
     for number, data in _lines(stream, name, MAX_RECORDS):
         value = _object(data, name, number)
@@ -196,7 +241,7 @@ def parse_records(stream: BinaryIO, name: str = RECORDS) -> tuple[RecordLine, ..
                     f"{top[record_id]}; versions must ascend"
                 )
         top[record_id] = version
-        result.append(
+        yield (
             RecordLine(
                 record_id=record_id,
                 kind=kind,
@@ -210,12 +255,16 @@ def parse_records(stream: BinaryIO, name: str = RECORDS) -> tuple[RecordLine, ..
                 sha256=sha,
             )
         )
-    return tuple(result)
 
 
 def parse_auditlog(stream: BinaryIO, name: str = AUDITLOG) -> tuple[LogLine, ...]:
+    """Every line of a small log file (see `iter_auditlog`)."""
+    return tuple(iter_auditlog(stream, name))
+
+
+def iter_auditlog(stream: BinaryIO, name: str = AUDITLOG) -> Iterator[LogLine]:
     """Every `{"entry": {...}, "idx": n}` line; indexes must be contiguous and ascending."""
-    result: list[LogLine] = []
+    previous: int | None = None
     for number, data in _lines(stream, name, MAX_LOG_ENTRIES):
         value = _object(data, name, number)
         where = f"{name} line {number}"
@@ -227,10 +276,10 @@ def parse_auditlog(stream: BinaryIO, name: str = AUDITLOG) -> tuple[LogLine, ...
             raise PayloadError(f"{where}: 'entry' must be an object")
         if not isinstance(entry.get("type"), str):
             raise PayloadError(f"{where}: the entry has no 'type'")
-        if result and idx != result[-1].idx + 1:
-            raise PayloadError(f"{where}: leaf {idx} follows leaf {result[-1].idx}; not contiguous")
-        result.append(LogLine(idx, entry, canonical.dumps(entry)))
-    return tuple(result)
+        if previous is not None and idx != previous + 1:
+            raise PayloadError(f"{where}: leaf {idx} follows leaf {previous}; not contiguous")
+        previous = idx
+        yield LogLine(idx, entry, canonical.dumps(entry))
 
 
 def read_note(path: Path, name: str) -> str:
@@ -254,11 +303,15 @@ def chain_seq(name: str) -> int | None:
     return seq if seq <= MAX_INT else None
 
 
-def read_payload(folder: Path, names: list[str]) -> Payload:
-    """Parse the data/ files of a validated bag in `folder`; `names` is every payload path.
+def read_payload(
+    folder: Path, names: list[str], digests: Mapping[str, str] | None = None
+) -> Payload:
+    """The data/ files of a validated bag in `folder`; `names` is every payload path and
+    `digests` their SHA-256 from the bag check (to prove later passes read the same bytes).
 
     Only the known layout is accepted: an unexpected file under data/ is refused, because an
-    importer that ignored it would leave part of what the device signed unexamined.
+    importer that ignored it would leave part of what the device signed unexamined. The two
+    JSONL files are parsed once here, so a malformed line is refused before anything else.
     """
     for required in (RECORDS, AUDITLOG, CHECKPOINT):
         if required not in names:
@@ -280,14 +333,15 @@ def read_payload(folder: Path, names: list[str]) -> Payload:
         if match is None:
             raise PayloadError(f"the bundle holds an unexpected file {name!r}")
         evidence[match.group(1)] = folder / name
-    with (folder / RECORDS).open("rb") as f:
-        record_lines = parse_records(f)
-    with (folder / AUDITLOG).open("rb") as f:
-        log_lines = parse_auditlog(f)
-    return Payload(
-        records=record_lines,
-        log=log_lines,
+    payload = Payload(
+        folder=folder,
         checkpoint=read_note(folder / CHECKPOINT, CHECKPOINT),
         chain=tuple(sorted(chain)),
         evidence=evidence,
+        digests=dict(digests or {}),
     )
+    for _ in payload.records():
+        pass
+    for _ in payload.log():
+        pass
+    return payload

@@ -140,3 +140,21 @@ def test_read_payload_refuses_unknown_files(tmp_path: Path) -> None:
         read_payload(tmp_path, [*names, "data/extra.txt"])
     with pytest.raises(PayloadError, match=r"has no data/checkpoint\.note"):
         read_payload(tmp_path, names[:2])
+
+
+def test_a_file_changed_after_the_bag_check_is_refused(tmp_path: Path) -> None:
+    import hashlib
+
+    data = tmp_path / "data"
+    data.mkdir()
+    good = canonical.dumps(record()) + b"\n"
+    (data / "records.jsonl").write_bytes(good)
+    (data / "auditlog.jsonl").write_bytes(b"")
+    (data / "checkpoint.note").write_text("note\n")
+    names = ["data/records.jsonl", "data/auditlog.jsonl", "data/checkpoint.note"]
+    digests = {"data/records.jsonl": hashlib.sha256(good).hexdigest()}
+    payload = read_payload(tmp_path, names, digests)
+    assert [r.record_id for r in payload.records()] == [ID]  # a second pass reads it again
+    (data / "records.jsonl").write_bytes(canonical.dumps(record(reason="later")) + b"\n")
+    with pytest.raises(PayloadError, match="changed after the bag was checked"):
+        list(payload.records())

@@ -37,7 +37,7 @@ import re
 import secrets
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -73,6 +73,7 @@ from sync.statements import (
 MAX_BUNDLE_SIZE = 16 * 1024**3  # A11: checked before a single byte is copied
 RECEIPT_SUFFIX = ".chmr"
 CLOCK_SKEW = timedelta(days=1)  # E11: versions dated further ahead than this are flagged
+MAX_WARNINGS = 20  # a report lists the first few; a device with a wrong clock has many
 _COPY_CHUNK = 1024 * 1024
 _DEVICE_LINE = re.compile(r"\ndevice ([0-9a-f]{32})\n")
 
@@ -509,9 +510,10 @@ def _chain(
 class _Checked:
     """Everything verified about an importable bundle, ready for the one transaction."""
 
-    new_versions: list[bundle_payload.RecordLine]
+    payload: bundle_payload.Payload
+    new_versions: int
     skipped: int
-    new_log: list[bundle_payload.LogLine]
+    new_log: int
     frontier: Frontier
     log_size: int
     log_root: bytes
@@ -556,7 +558,12 @@ def _validate_body(line: bundle_payload.RecordLine) -> Any:
 
 def _check_log(
     conn: Any, device: _Device, pl: bundle_payload.Payload, note: BundleNote
-) -> tuple[list[bundle_payload.LogLine], Frontier, bytes]:
+) -> tuple[int, Frontier, bytes, set[bytes]]:
+    """D7/D8: the bundle's log must extend HQ's copy and hash to the signed checkpoint.
+
+    Returns the number of new leaves, the new frontier, the root, and the leaf hashes of
+    every version entry in the bundle (to find each record version in the signed log).
+    """
     try:
         opened = open_note(pl.checkpoint, [device.verifier])
         cp = parse_checkpoint(opened.text)
@@ -571,27 +578,31 @@ def _check_log(
             f"the checkpoint (size {cp.size}) is smaller than HQ's copy of the device log "
             f"(size {device.log_size}): the log was rolled back"
         )
-    start = pl.log[0].idx if pl.log else cp.size
-    if start > device.log_size:
-        raise Refused(
-            f"log entries {device.log_size}-{start - 1} are missing: the bundle's log starts "
-            f"at {start}, HQ holds {device.log_size}"
-        )
-    if start + len(pl.log) != cp.size:
-        raise Refused(
-            f"the log entries end at {start + len(pl.log)} but the checkpoint says size {cp.size}"
-        )
-    stored = {
-        int(i): str(h)
-        for i, h in conn.execute(
-            "SELECT idx, leaf_hash FROM device_log WHERE device_id = ? AND idx >= ?",
-            (device.device_id, start),
-        ).fetchall()
-    }
     frontier = device.frontier.copy()
-    new: list[bundle_payload.LogLine] = []
-    for line in pl.log:
+    version_leaves: set[bytes] = set()
+    start: int | None = None
+    count = 0
+    new = 0
+    stored: dict[int, str] = {}
+    for line in pl.log():
+        if start is None:
+            start = line.idx
+            if start > device.log_size:
+                raise Refused(
+                    f"log entries {device.log_size}-{start - 1} are missing: the bundle's log "
+                    f"starts at {start}, HQ holds {device.log_size}"
+                )
+            stored = {
+                int(i): str(h)
+                for i, h in conn.execute(
+                    "SELECT idx, leaf_hash FROM device_log WHERE device_id = ? AND idx >= ?",
+                    (device.device_id, start),
+                ).fetchall()
+            }
+        count += 1
         digest = leaf_hash(line.data)
+        if line.entry.get("type") == "version":
+            version_leaves.add(digest)
         if line.idx < device.log_size:
             if stored.get(line.idx) != digest.hex():
                 raise Refused(
@@ -600,10 +611,17 @@ def _check_log(
                 )
             continue
         frontier.append(digest)
-        new.append(line)
+        new += 1
+    first = cp.size if start is None else start
+    if first > device.log_size:
+        raise Refused(f"log entries {device.log_size}-{first - 1} are missing from the bundle")
+    if first + count != cp.size:
+        raise Refused(
+            f"the log entries end at {first + count} but the checkpoint says size {cp.size}"
+        )
     if frontier.size != cp.size or frontier.root() != cp.root:
         raise Refused("the log entries do not hash to the root of the signed checkpoint")
-    return new, frontier, cp.root
+    return new, frontier, cp.root, version_leaves
 
 
 def _check_records(
@@ -611,17 +629,21 @@ def _check_records(
     vault: Vault,
     device: _Device,
     pl: bundle_payload.Payload,
-    log_lines: Iterable[bundle_payload.LogLine],
-) -> tuple[list[bundle_payload.RecordLine], int, dict[str, Path], list[str]]:
-    leaves = {line.data for line in log_lines if line.entry.get("type") == "version"}
+    leaves: set[bytes],
+) -> tuple[int, int, dict[str, Path], list[str]]:
+    """E8-E11 for every version, streamed: returns (new, skipped, blobs needed, warnings).
+
+    Only small facts are kept per record (its latest version and kind), so a bundle of
+    100,000 versions is checked in flat memory.
+    """
     store = vault.blob_store()
     latest: dict[str, tuple[int, str]] = {}
-    new: list[bundle_payload.RecordLine] = []
+    new = 0
     skipped = 0
     needed: set[str] = set()
     warnings: list[str] = []
     horizon = datetime.fromisoformat(vault.now().replace("Z", "+00:00")) + CLOCK_SKEW
-    for line in pl.records:
+    for line in pl.records():
         label = f"{line.kind} {line.record_id} version {line.version}"
         if line.device != device.device_id:
             raise Refused(f"{label} names device {line.device}, not the bundle's device")
@@ -649,10 +671,10 @@ def _check_records(
                 device=line.device,
             )
         )
-        if entry not in leaves and (
+        if leaf_hash(entry) not in leaves and (
             conn.execute(
-                "SELECT 1 FROM device_log WHERE device_id = ? AND entry = ?",
-                (device.device_id, entry),
+                "SELECT 1 FROM device_log WHERE device_id = ? AND leaf_hash = ?",
+                (device.device_id, leaf_hash(entry).hex()),
             ).fetchone()
             is None
         ):
@@ -688,9 +710,9 @@ def _check_records(
                 needed.add(record.sha256)
         with contextlib.suppress(ValueError):
             moment = datetime.fromisoformat(line.at.replace("Z", "+00:00"))
-            if moment.tzinfo is not None and moment > horizon:
+            if moment.tzinfo is not None and moment > horizon and len(warnings) < MAX_WARNINGS:
                 warnings.append(f"{label} is dated {line.at}: the device clock may be wrong")
-        new.append(line)
+        new += 1
     for sha in sorted(needed):
         if sha not in pl.evidence and not store.exists(sha):
             raise Refused(
@@ -786,7 +808,11 @@ def _process(
                     "the tag manifest is not the one signature.note signs: the bag was changed "
                     "after signing"
                 )
-            pl = bundle_payload.read_payload(opened.folder, list(opened.payload))
+            pl = bundle_payload.read_payload(
+                opened.folder,
+                list(opened.payload),
+                {name: digest for name, (_, digest) in opened.payload.items()},
+            )
             chain = _chain(pl.chain, note, note_text, device)
             decision = decide([link for link, _, _ in chain], device.state)
             if decision.action == "equivocation":
@@ -810,8 +836,8 @@ def _process(
             if decision.action == "duplicate":
                 return _duplicate(vault, report, receipts_dir)
             with vault.reading() as conn:
-                new_log, frontier, root = _check_log(conn, device, pl, note)
-                versions, skipped, blobs, warnings = _check_records(conn, vault, device, pl, pl.log)
+                new_log, frontier, root, leaves = _check_log(conn, device, pl, note)
+                versions, skipped, blobs, warnings = _check_records(conn, vault, device, pl, leaves)
             _step(progress, cancel, "storing originals")
             store = vault.blob_store()
             for blob_sha, path in blobs.items():
@@ -821,7 +847,7 @@ def _process(
                         raise Refused(f"data/evidence/{blob_sha} does not match its name")
             _step(progress, cancel, "importing")
             checked = _Checked(
-                versions, skipped, new_log, frontier, note.log_size, root, blobs, warnings
+                pl, versions, skipped, new_log, frontier, note.log_size, root, blobs, warnings
             )
             return _commit(vault, hq, device, chain, checked, report, receipts_dir)
         finally:
@@ -916,8 +942,20 @@ def _commit(
         ).fetchone()
         if (int(row[0]), str(row[1]), row[2]) != (last, device.state.last_hash, None):
             raise Refused("the device's state changed during the import; import the file again")
-        touched: list[str] = []
-        for line in checked.new_versions:
+        touched: dict[str, None] = {}  # ordered set
+        added = 0
+        for line in checked.payload.records():
+            held = conn.execute(
+                "SELECT sha256 FROM versions WHERE record_id = ? AND version = ?",
+                (line.record_id, line.version),
+            ).fetchone()
+            if held is not None:
+                if str(held[0]) != line.sha256:
+                    raise Refused(
+                        f"{line.record_id} version {line.version} changed at HQ meanwhile"
+                    )
+                continue
+            added += 1
             version_seq, sha = records.append_version(
                 conn,
                 record_id=line.record_id,
@@ -945,16 +983,18 @@ def _commit(
                 ),
                 version_seq=version_seq,
             )
-            if line.record_id not in touched:
-                touched.append(line.record_id)
+            touched[line.record_id] = None
+        if added != checked.new_versions:
+            raise Refused("the records changed between the checks and the import; refused")
         for record_id in touched:
             projection.rebuild(conn, record_id)
         conn.executemany(
             "INSERT INTO device_log (device_id, idx, leaf_hash, entry) VALUES (?, ?, ?, ?)",
-            [
+            (
                 (device.device_id, line.idx, leaf_hash(line.data).hex(), line.data)
-                for line in checked.new_log
-            ],
+                for line in checked.payload.log()
+                if line.idx >= device.log_size
+            ),
         )
         receipt = Receipt(
             origin=hq.origin,
@@ -989,9 +1029,9 @@ def _commit(
             device_id=device.device_id,
             device_code=device.code,
             seq=own_note.seq,
-            versions=len(checked.new_versions),
+            versions=checked.new_versions,
             skipped=checked.skipped,
-            log_entries=len(checked.new_log),
+            log_entries=checked.new_log,
             blobs=len(checked.blobs),
             covered=tuple(link.seq for link, _ in covered),
             warnings=tuple(checked.warnings),
@@ -1012,7 +1052,7 @@ def _commit(
                 "seq": own_note.seq,
                 "bundle": own_link.hash,
                 "inbox_sha256": report.sha256,
-                "versions": len(checked.new_versions),
+                "versions": checked.new_versions,
                 "log_size": checked.log_size,
             },
             now,
@@ -1231,7 +1271,11 @@ def verify_bundle(
             note = _open_note(note_text, device, "signature.note")
             if note.tagmanifest_sha256 != opened.tagmanifest_sha256:
                 raise BundleInvalid("the tag manifest is not the one signature.note signs")
-            pl = bundle_payload.read_payload(opened.folder, list(opened.payload))
+            pl = bundle_payload.read_payload(
+                opened.folder,
+                list(opened.payload),
+                {name: digest for name, (_, digest) in opened.payload.items()},
+            )
             chain = _chain(pl.chain, note, note_text, device)
             try:
                 cp = parse_checkpoint(open_note(pl.checkpoint, [device.verifier]).text)
@@ -1241,23 +1285,32 @@ def verify_bundle(
                 raise BundleInvalid(f"data/checkpoint.note is for another log ({cp.origin})")
             if (cp.size, cp.root) != (note.log_size, note.log_root):
                 raise BundleInvalid("data/checkpoint.note does not match the note's log line")
-            start = pl.log[0].idx if pl.log else cp.size
-            if start + len(pl.log) != cp.size:
+            frontier = Frontier()
+            leaves: set[bytes] = set()
+            first: int | None = None
+            count = 0
+            for line in pl.log():
+                first = line.idx if first is None else first
+                count += 1
+                digest = leaf_hash(line.data)
+                frontier.append(digest)
+                if line.entry.get("type") == "version":
+                    leaves.add(digest)
+            start = cp.size if first is None else first
+            if start + count != cp.size:
                 raise BundleInvalid("the log entries do not end at the checkpoint's size")
             log_checked = start == 0
             if log_checked:
-                frontier = Frontier()
-                for line in pl.log:
-                    frontier.append(leaf_hash(line.data))
-                if cp.size and frontier.root() != cp.root:
+                if frontier.root() != cp.root:
                     raise BundleInvalid("the log entries do not hash to the signed checkpoint")
             else:
                 notes.append(
                     f"log starts at entry {start}: its root can only be checked against HQ's "
                     "copy of the earlier entries"
                 )
-            leaves = {line.data for line in pl.log}
-            for rec in pl.records:
+            versions = 0
+            for rec in pl.records():
+                versions += 1
                 label = f"{rec.kind} {rec.record_id} version {rec.version}"
                 if rec.device != cert.device:
                     raise BundleInvalid(f"{label} names another device")
@@ -1285,7 +1338,7 @@ def verify_bundle(
                         device=rec.device,
                     )
                 )
-                if log_checked and entry not in leaves:
+                if log_checked and leaf_hash(entry) not in leaves:
                     raise BundleInvalid(f"{label} is not in the device's signed log")
         except Refused as exc:
             raise BundleInvalid(str(exc)) from None
@@ -1304,7 +1357,7 @@ def verify_bundle(
         log_start=start,
         log_checked=log_checked,
         certificate_checked=root is not None,
-        versions=len(pl.records),
+        versions=versions,
         evidence=len(pl.evidence),
         chain=tuple(link.seq for link, _, _ in chain[:-1]),
         notes=tuple(notes),
