@@ -24,7 +24,7 @@ from fieldapp.ui.hq_panels import (
     held_text,
 )
 from fieldapp.ui.sync_panel import SyncPanel
-from fieldapp.ui.tasks import InlineRunner
+from fieldapp.ui.tasks import InlineRunner, TaskRunner
 from tests.helpers import ANALYST, make_vault
 from tests.sync_helpers import enroll, make_hq_vault
 from tests.test_ui_sync import ScriptedDialogs, add_incident, error_box
@@ -369,3 +369,41 @@ def test_a_field_vault_has_no_inbox(sites: Sites) -> None:
     s.devices.set_vault(s.field)
     assert "field vault" in s.inbox.status.text() and "field vault" in s.devices.status.text()
     assert not s.inbox.import_button.isEnabled() and not s.devices.enrol_button.isEnabled()
+
+
+def test_export_and_import_on_worker_threads(qtbot: QtBot, tmp_path: Path) -> None:
+    """The real runner: vault work off the GUI thread, progress and results queued back."""
+    hq = make_hq_vault(tmp_path / "hq")
+    field = make_vault(tmp_path / "field")
+    runner = TaskRunner()
+    sync, inbox = SyncPanel(runner), InboxPanel(runner)
+    for panel in (sync, inbox):
+        qtbot.addWidget(panel)
+    try:
+        enroll(field, hq)
+        add_incident(field)
+        with qtbot.waitSignal(sync.refreshed, timeout=30_000):
+            sync.set_vault(field)
+        with qtbot.waitSignal(inbox.refreshed, timeout=30_000):
+            inbox.set_vault(hq)
+        assert sync.export_button.isEnabled()
+        out = tmp_path / "out"
+        out.mkdir()
+        progress: list[int] = []
+        sync.export_progress.connect(lambda done, _total: progress.append(done))
+        with qtbot.waitSignal(sync.export_finished, timeout=60_000) as exported:
+            sync.export_to(out)
+            assert not sync.export_button.isEnabled()  # one export at a time
+        result = exported.args[0]
+        assert isinstance(result, fieldsync.ExportResult) and result.path.exists()
+        assert progress and progress[-1] == 1000
+        with qtbot.waitSignal(inbox.refreshed, timeout=60_000):
+            inbox.import_paths([result.path])
+        assert [r.status for r in inbox.rows] == ["imported"]
+        assert "seq 1 imported" in inbox.results.toPlainText()
+    finally:
+        sync.set_vault(None)
+        inbox.set_vault(None)
+        runner.wait()
+        field.lock()
+        hq.lock()
