@@ -33,6 +33,7 @@ class ScriptedDialogs(FileDialogs):
     def __init__(self, *answers: Path | list[Path] | None) -> None:
         self.answers = list(answers)
         self.asked: list[str] = []
+        self.starts: list[Path] = []  # where a save or folder question started
 
     def _next(self, title: str) -> Path | list[Path] | None:
         self.asked.append(title)
@@ -50,11 +51,13 @@ class ScriptedDialogs(FileDialogs):
         return answer
 
     def save_file(self, parent: QWidget, title: str, suggested: Path) -> Path | None:
+        self.starts.append(suggested)
         answer = self._next(title)
         assert not isinstance(answer, list)
         return answer
 
     def folder(self, parent: QWidget, title: str, start: Path) -> Path | None:
+        self.starts.append(start)
         answer = self._next(title)
         assert not isinstance(answer, list)
         return answer
@@ -269,9 +272,11 @@ def test_export_a_bundle_with_progress(field: Field, qtbot: QtBot) -> None:
     out.mkdir()
     seen: list[int] = []
     panel.export_progress.connect(lambda done, _total: seen.append(done))
-    panel.dialogs = ScriptedDialogs(out)
+    dialogs = ScriptedDialogs(out)
+    panel.dialogs = dialogs
     with qtbot.waitSignal(panel.export_finished) as finished:
         panel.export_button.click()
+    assert dialogs.starts == [field.vault.path / "outbox"]  # the vault's outbox is offered
     result = finished.args[0]
     assert isinstance(result, fieldsync.ExportResult)
     assert result.seq == 1 and result.path.parent == out and result.path.exists()

@@ -624,39 +624,34 @@ class DevicesPanel(QWidget):
             return
         list_path = cert_path.with_name(f"{cert_path.stem}-recipients.txt")
 
-        def work() -> tuple[Path, Path]:
+        def work() -> tuple[Path, Path, str]:
             for path in (cert_path, list_path):
                 if path.exists():  # checked before anything is signed
                     raise StatementFileError(
                         f"{path} exists already; choose a new file name. Nothing was signed."
                     )
             _, certificate = enrollment.issue_certificate(vault, offer.request_text)
+            keys = enrollment.load_hq_keys(vault)
             write_new_text(cert_path, certificate)
-            write_new_text(list_path, enrollment.load_hq_keys(vault).recipients_note)
-            return cert_path, list_path
+            write_new_text(list_path, keys.recipients_note)
+            return cert_path, list_path, enrollment.root_fingerprint(keys.recipients)
 
         @self._generation.current
         def done(result: Any) -> None:
-            cert, listing = result
+            cert, listing, root = result
             set_message(
                 self.status,
                 self.tr(
                     "Device {code} enrolled. Give the analyst both files: the certificate "
                     "{cert} and the recipient list {listing}, and read them HQ's root "
                     "fingerprint {root}."
-                ).format(code=code, cert=cert, listing=listing, root=self._root_fingerprint()),
+                ).format(code=code, cert=cert, listing=listing, root=root),
                 "ok",
             )
             self.enrolled.emit((cert, listing))
             self.refresh()
 
         self._runner.submit(work, done, self._generation.current(self._failed))
-
-    def _root_fingerprint(self) -> str:
-        vault = self._vault
-        if vault is None:
-            return ""
-        return enrollment.root_fingerprint(enrollment.load_hq_keys(vault).recipients)
 
     # --- revoke -----------------------------------------------------------------------------
     def ask_revoke(self) -> None:

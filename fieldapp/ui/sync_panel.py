@@ -39,6 +39,7 @@ from fieldapp.store import enrollment, fieldsync
 from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for, show_error
+from fieldapp.ui.register import format_time
 from fieldapp.ui.tasks import CancelledError, Generation, Progress, Runner, Task
 from fieldapp.ui.widgets import plain_label
 from sync import statements
@@ -496,7 +497,9 @@ class SyncPanel(QWidget):
         self.outgoing_label.setText("\n".join(lines))
 
     def _seq_at(self, seq: int, at: str | None) -> str:
-        return self.tr("seq {seq} ({at})").format(seq=seq, at=at) if at else str(seq)
+        if not at:
+            return str(seq)
+        return self.tr("seq {seq} ({at} UTC)").format(seq=seq, at=format_time(at))
 
     # --- enrolment ----------------------------------------------------------------------------
     def write_request(self) -> None:
@@ -752,11 +755,11 @@ class SyncPanel(QWidget):
             else:
                 text = self.tr(
                     "Receipt imported: HQ ({hq}) acknowledged bundle {seq} and everything "
-                    "before it at {time}; {blobs} evidence originals are now held at HQ."
+                    "before it at {time} UTC; {blobs} evidence originals are now held at HQ."
                 ).format(
                     hq=receipt.hq,
                     seq=receipt.seq,
-                    time=receipt.time,
+                    time=format_time(receipt.time),
                     blobs=f"{receipt.blobs_acknowledged:,}",
                 )
             set_message(self.receipt_result, text, "ok")
