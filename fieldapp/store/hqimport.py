@@ -511,6 +511,7 @@ class _Checked:
     """Everything verified about an importable bundle, ready for the one transaction."""
 
     payload: bundle_payload.Payload
+    finals: dict[str, int]  # record id -> its newest version in the bundle
     new_versions: int
     skipped: int
     new_log: int
@@ -529,6 +530,26 @@ def _model(kind: str) -> Any:
         "statement": Statement,
         "evidence": EvidenceItem,
     }[kind]
+
+
+def _line_sha256(line: bundle_payload.RecordLine) -> str:
+    """`records.version_sha256` of a parsed line, without re-checking the body (the strict
+    parser just did): that second walk of every string was the largest cost of an import."""
+    return hashlib.sha256(
+        bundle_payload.canonical_bytes(
+            {
+                "record_id": line.record_id,
+                "kind": line.kind,
+                "version": line.version,
+                "author": line.author,
+                "device_id": line.device,
+                "at": line.at,
+                "reason": line.reason,
+                "deleted": line.deleted,
+                "body": line.body,
+            }
+        )
+    ).hexdigest()
 
 
 def _validate_body(line: bundle_payload.RecordLine) -> Any:
@@ -630,8 +651,9 @@ def _check_records(
     device: _Device,
     pl: bundle_payload.Payload,
     leaves: set[bytes],
-) -> tuple[int, int, dict[str, Path], list[str]]:
-    """E8-E11 for every version, streamed: returns (new, skipped, blobs needed, warnings).
+) -> tuple[int, int, dict[str, Path], list[str], dict[str, int]]:
+    """E8-E11 for every version, streamed: returns (new, skipped, blobs needed, warnings,
+    the newest version of each record).
 
     Only small facts are kept per record (its latest version and kind), so a bundle of
     100,000 versions is checked in flat memory.
@@ -647,17 +669,7 @@ def _check_records(
         label = f"{line.kind} {line.record_id} version {line.version}"
         if line.device != device.device_id:
             raise Refused(f"{label} names device {line.device}, not the bundle's device")
-        sha = records.version_sha256(
-            record_id=line.record_id,
-            kind=line.kind,
-            version=line.version,
-            author=line.author,
-            device_id=line.device,
-            at=line.at,
-            reason=line.reason,
-            deleted=line.deleted,
-            body=line.body,
-        )
+        sha = _line_sha256(line)
         if sha != line.sha256:
             raise Refused(f"{label}: its sha256 does not match its content")
         entry = canonical.dumps(
@@ -722,7 +734,7 @@ def _check_records(
     if extra:
         raise Refused(f"data/evidence/{extra[0]} is not referenced by any record in the bundle")
     blobs = {sha: path for sha, path in pl.evidence.items() if sha in needed}
-    return new, skipped, blobs, warnings
+    return new, skipped, blobs, warnings, {r: v for r, (v, _) in latest.items()}
 
 
 # --- the import ---------------------------------------------------------------------------------
@@ -837,7 +849,9 @@ def _process(
                 return _duplicate(vault, report, receipts_dir)
             with vault.reading() as conn:
                 new_log, frontier, root, leaves = _check_log(conn, device, pl, note)
-                versions, skipped, blobs, warnings = _check_records(conn, vault, device, pl, leaves)
+                versions, skipped, blobs, warnings, finals = _check_records(
+                    conn, vault, device, pl, leaves
+                )
             _step(progress, cancel, "storing originals")
             store = vault.blob_store()
             for blob_sha, path in blobs.items():
@@ -847,7 +861,16 @@ def _process(
                         raise Refused(f"data/evidence/{blob_sha} does not match its name")
             _step(progress, cancel, "importing")
             checked = _Checked(
-                pl, versions, skipped, new_log, frontier, note.log_size, root, blobs, warnings
+                pl,
+                finals,
+                versions,
+                skipped,
+                new_log,
+                frontier,
+                note.log_size,
+                root,
+                blobs,
+                warnings,
             )
             return _commit(vault, hq, device, chain, checked, report, receipts_dir)
         finally:
@@ -942,9 +965,9 @@ def _commit(
         ).fetchone()
         if (int(row[0]), str(row[1]), row[2]) != (last, device.state.last_hash, None):
             raise Refused("the device's state changed during the import; import the file again")
-        touched: dict[str, None] = {}  # ordered set
         added = 0
-        for line in checked.payload.records():
+        for line in checked.payload.records(trusted=True):
+            # Only versions new to HQ are appended; the checks counted them.
             held = conn.execute(
                 "SELECT sha256 FROM versions WHERE record_id = ? AND version = ?",
                 (line.record_id, line.version),
@@ -956,6 +979,7 @@ def _commit(
                     )
                 continue
             added += 1
+            body_bytes = bundle_payload.canonical_bytes(line.body)
             version_seq, sha = records.append_version(
                 conn,
                 record_id=line.record_id,
@@ -967,6 +991,7 @@ def _commit(
                 reason=line.reason,
                 deleted=line.deleted,
                 body=line.body,
+                body_bytes=body_bytes,
             )
             if sha != line.sha256:  # recomputed in the checks; a mismatch is our own bug
                 raise IntegrityError(f"version hash of {line.record_id} changed while storing")
@@ -983,16 +1008,25 @@ def _commit(
                 ),
                 version_seq=version_seq,
             )
-            touched[line.record_id] = None
+            if checked.finals.get(line.record_id) == line.version:
+                # The record's newest version: its current-state rows, from the body in hand.
+                projection.apply(
+                    conn,
+                    line.kind,
+                    line.record_id,
+                    line.version,
+                    line.deleted,
+                    line.body,
+                    line.at,
+                    body_bytes,
+                )
         if added != checked.new_versions:
             raise Refused("the records changed between the checks and the import; refused")
-        for record_id in touched:
-            projection.rebuild(conn, record_id)
         conn.executemany(
             "INSERT INTO device_log (device_id, idx, leaf_hash, entry) VALUES (?, ?, ?, ?)",
             (
                 (device.device_id, line.idx, leaf_hash(line.data).hex(), line.data)
-                for line in checked.payload.log()
+                for line in checked.payload.log(trusted=True)
                 if line.idx >= device.log_size
             ),
         )
@@ -1314,17 +1348,7 @@ def verify_bundle(
                 label = f"{rec.kind} {rec.record_id} version {rec.version}"
                 if rec.device != cert.device:
                     raise BundleInvalid(f"{label} names another device")
-                sha = records.version_sha256(
-                    record_id=rec.record_id,
-                    kind=rec.kind,
-                    version=rec.version,
-                    author=rec.author,
-                    device_id=rec.device,
-                    at=rec.at,
-                    reason=rec.reason,
-                    deleted=rec.deleted,
-                    body=rec.body,
-                )
+                sha = _line_sha256(rec)
                 if sha != rec.sha256:
                     raise BundleInvalid(f"{label}: its sha256 does not match its content")
                 entry = canonical.dumps(

@@ -45,26 +45,53 @@ def rebuild(conn: Any, record_id: str) -> None:
     if latest is None:
         raise RecordNotFound(f"There is no record with id {record_id}.")
     kind, version, deleted, body, updated_at = latest
-    kind = str(kind)
+    data = bytes(body)
+    apply(
+        conn, str(kind), record_id, int(version), bool(deleted), canonical.loads(data), updated_at
+    )
+
+
+def apply(
+    conn: Any,
+    kind: str,
+    record_id: str,
+    version: int,
+    deleted: bool,
+    body: Any,
+    updated_at: str,
+    body_bytes: bytes | None = None,
+) -> None:
+    """Project one version that is the record's latest, from its already parsed body.
+
+    The importer calls this with the body it has in hand, which spares reading and parsing
+    every imported record a second time; `rebuild` is the same from the stored row.
+    `body_bytes` are the stored canonical bytes (an observation's row keeps them verbatim).
+    """
     if kind not in KINDS:
         raise ValueError(f"record {record_id} has unknown kind {kind!r}")
-    version = int(version)
     if deleted:
         _removers()[kind](conn, record_id)
         return
+    if kind == "incident":
+        records.project_incident(
+            conn, from_dict(Incident, body), version, _created_at(conn, record_id), updated_at
+        )
+    elif kind == "observation":
+        records.project_observation(
+            conn, from_dict(Observation, body), version, updated_at, body_bytes
+        )
+    elif kind == "witness":
+        witnesses.project_witness(
+            conn, from_dict(Witness, body), version, _created_at(conn, record_id), updated_at
+        )
+    elif kind == "statement":
+        witnesses.project_statement(conn, from_dict(Statement, body), version, updated_at)
+    else:
+        evidence_items.project_evidence(conn, from_dict(EvidenceItem, body), version, updated_at)
+
+
+def _created_at(conn: Any, record_id: str) -> str:
     first = conn.execute(
         "SELECT at FROM versions WHERE record_id = ? ORDER BY version LIMIT 1", (record_id,)
     ).fetchone()
-    created_at = str(first[0])
-    data = bytes(body)
-    parsed = canonical.loads(data)
-    if kind == "incident":
-        records.project_incident(conn, from_dict(Incident, parsed), version, created_at, updated_at)
-    elif kind == "observation":
-        records.project_observation(conn, from_dict(Observation, parsed), version, updated_at, data)
-    elif kind == "witness":
-        witnesses.project_witness(conn, from_dict(Witness, parsed), version, created_at, updated_at)
-    elif kind == "statement":
-        witnesses.project_statement(conn, from_dict(Statement, parsed), version, updated_at)
-    else:
-        evidence_items.project_evidence(conn, from_dict(EvidenceItem, parsed), version, updated_at)
+    return str(first[0])
