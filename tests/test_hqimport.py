@@ -275,3 +275,50 @@ def test_verify_bundle_refuses_another_devices_certificate(sites: Sites) -> None
     report = verify_bundle(path, identities, mine.certificate_note, mine.root)
     assert report.certificate_checked and report.log_checked
     assert (report.seq, report.versions, report.code) == (1, 1, sites.a.device.code)
+
+
+def test_every_kind_edits_and_deletions_project_at_hq(sites: Sites) -> None:
+    """Witnesses, statements, observations, evidence, edits and a tombstone: HQ's current
+    rows equal the latest versions (verify_log checks every projection)."""
+    from fieldapp.domain.model import Observation
+    from fieldapp.domain.witness import ConsentEvent, Statement, Witness
+
+    a = sites.a
+    kept = add_incident(a, "Market strike")
+    gone = add_incident(a, "Duplicate report")
+    edited, version = a.get_incident(kept.id)
+    edited.summary = "three houses damaged"
+    a.save_incident(edited, "recount", expected_version=version)
+    a.delete_incident(gone.id, "entered twice")
+    witness, _ = a.save_witness(
+        Witness(
+            incident_ids=[kept.id],
+            consent=[ConsentEvent(date="2026-03-02", scopes=["cell_use"], method="verbal")],
+        ),
+        "met at the clinic",
+    )
+    a.save_statement(
+        Statement(
+            witness_id=witness.id,
+            original_text="I saw it",
+            incident_ids=[kept.id],
+            interview_date="2026-03-02T10:00:00Z",
+            interviewer="analyst-kestrel",
+        ),
+        "interview",
+    )
+    a.save_observation(Observation(text="smoke to the north", incident_ids=[kept.id]), "seen")
+    with MediaSandbox(workers=1) as box:
+        a.add_evidence(photo(sites.tmp / "q.jpg", "green"), incident_ids=[kept.id], sandbox=box)
+    report = import_bundle(sites.hq, export(a, sites.out))
+    assert report.status == "imported" and report.versions == 8
+    log = sites.hq.verify_log()
+    assert log.ok, log.problems
+    assert titles(sites.hq) == ["Market strike"]
+    got, version = sites.hq.get_incident(kept.id)
+    assert (got.summary, version) == ("three houses damaged", 2)
+    (w,) = sites.hq.list_witnesses()
+    assert w[0].code == witness.code
+    assert [s.original_text for s, _ in sites.hq.list_statements()] == ["I saw it"]
+    assert [o.text for o in sites.hq.list_observations()] == ["smoke to the north"]
+    assert len(sites.hq.list_evidence(kept.id)) == 1
