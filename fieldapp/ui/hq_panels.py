@@ -50,7 +50,7 @@ from fieldapp.ui.sync_panel import (
     write_new_text,
 )
 from fieldapp.ui.tasks import Generation, Progress, Runner, Task
-from fieldapp.ui.widgets import plain_label
+from fieldapp.ui.widgets import plain_label, plain_tooltip
 from sync.statements import EnrollmentRequest
 
 BUNDLE_SUFFIX = ".chmb"
@@ -60,6 +60,7 @@ STAGES = ("copying into the inbox", "decrypting", "checking", "storing originals
 
 def _cell(text: str) -> QTableWidgetItem:
     item = QTableWidgetItem(isolate(text))
+    item.setToolTip(plain_tooltip(text))  # long reports are cut in the cell; never as HTML
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     return item
 
@@ -212,6 +213,7 @@ class InboxPanel(QWidget):
         bar.addWidget(self._label("", self.tr("or drop .chmb files here")))
         bar.addWidget(self.progress, 1)
         bar.addWidget(self.cancel_button)
+        bar.addStretch(0)  # takes the room only while the bar is hidden
         self.results = QPlainTextEdit()
         self.results.setObjectName("importResults")
         self.results.setReadOnly(True)

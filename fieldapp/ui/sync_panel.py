@@ -320,6 +320,8 @@ class SyncPanel(QWidget):
         export_row.addWidget(self.export_button)
         export_row.addWidget(self.progress, 1)
         export_row.addWidget(self.cancel_button)
+        # Takes the room only while the bar is hidden, so the button keeps its size.
+        export_row.addStretch(0)
         self.export_result = plain_label()
         self.export_result.setObjectName("exportResult")
         self.export_result.setWordWrap(True)
