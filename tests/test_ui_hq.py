@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from fieldapp.store import enrollment, fieldsync, hqimport
@@ -404,6 +405,46 @@ def test_export_and_import_on_worker_threads(qtbot: QtBot, tmp_path: Path) -> No
     finally:
         sync.set_vault(None)
         inbox.set_vault(None)
+        runner.wait()
+        field.lock()
+        hq.lock()
+
+
+def test_names_from_files_are_shown_as_text_never_markup(sites: Sites) -> None:
+    s = sites
+    hostile = s.tmp / "<img src=x onerror=alert(1)>.chmb"
+    hostile.write_bytes(b"not a bundle\n")
+    s.inbox.import_paths([hostile])
+    assert s.inbox.results.toPlainText().startswith("<img src=x onerror=alert(1)>.chmb: refused")
+    file_cell = s.inbox.table.item(0, 4)
+    assert file_cell is not None and file_cell.text() == hostile.name
+    assert "<img" not in file_cell.toolTip() and "&lt;img" in file_cell.toolTip()
+
+
+def test_a_result_arriving_after_a_lock_is_dropped(qtbot: QtBot, tmp_path: Path) -> None:
+    hq = make_hq_vault(tmp_path / "hq")
+    field = make_vault(tmp_path / "field")
+    runner = TaskRunner()
+    sync = SyncPanel(runner)
+    qtbot.addWidget(sync)
+    try:
+        enroll(field, hq)
+        add_incident(field)
+        with qtbot.waitSignal(sync.refreshed, timeout=30_000):
+            sync.set_vault(field)
+        out = tmp_path / "out"
+        out.mkdir()
+        finished: list[object] = []
+        sync.export_finished.connect(finished.append)
+        sync.export_to(out)
+        sync.set_vault(None)  # locked while the export runs
+        assert runner.wait()
+        QApplication.processEvents()  # deliver whatever the worker queued
+        assert finished == []
+        assert sync.export_result.text() == "" and sync.outgoing_label.text() == ""
+        assert sync.enrolment_label.text() == "Locked."
+    finally:
+        sync.set_vault(None)
         runner.wait()
         field.lock()
         hq.lock()
