@@ -1,4 +1,4 @@
-"""GUI entry point: application, theme, excepthook, then the wizard or the unlock dialog.
+"""GUI entry point: application, language, theme, excepthook, then the wizard or unlock dialog.
 
 `Shell` holds the start-up flow so tests can drive it with an inline runner and a settings
 file of their own; `run_gui` only adds the real QApplication and its event loop.
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from fieldapp.store.keyfile import KdfParams
 from fieldapp.store.vault import Vault
 from fieldapp.ui.clipboard import ClipboardGuard
+from fieldapp.ui.i18n import install_language, resolve_language
 from fieldapp.ui.main_window import MainWindow
 from fieldapp.ui.messages import install_excepthook
 from fieldapp.ui.settings import APPLICATION, ORGANISATION, UiSettings
@@ -104,6 +105,8 @@ def start_gui(app: QApplication, vault_path: Path, kdf: KdfParams) -> tuple[Shel
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("fieldapp")
     settings = UiSettings(parent=app)
+    # Before any window exists: widgets translate their text when they are built.
+    install_language(app, resolve_language(settings.language()))
     apply_theme(app, settings.theme())
     settings.theme_changed.connect(lambda name: apply_theme(app, name))
     install_excepthook()

@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -24,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.store.vault import AuditEntry, LogReport, Vault
 from fieldapp.ui import theme
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 from fieldapp.ui.messages import message_for, show_error
 from fieldapp.ui.register import format_time, isolate
 from fieldapp.ui.tasks import Generation, Runner
@@ -32,7 +39,13 @@ PAGE_SIZE = 200
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
-_HEADERS = ("#", "Time (UTC)", "Kind", "Summary", "Leaf hash")
+_HEADERS = (
+    "#",
+    QT_TRANSLATE_NOOP("AuditEntryModel", "Time (UTC)"),
+    QT_TRANSLATE_NOOP("AuditEntryModel", "Kind"),
+    QT_TRANSLATE_NOOP("AuditEntryModel", "Summary"),
+    QT_TRANSLATE_NOOP("AuditEntryModel", "Leaf hash"),
+)
 
 
 class AuditEntryModel(QAbstractTableModel):
@@ -231,7 +244,9 @@ class AuditLogView(QWidget):
             self.verify_busy.hide()
             self.verify_button.setEnabled(True)
             title, text = message_for(exc)
-            self.result_label.setText(f"{title}: {text}")
+            self.result_label.setText(
+                self.tr("{title}: {message}").format(title=title, message=text)
+            )
             self.result_label.setStyleSheet(f"color: {theme.colour('error')};")
 
         self._runner.submit(vault.verify_log, done, failed)

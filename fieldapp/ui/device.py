@@ -67,7 +67,9 @@ class DeviceDialog(QDialog):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.cell_label = QLabel(device.cell_name)
-        self.role_label = QLabel(self.tr("Field device") if device.role == "field" else "HQ")
+        self.role_label = QLabel(
+            self.tr("Field device") if device.role == "field" else self.tr("HQ")
+        )
         self.code_label = QLabel(device.code)
         self.code_label.setFont(_mono())
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

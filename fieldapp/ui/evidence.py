@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -50,6 +51,7 @@ from fieldapp.domain.geo import to_mgrs
 from fieldapp.errors import FieldappError, VaultLocked
 from fieldapp.store.vault import Vault
 from fieldapp.ui.evidence_viewer import EvidenceViewer
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 from fieldapp.ui.messages import message_for, show_error
 from fieldapp.ui.tasks import Generation, Progress, Runner, Task
 from fieldapp.ui.widgets import plain_label, plain_tooltip, vocab_label
@@ -60,25 +62,33 @@ PROGRESS_STEPS = 100
 GALLERY_LIMIT = 500  # one page; an incident with more photos is rare enough to say so
 
 FLAG_LABELS = {
-    "no_exif": "no EXIF metadata",
-    "gps_invalid": "GPS position invalid",
-    "metadata_unavailable": "metadata unavailable",
-    "unrenderable": "cannot be rendered",
-    "trailing_data": "data after the end of the image",
-    "timeout": "reading it timed out",
+    "no_exif": QT_TRANSLATE_NOOP("evidence", "no EXIF metadata"),
+    "gps_invalid": QT_TRANSLATE_NOOP("evidence", "GPS position invalid"),
+    "metadata_unavailable": QT_TRANSLATE_NOOP("evidence", "metadata unavailable"),
+    "unrenderable": QT_TRANSLATE_NOOP("evidence", "cannot be rendered"),
+    "trailing_data": QT_TRANSLATE_NOOP("evidence", "data after the end of the image"),
+    "timeout": QT_TRANSLATE_NOOP("evidence", "reading it timed out"),
 }
-EXPORT_WARNING = (
+EXPORT_WARNING = QT_TRANSLATE_NOOP(
+    "evidence",
     "The copy is plain, unencrypted data outside the vault: the vault no longer protects it. "
     "Keep it on an encrypted drive and delete it when done. The export is written to the "
-    "audit log with your reason."
+    "audit log with your reason.",
 )
 
 
 def flag_texts(item: EvidenceItem) -> list[str]:
     """What is unusual about an item, in words (a duplicate is a flag for the analyst too)."""
-    texts = [FLAG_LABELS.get(flag, flag) for flag in item.flags]
+    texts = [
+        QCoreApplication.translate("evidence", FLAG_LABELS[flag]) if flag in FLAG_LABELS else flag
+        for flag in item.flags
+    ]
     if item.duplicate_of:
-        texts.append(f"duplicate of evidence {item.duplicate_of[:8]} (same bytes)")
+        texts.append(
+            QCoreApplication.translate(
+                "evidence", "duplicate of evidence {id} (same bytes)"
+            ).format(id=item.duplicate_of[:8])
+        )
     return texts
 
 
@@ -132,23 +142,40 @@ class ImportSummary:
     cancelled: bool = False
 
     def text(self) -> str:
-        head = f"{len(self.imported)} of {self.total} imported"
+        head = QCoreApplication.translate("evidence", "{done} of {total} imported").format(
+            done=len(self.imported), total=self.total
+        )
         if self.cancelled:
-            head += ", cancelled"
+            head = QCoreApplication.translate("evidence", "{summary}, cancelled").format(
+                summary=head
+            )
         if self.failures:
-            head += f", {len(self.failures)} failed"
+            head = QCoreApplication.translate("evidence", "{summary}, {failed} failed").format(
+                summary=head, failed=len(self.failures)
+            )
         lines = [head]
         duplicates = [i for i in self.imported if i.duplicate_of]
         if duplicates:
             lines.append(
-                f"{len(duplicates)} already in the vault (stored once, linked again; "
-                "flagged as duplicate)"
+                QCoreApplication.translate(
+                    "evidence",
+                    "{count} already in the vault (stored once, linked again; "
+                    "flagged as duplicate)",
+                ).format(count=len(duplicates))
             )
         flagged = [i for i in self.imported if needs_attention(i)]
         for item in flagged:
-            lines.append(f"{item.original_name}: {', '.join(flag_texts(item))}")
+            lines.append(
+                QCoreApplication.translate("evidence", "{name}: {flags}").format(
+                    name=item.original_name, flags=", ".join(flag_texts(item))
+                )
+            )
         for name, message in self.failures:
-            lines.append(f"NOT imported: {name}: {message}")
+            lines.append(
+                QCoreApplication.translate("evidence", "NOT imported: {name}: {reason}").format(
+                    name=name, reason=message
+                )
+            )
         return "\n".join(lines)
 
 
@@ -336,21 +363,36 @@ class _Details:
 def describe_consistency(result: Consistency | None) -> str:
     """One sentence on place and time against the incident, for the details pane."""
     if result is None:
-        return "No incident to compare with."
+        return QCoreApplication.translate("evidence", "No incident to compare with.")
     parts = []
     if result.distance_km is not None:
-        parts.append(f"{result.distance_km:.2f} km from the incident's place")
+        parts.append(
+            QCoreApplication.translate("evidence", "{km} km from the incident's place").format(
+                km=f"{result.distance_km:.2f}"
+            )
+        )
     else:
-        parts.append("distance unknown (no GPS position on one side)")
+        parts.append(
+            QCoreApplication.translate("evidence", "distance unknown (no GPS position on one side)")
+        )
     delta = result.time_difference
     if delta is None:
-        parts.append("time difference unknown")
+        parts.append(QCoreApplication.translate("evidence", "time difference unknown"))
     elif delta == timedelta(0):
-        parts.append("taken within the incident's time")
+        parts.append(QCoreApplication.translate("evidence", "taken within the incident's time"))
+    elif delta > timedelta(0):
+        parts.append(
+            QCoreApplication.translate(
+                "evidence", "taken {delta} after the incident's time"
+            ).format(delta=format_delta(delta))
+        )
     else:
-        when = "after" if delta > timedelta(0) else "before"
-        parts.append(f"taken {format_delta(delta)} {when} the incident's time")
-    return "; ".join(parts) + "."
+        parts.append(
+            QCoreApplication.translate(
+                "evidence", "taken {delta} before the incident's time"
+            ).format(delta=format_delta(delta))
+        )
+    return QCoreApplication.translate("evidence", "{parts}.").format(parts="; ".join(parts))
 
 
 class EvidencePanel(QWidget):
@@ -424,8 +466,11 @@ class EvidencePanel(QWidget):
             keep = select_id or (self._details.item.id if self._details is not None else None)
             self.model.set_items(items, thumbnails)
             self.count_label.setText(
-                f"{len(items)} item(s)"
-                + (f" (first {GALLERY_LIMIT} shown)" if len(items) >= GALLERY_LIMIT else "")
+                self.tr("%n item(s)", "", len(items))
+                if len(items) < GALLERY_LIMIT
+                else self.tr("%n item(s) (first {limit} shown)", "", len(items)).format(
+                    limit=GALLERY_LIMIT
+                )
             )
             if keep is not None and (row := self.model.row_of(keep)) >= 0:
                 self.gallery.setCurrentIndex(self.model.index(row))
@@ -447,7 +492,7 @@ class EvidencePanel(QWidget):
         self.progress.show()
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
-        self.status.setText("Importing…")
+        self.status.setText(self.tr("Importing…"))
         self._update_enabled()
         chosen = list(paths)
 
@@ -464,7 +509,11 @@ class EvidencePanel(QWidget):
             index, count = done // PROGRESS_STEPS, total // PROGRESS_STEPS
             if index != current:  # import_progress speaks in files, once per file
                 current = index
-                self.status.setText(f"Importing {min(index + 1, count)} of {count}…")
+                self.status.setText(
+                    self.tr("Importing {number} of {count}…").format(
+                        number=min(index + 1, count), count=count
+                    )
+                )
                 self.import_progress.emit(index, count)
 
         @self._generation.current
@@ -503,7 +552,7 @@ class EvidencePanel(QWidget):
         if self._cancel is not None:
             self._cancel.set()
             self.cancel_button.setEnabled(False)
-            self.status.setText("Cancelling after the current file…")
+            self.status.setText(self.tr("Cancelling after the current file…"))
 
     def current_item(self) -> EvidenceItem | None:
         return self._details.item if self._details is not None else None
@@ -575,12 +624,14 @@ class EvidencePanel(QWidget):
             return
         text = self.export_path.text().strip()
         if not text:
-            self.export_issue.setText("Choose where to save the copy.")
+            self.export_issue.setText(self.tr("Choose where to save the copy."))
             return
         dest = Path(text)
         if dest.exists():
             # A file dialog asked already; a typed name must not overwrite anything unasked.
-            self.export_issue.setText(f"{dest} exists; choose a new file name.")
+            self.export_issue.setText(
+                self.tr("{path} exists; choose a new file name.").format(path=dest)
+            )
             return
         reason = self.export_reason.text()
         evidence_id = details.item.id
@@ -591,7 +642,7 @@ class EvidencePanel(QWidget):
             self.export_path.clear()
             self.export_issue.setText("")
             self.export_box.hide()
-            self.status.setText(f"Copy saved outside the vault: {dest}")
+            self.status.setText(self.tr("Copy saved outside the vault: {path}").format(path=dest))
             self.exported.emit(str(dest))
 
         @self._generation.current
@@ -604,21 +655,21 @@ class EvidencePanel(QWidget):
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.add_files_button = QPushButton("Add files…")
+        self.add_files_button = QPushButton(self.tr("Add files…"))
         self.add_files_button.clicked.connect(self._choose_files)
-        self.add_folder_button = QPushButton("Add folder…")
+        self.add_folder_button = QPushButton(self.tr("Add folder…"))
         self.add_folder_button.clicked.connect(self._choose_folder)
         self.count_label = plain_label("")
         bar.addWidget(self.add_files_button)
         bar.addWidget(self.add_folder_button)
-        bar.addWidget(plain_label("or drop files and folders here"))
+        bar.addWidget(plain_label(self.tr("or drop files and folders here")))
         bar.addStretch(1)
         bar.addWidget(self.count_label)
         outer.addLayout(bar)
 
         progress_row = QHBoxLayout()
         self.progress = QProgressBar()
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel_import)
         self.status = plain_label("")
         progress_row.addWidget(self.progress, 1)
@@ -660,19 +711,19 @@ class EvidencePanel(QWidget):
         form = QFormLayout()
         self.facts: dict[str, QLabel] = {}
         for key, title in (
-            ("name", "File"),
-            ("media", "Type"),
-            ("size", "Size"),
-            ("sha256", "SHA-256"),
-            ("image", "Image"),
-            ("captured", "Captured"),
-            ("gps", "GPS"),
-            ("camera", "Camera"),
-            ("flags", "Flags"),
-            ("imported", "Imported"),
-            ("source", "Source"),
-            ("sensitivity", "Sensitivity"),
-            ("incidents", "Incidents"),
+            ("name", self.tr("File")),
+            ("media", self.tr("Type")),
+            ("size", self.tr("Size")),
+            ("sha256", self.tr("SHA-256")),
+            ("image", self.tr("Image")),
+            ("captured", self.tr("Captured")),
+            ("gps", self.tr("GPS")),
+            ("camera", self.tr("Camera")),
+            ("flags", self.tr("Flags")),
+            ("imported", self.tr("Imported")),
+            ("source", self.tr("Source")),
+            ("sensitivity", self.tr("Sensitivity")),
+            ("incidents", self.tr("Incidents")),
         ):
             label = plain_label()
             label.setWordWrap(True)
@@ -681,13 +732,13 @@ class EvidencePanel(QWidget):
             form.addRow(title, label)
         caption_row = QHBoxLayout()
         self.caption_edit = QLineEdit()
-        self.caption_edit.setPlaceholderText("What the photo shows")
-        self.caption_button = QPushButton("Save caption")
+        self.caption_edit.setPlaceholderText(self.tr("What the photo shows"))
+        self.caption_button = QPushButton(self.tr("Save caption"))
         self.caption_button.clicked.connect(self.save_caption)
         self.caption_edit.returnPressed.connect(self.save_caption)
         caption_row.addWidget(self.caption_edit, 1)
         caption_row.addWidget(self.caption_button)
-        form.addRow("Caption", caption_row)
+        form.addRow(self.tr("Caption"), caption_row)
         layout.addLayout(form)
 
         self.consistency_label = plain_label()
@@ -700,11 +751,11 @@ class EvidencePanel(QWidget):
         layout.addWidget(self.warnings_label)
 
         actions = QHBoxLayout()
-        self.view_button = QPushButton("View")
+        self.view_button = QPushButton(self.tr("View"))
         self.view_button.clicked.connect(self.open_viewer)
-        self.apply_button = QPushButton("Use this photo's place/time for the incident…")
+        self.apply_button = QPushButton(self.tr("Use this photo's place/time for the incident…"))
         self.apply_button.clicked.connect(self._show_apply_box)
-        self.export_button = QPushButton("Save a copy…")
+        self.export_button = QPushButton(self.tr("Save a copy…"))
         self.export_button.clicked.connect(self._show_export_box)
         actions.addWidget(self.view_button)
         actions.addWidget(self.export_button)
@@ -721,18 +772,20 @@ class EvidencePanel(QWidget):
         self.apply_box.setFrameShape(QFrame.Shape.StyledPanel)
         apply_layout = QVBoxLayout(self.apply_box)
         hint = plain_label(
-            "The incident is saved again with this photo's GPS position (method: photo EXIF) "
-            "and its capture time when the camera recorded a time zone. Say why:"
+            self.tr(
+                "The incident is saved again with this photo's GPS position (method: photo EXIF) "
+                "and its capture time when the camera recorded a time zone. Say why:"
+            )
         )
         hint.setWordWrap(True)
         apply_layout.addWidget(hint)
         self.apply_reason = QLineEdit()
-        self.apply_reason.setPlaceholderText("Reason (required, goes to the audit log)")
+        self.apply_reason.setPlaceholderText(self.tr("Reason (required, goes to the audit log)"))
         apply_layout.addWidget(self.apply_reason)
         apply_buttons = QHBoxLayout()
-        self.apply_confirm = QPushButton("Use place/time")
+        self.apply_confirm = QPushButton(self.tr("Use place/time"))
         self.apply_confirm.clicked.connect(self.apply_place_time)
-        apply_cancel = QPushButton("Cancel")
+        apply_cancel = QPushButton(self.tr("Cancel"))
         apply_cancel.clicked.connect(self.apply_box.hide)
         apply_buttons.addStretch(1)
         apply_buttons.addWidget(self.apply_confirm)
@@ -743,30 +796,30 @@ class EvidencePanel(QWidget):
         self.export_box = QFrame()
         self.export_box.setFrameShape(QFrame.Shape.StyledPanel)
         export_layout = QVBoxLayout(self.export_box)
-        warning = plain_label(EXPORT_WARNING)
+        warning = plain_label(QCoreApplication.translate("evidence", EXPORT_WARNING))
         warning.setObjectName("exportWarning")
         warning.setWordWrap(True)
         warning.setStyleSheet("color: #b71c1c; font-weight: bold;")
         export_layout.addWidget(warning)
         path_row = QHBoxLayout()
         self.export_path = QLineEdit()
-        self.export_path.setPlaceholderText("File to write")
-        browse = QPushButton("Choose…")
+        self.export_path.setPlaceholderText(self.tr("File to write"))
+        browse = QPushButton(self.tr("Choose…"))
         browse.clicked.connect(self._choose_export_path)
         path_row.addWidget(self.export_path, 1)
         path_row.addWidget(browse)
         export_layout.addLayout(path_row)
         self.export_reason = QLineEdit()
-        self.export_reason.setPlaceholderText("Reason (required, goes to the audit log)")
+        self.export_reason.setPlaceholderText(self.tr("Reason (required, goes to the audit log)"))
         export_layout.addWidget(self.export_reason)
         self.export_issue = plain_label()
         self.export_issue.setWordWrap(True)
         self.export_issue.setStyleSheet("color: #b71c1c;")
         export_layout.addWidget(self.export_issue)
         export_buttons = QHBoxLayout()
-        self.export_confirm = QPushButton("Save copy")
+        self.export_confirm = QPushButton(self.tr("Save copy"))
         self.export_confirm.clicked.connect(self.save_copy)
-        export_cancel = QPushButton("Cancel")
+        export_cancel = QPushButton(self.tr("Cancel"))
         export_cancel.clicked.connect(self.export_box.hide)
         export_buttons.addStretch(1)
         export_buttons.addWidget(self.export_confirm)
@@ -857,40 +910,52 @@ class EvidencePanel(QWidget):
         item = details.item
         facts = self.facts
         facts["name"].setText(item.original_name)
-        facts["media"].setText(item.media_type or "unknown")
-        facts["size"].setText(f"{item.size:,} bytes")
+        facts["media"].setText(item.media_type or self.tr("unknown"))
+        facts["size"].setText(self.tr("{size} bytes").format(size=f"{item.size:,}"))
         facts["sha256"].setText(sha256_groups(item.sha256))
         facts["image"].setText(
-            f"{item.image_format} {item.width} × {item.height} px"
-            + (f", orientation {item.orientation}" if item.orientation else "")
+            self.tr("{format} {width} × {height} px").format(
+                format=item.image_format, width=item.width, height=item.height
+            )
+            + (
+                self.tr(", orientation {value}").format(value=item.orientation)
+                if item.orientation
+                else ""
+            )
             if item.width is not None
             else "—"
         )
         captured = item.capture_time
         if item.capture_offset and not captured.endswith(item.capture_offset):
             captured += f" {item.capture_offset}"
-        facts["captured"].setText(captured or "not recorded")
+        facts["captured"].setText(captured or self.tr("not recorded"))
         if item.gps_lat and item.gps_lon:
             gps = f"{item.gps_lat}, {item.gps_lon}\nMGRS {to_mgrs(item.gps_lat, item.gps_lon)}"
             if item.gps_alt_m:
-                gps += f"\naltitude {item.gps_alt_m} m"
+                gps += "\n" + self.tr("altitude {metres} m").format(metres=item.gps_alt_m)
             if item.gps_direction:
-                gps += f", facing {item.gps_direction}°"
+                gps += self.tr(", facing {degrees}°").format(degrees=item.gps_direction)
             facts["gps"].setText(gps)
         else:
-            facts["gps"].setText("none")
-        facts["camera"].setText(f"{item.make} {item.model}".strip() or "unknown")
-        facts["flags"].setText(", ".join(flag_texts(item)) or "none")
-        facts["imported"].setText(f"{item.imported_at} by {item.imported_by}")
+            facts["gps"].setText(self.tr("none"))
+        facts["camera"].setText(f"{item.make} {item.model}".strip() or self.tr("unknown"))
+        facts["flags"].setText(", ".join(flag_texts(item)) or self.tr("none"))
+        facts["imported"].setText(
+            self.tr("{time} by {user}").format(time=item.imported_at, user=item.imported_by)
+        )
         facts["source"].setText(
             f"{vocab_label(item.source_medium)}, {vocab_label(item.acquisition)}"
         )
         facts["sensitivity"].setText(vocab_label(item.sensitivity))
-        facts["incidents"].setText(f"linked to {len(item.incident_ids)}")
+        facts["incidents"].setText(
+            self.tr("linked to {count}").format(count=len(item.incident_ids))
+        )
         self.caption_edit.setText(item.caption)
         self.consistency_label.setText(describe_consistency(details.consistency))
         warnings = details.consistency.warnings if details.consistency else ()
-        self.warnings_label.setText("\n".join(f"Warning: {w}" for w in warnings))
+        self.warnings_label.setText(
+            "\n".join(self.tr("Warning: {text}").format(text=w) for w in warnings)
+        )
         self._update_enabled()
         self.details_shown.emit()
 
@@ -906,17 +971,19 @@ class EvidencePanel(QWidget):
         self.export_path.setFocus()
 
     def _choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Add evidence files")
+        names, _ = QFileDialog.getOpenFileNames(self, self.tr("Add evidence files"))
         self.import_paths([Path(n) for n in names])
 
     def _choose_folder(self) -> None:
-        name = QFileDialog.getExistingDirectory(self, "Add a folder of evidence")
+        name = QFileDialog.getExistingDirectory(self, self.tr("Add a folder of evidence"))
         if name:
             self.import_paths([Path(name)])
 
     def _choose_export_path(self) -> None:
         suggested = self._details.item.original_name if self._details else ""
-        name, _ = QFileDialog.getSaveFileName(self, "Save a copy outside the vault", suggested)
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save a copy outside the vault"), suggested
+        )
         if name:
             self.export_path.setText(name)
 

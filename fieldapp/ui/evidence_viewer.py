@@ -85,13 +85,13 @@ class EvidenceViewer(QDialog):
         self.setObjectName("evidenceViewer")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         # Plain text: a file name is data from outside, never markup.
-        self.setWindowTitle(f"Evidence — {item.original_name}")
+        self.setWindowTitle(self.tr("Evidence — {name}").format(name=item.original_name))
         self.item = item
         self._runner = runner
         self.image: QImage | None = None
         self._closed = False
         layout = QVBoxLayout(self)
-        self.status = plain_label("Decrypting the original in memory…")
+        self.status = plain_label(self.tr("Decrypting the original in memory…"))
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         self.picture = QLabel()
@@ -110,8 +110,15 @@ class EvidenceViewer(QDialog):
             self._load(vault)
         else:
             self.status.setText(
-                f"{item.media_type or 'This file'} is not shown here; its facts are in the "
-                "details next to the gallery. Use “Save a copy…” to open it elsewhere."
+                self.tr(
+                    "{type} is not shown here; its facts are in the details next to the "
+                    "gallery. Use “Save a copy…” to open it elsewhere."
+                ).format(type=item.media_type)
+                if item.media_type
+                else self.tr(
+                    "This file is not shown here; its facts are in the details next to the "
+                    "gallery. Use “Save a copy…” to open it elsewhere."
+                )
             )
 
     def _load(self, vault: Vault) -> None:
@@ -128,7 +135,7 @@ class EvidenceViewer(QDialog):
             if self._closed:
                 return  # closed (or the vault locked) while decrypting: show nothing
             if result.isNull():
-                self.status.setText("The original could not be decoded as a picture here.")
+                self.status.setText(self.tr("The original could not be decoded as a picture here."))
             else:
                 self.image = result
                 shown = result
@@ -141,7 +148,9 @@ class EvidenceViewer(QDialog):
                     )
                 self.picture.setPixmap(QPixmap.fromImage(shown))
                 self.status.setText(
-                    f"{result.width()} × {result.height()} px, decrypted in memory only"
+                    self.tr("{width} × {height} px, decrypted in memory only").format(
+                        width=result.width(), height=result.height()
+                    )
                 )
             self.loaded.emit()
 

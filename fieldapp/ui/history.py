@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.domain.diff import Change, diff_records
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 from fieldapp.ui.messages import show_error
 from fieldapp.ui.tasks import Generation, Runner
 from fieldapp.ui.widgets import plain_label, plain_tooltip
@@ -33,8 +34,19 @@ from fieldapp.ui.widgets import plain_label, plain_tooltip
 if TYPE_CHECKING:
     from fieldapp.store.vault import RecordVersion, Vault
 
-VERSION_COLUMNS = ("Version", "Time (UTC)", "Author", "Device", "Reason", "Deleted")
-DIFF_COLUMNS = ("Field", "Old", "New")
+VERSION_COLUMNS = (
+    QT_TRANSLATE_NOOP("HistoryPanel", "Version"),
+    QT_TRANSLATE_NOOP("HistoryPanel", "Time (UTC)"),
+    QT_TRANSLATE_NOOP("HistoryPanel", "Author"),
+    QT_TRANSLATE_NOOP("HistoryPanel", "Device"),
+    QT_TRANSLATE_NOOP("HistoryPanel", "Reason"),
+    QT_TRANSLATE_NOOP("HistoryPanel", "Deleted"),
+)
+DIFF_COLUMNS = (
+    QT_TRANSLATE_NOOP("HistoryPanel", "Field"),
+    QT_TRANSLATE_NOOP("HistoryPanel", "Old"),
+    QT_TRANSLATE_NOOP("HistoryPanel", "New"),
+)
 LONG_VALUE = 60
 
 
@@ -98,18 +110,18 @@ class HistoryPanel(QWidget):
         self._versions: list[RecordVersion] = []
         self._devices: dict[str, str] = {}
 
-        self.heading = plain_label("No record selected.", self)
+        self.heading = plain_label(self.tr("No record selected."), self)
         self.versions = QTableWidget(0, len(VERSION_COLUMNS), self)
-        self.versions.setHorizontalHeaderLabels(list(VERSION_COLUMNS))
+        self.versions.setHorizontalHeaderLabels([self.tr(c) for c in VERSION_COLUMNS])
         self.versions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.versions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.versions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.versions.verticalHeader().setVisible(False)
-        self.versions.setAccessibleName("versions")
+        self.versions.setAccessibleName(self.tr("versions"))
         self.versions.itemSelectionChanged.connect(self._on_selected)
 
         self.changes = QTableWidget(0, len(DIFF_COLUMNS), self)
-        self.changes.setHorizontalHeaderLabels(list(DIFF_COLUMNS))
+        self.changes.setHorizontalHeaderLabels([self.tr(c) for c in DIFF_COLUMNS])
         self.changes.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.changes.verticalHeader().setVisible(False)
         self.changes.setWordWrap(False)
@@ -117,16 +129,16 @@ class HistoryPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.changes.setAccessibleName("changes in the selected version")
+        self.changes.setAccessibleName(self.tr("changes in the selected version"))
 
         self.json_view = QPlainTextEdit(self)
         self.json_view.setReadOnly(True)
         self.json_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.json_view.setAccessibleName("whole version as JSON")
+        self.json_view.setAccessibleName(self.tr("whole version as JSON"))
 
         self.detail = QTabWidget(self)
-        self.detail.addTab(self.changes, "Changes from previous version")
-        self.detail.addTab(self.json_view, "Whole version (JSON)")
+        self.detail.addTab(self.changes, self.tr("Changes from previous version"))
+        self.detail.addTab(self.json_view, self.tr("Whole version (JSON)"))
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.versions)
@@ -148,10 +160,10 @@ class HistoryPanel(QWidget):
         self._generation.advance()
         self._clear()
         if record_id is None or self._vault is None:
-            self.heading.setText("No record selected.")
+            self.heading.setText(self.tr("No record selected."))
             return
         vault = self._vault
-        self.heading.setText("Loading history…")
+        self.heading.setText(self.tr("Loading history…"))
 
         def work() -> _Loaded:
             versions = vault.history(record_id)
@@ -166,7 +178,7 @@ class HistoryPanel(QWidget):
 
         @self._generation.current
         def failed(exc: BaseException) -> None:
-            self.heading.setText("History could not be loaded.")
+            self.heading.setText(self.tr("History could not be loaded."))
             show_error(self, exc)
 
         self._runner.submit(work, done, failed)
@@ -202,7 +214,7 @@ class HistoryPanel(QWidget):
         self._versions = sorted(loaded.versions, key=lambda v: v.version)
         self._devices = loaded.device_codes
         count = len(self._versions)
-        self.heading.setText(f"{count} version{'s' if count != 1 else ''}, newest first.")
+        self.heading.setText(self.tr("%n version(s), newest first.", "", count))
         self.versions.setRowCount(count)
         for row, version in enumerate(reversed(self._versions)):
             device = self._devices.get(version.device_id, version.device_id[:8])

@@ -207,17 +207,17 @@ class IncidentEditor(QWidget):
         if incident_id is None or self._vault is None:
             self._id, self._ref_code = "", ""
             self._fill(Incident(), None)
-            self.status.setText("New incident (not saved yet)." if self._vault else "")
+            self.status.setText(self.tr("New incident (not saved yet).") if self._vault else "")
             self.loaded.emit("")
             return
         vault = self._vault
-        self.status.setText("Loading…")
+        self.status.setText(self.tr("Loading…"))
 
         @self._generation.current
         def done(result: Any) -> None:
             incident, version = result
             self._fill(incident, version)
-            self.status.setText(f"Version {version}.")
+            self.status.setText(self.tr("Version {version}.").format(version=version))
             self.loaded.emit(incident.id)
 
         @self._generation.current
@@ -247,20 +247,24 @@ class IncidentEditor(QWidget):
         self.validate_now()
         if self._issues:
             self.status.setText(
-                f"Not saved: {len(self._issues)} problem(s) to correct first (listed below)."
+                self.tr(
+                    "Not saved: %n problem(s) to correct first (listed below).",
+                    "",
+                    len(self._issues),
+                )
             )
             return
         reason = self.reason_edit.text().strip()
         if not reason:
-            set_invalid(self.reason_edit, ["Say briefly why you change this record."])
-            self.status.setText("Not saved: a reason for the change is needed.")
+            set_invalid(self.reason_edit, [self.tr("Say briefly why you change this record.")])
+            self.status.setText(self.tr("Not saved: a reason for the change is needed."))
             self.reason_edit.setFocus()
             return
         set_invalid(self.reason_edit, [])
         incident = self.incident()
         vault, expected = self._vault, self._version
         self._set_busy(True)
-        self.status.setText("Saving…")
+        self.status.setText(self.tr("Saving…"))
 
         @self._generation.current
         def done(result: Any) -> None:
@@ -268,7 +272,7 @@ class IncidentEditor(QWidget):
             stored, version = result
             self._fill(stored, version)
             self.reason_edit.setText(DEFAULT_REASON)
-            self.status.setText(f"Saved as version {version}.")
+            self.status.setText(self.tr("Saved as version {version}.").format(version=version))
             self.saved.emit(stored.id)
 
         @self._generation.current
@@ -281,7 +285,7 @@ class IncidentEditor(QWidget):
                 reason_issues = [i.message for i in exc.issues if i.path == "reason"]
                 set_invalid(self.reason_edit, reason_issues)
                 self._show_issues([i for i in exc.issues if i.path != "reason"])
-                self.status.setText("Not saved: the vault found problems (listed below).")
+                self.status.setText(self.tr("Not saved: the vault found problems (listed below)."))
             else:
                 show_error(self, exc)
 
@@ -307,7 +311,7 @@ class IncidentEditor(QWidget):
             self._set_busy(False)
             self.delete_bar.hide()
             self.load(None)
-            self.status.setText("Incident deleted; its history is kept.")
+            self.status.setText(self.tr("Incident deleted; its history is kept."))
             self.deleted.emit(incident_id)
 
         @self._generation.current
@@ -326,11 +330,11 @@ class IncidentEditor(QWidget):
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         header = QHBoxLayout()
-        header.addWidget(plain_label("Reference:", self))
+        header.addWidget(plain_label(self.tr("Reference:"), self))
         self.ref_code = QLineEdit(self)
         self.ref_code.setReadOnly(True)
-        self.ref_code.setPlaceholderText("assigned on first save")
-        self.ref_code.setAccessibleName("reference code")
+        self.ref_code.setPlaceholderText(self.tr("assigned on first save"))
+        self.ref_code.setAccessibleName(self.tr("reference code"))
         self.ref_code.setMinimumWidth(220)
         # Selectable for copying, but not a Tab stop: keyboard users start at the fields.
         self.ref_code.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
@@ -346,7 +350,7 @@ class IncidentEditor(QWidget):
         self.stale_label = plain_label("", self.stale_bar)
         self.stale_label.setObjectName("fieldIssue")
         self.stale_label.setWordWrap(True)
-        self.reload_button = QPushButton("Reload latest version", self.stale_bar)
+        self.reload_button = QPushButton(self.tr("Reload latest version"), self.stale_bar)
         self.reload_button.clicked.connect(self.reload)
         stale.addWidget(self.stale_label, 1)
         stale.addWidget(self.reload_button)
@@ -374,7 +378,7 @@ class IncidentEditor(QWidget):
         outer.addWidget(self.summary)
         self.issue_list = QListWidget(self)
         self.issue_list.setMaximumHeight(90)
-        self.issue_list.setAccessibleName("problems to correct")
+        self.issue_list.setAccessibleName(self.tr("problems to correct"))
         self.issue_list.itemActivated.connect(self._jump_to_issue)
         self.issue_list.itemClicked.connect(self._jump_to_issue)
         self.issue_list.hide()
@@ -384,14 +388,16 @@ class IncidentEditor(QWidget):
         bar = QHBoxLayout(self.delete_bar)
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(
-            plain_label("Delete this incident? Its history is kept. Reason:", self.delete_bar)
+            plain_label(
+                self.tr("Delete this incident? Its history is kept. Reason:"), self.delete_bar
+            )
         )
         self.delete_reason = QLineEdit(self.delete_bar)
-        self.delete_reason.setPlaceholderText("why it is deleted (required)")
-        self.delete_reason.setAccessibleName("reason for deleting")
-        self.confirm_delete_button = QPushButton("Delete incident", self.delete_bar)
+        self.delete_reason.setPlaceholderText(self.tr("why it is deleted (required)"))
+        self.delete_reason.setAccessibleName(self.tr("reason for deleting"))
+        self.confirm_delete_button = QPushButton(self.tr("Delete incident"), self.delete_bar)
         self.confirm_delete_button.setEnabled(False)
-        self.cancel_delete_button = QPushButton("Cancel", self.delete_bar)
+        self.cancel_delete_button = QPushButton(self.tr("Cancel"), self.delete_bar)
         self.delete_reason.textChanged.connect(
             lambda text: self.confirm_delete_button.setEnabled(bool(text.strip()))
         )
@@ -408,16 +414,16 @@ class IncidentEditor(QWidget):
         self.status = plain_label("", self)
         self.status.setWordWrap(True)
         footer.addWidget(self.status, 1)
-        footer.addWidget(plain_label("Reason for this change:", self))
+        footer.addWidget(plain_label(self.tr("Reason for this change:"), self))
         self.reason_edit = QLineEdit(DEFAULT_REASON, self)
-        self.reason_edit.setAccessibleName("reason for this change")
+        self.reason_edit.setAccessibleName(self.tr("reason for this change"))
         self.reason_edit.setMaximumWidth(260)
         self.reason_edit.returnPressed.connect(self.save)
         footer.addWidget(self.reason_edit)
-        self.save_button = QPushButton("Save", self)
-        self.save_button.setToolTip("Save a new version (Ctrl+S)")
+        self.save_button = QPushButton(self.tr("Save"), self)
+        self.save_button.setToolTip(self.tr("Save a new version (Ctrl+S)"))
         self.save_button.clicked.connect(self.save)
-        self.delete_button = QPushButton("Delete…", self)
+        self.delete_button = QPushButton(self.tr("Delete…"), self)
         self.delete_button.clicked.connect(self.request_delete)
         footer.addWidget(self.save_button)
         footer.addWidget(self.delete_button)
@@ -477,94 +483,114 @@ class IncidentEditor(QWidget):
         signal.connect(self._on_edited)
 
     def _build_identity(self) -> None:
-        page, form = self._new_tab("Identity")
-        self.title_edit = _line(page, "short title")
-        self._add(page, form, "Title", self.title_edit, ["title"])
+        page, form = self._new_tab(self.tr("Identity"))
+        self.title_edit = _line(page, self.tr("short title"))
+        self._add(page, form, self.tr("Title"), self.title_edit, ["title"])
         self.summary_edit = _text_edit(page, 90)
-        self._add(page, form, "Summary", self.summary_edit, ["summary"])
+        self._add(page, form, self.tr("Summary"), self.summary_edit, ["summary"])
         self.external_refs = RecordTable(
-            [Column("system", "System", width=160), Column("id", "Id")],
+            [Column("system", self.tr("System"), width=160), Column("id", self.tr("Id"))],
             to_dict(ExternalRef()),
-            noun="reference",
+            noun=self.tr("reference"),
             parent=page,
         )
-        self._add(page, form, "External references", self.external_refs, ["external_refs"])
+        self._add(page, form, self.tr("External references"), self.external_refs, ["external_refs"])
 
     def _build_time(self) -> None:
-        page, form = self._new_tab("Time")
+        page, form = self._new_tab(self.tr("Time"))
         self.start_edit = _line(page, TIME_HINT)
-        self._add(page, form, "Start (UTC)", self.start_edit, ["time.start"])
+        self._add(page, form, self.tr("Start (UTC)"), self.start_edit, ["time.start"])
         self.end_edit = _line(page, TIME_HINT)
-        self._add(page, form, "End (UTC)", self.end_edit, ["time.end"])
+        self._add(page, form, self.tr("End (UTC)"), self.end_edit, ["time.end"])
         self.offset_edit = _line(page, "+03:00")
         self.offset_edit.setMaximumWidth(100)
-        self._add(page, form, "Local UTC offset", self.offset_edit, ["time.utc_offset"])
+        self._add(page, form, self.tr("Local UTC offset"), self.offset_edit, ["time.utc_offset"])
         self.time_precision = VocabCombo.for_vocab(TIME_PRECISIONS, parent=page)
-        self._add(page, form, "Precision", self.time_precision, ["time.precision"])
+        self._add(page, form, self.tr("Precision"), self.time_precision, ["time.precision"])
         self.reported_at_edit = _line(page, TIME_HINT)
         self._add(
-            page, form, "First reported at", self.reported_at_edit, ["time.first_reported_at"]
+            page,
+            form,
+            self.tr("First reported at"),
+            self.reported_at_edit,
+            ["time.first_reported_at"],
         )
-        self.reported_by_edit = _line(page, "who reported it first")
+        self.reported_by_edit = _line(page, self.tr("who reported it first"))
         self._add(
-            page, form, "First reported by", self.reported_by_edit, ["time.first_reported_by"]
+            page,
+            form,
+            self.tr("First reported by"),
+            self.reported_by_edit,
+            ["time.first_reported_by"],
         )
         self._targets["time"] = self._targets["time.start"]
 
     def _build_place(self) -> None:
-        page, form = self._new_tab("Place")
+        page, form = self._new_tab(self.tr("Place"))
         self.position = PositionField(page)
         self._add(
             page,
             form,
-            "Position",
+            self.tr("Position"),
             self.position,
             ["place.position", "place.lat", "place.lon", "place"],
             mark=self.position.entry,
         )
         self.place_names = RecordTable(
-            [Column("lang", "Language", width=90), Column("name", "Name")],
+            [Column("lang", self.tr("Language"), width=90), Column("name", self.tr("Name"))],
             to_dict(PlaceName()),
-            noun="name",
+            noun=self.tr("name"),
             parent=page,
         )
-        self._add(page, form, "Place names", self.place_names, ["place.names"])
-        self.admin_area_edit = _line(page, "district / province")
-        self._add(page, form, "Admin area", self.admin_area_edit, ["place.admin_area"])
-        self.country_edit = _line(page, "ISO 3166 code, e.g. IQ")
+        self._add(page, form, self.tr("Place names"), self.place_names, ["place.names"])
+        self.admin_area_edit = _line(page, self.tr("district / province"))
+        self._add(page, form, self.tr("Admin area"), self.admin_area_edit, ["place.admin_area"])
+        self.country_edit = _line(page, self.tr("ISO 3166 code, e.g. IQ"))
         self.country_edit.setMaximumWidth(160)
-        self._add(page, form, "Country", self.country_edit, ["place.country"])
+        self._add(page, form, self.tr("Country"), self.country_edit, ["place.country"])
         self.geo_precision = VocabCombo.for_vocab(GEO_PRECISIONS, parent=page)
-        self._add(page, form, "Geolocation precision", self.geo_precision, ["place.precision"])
+        self._add(
+            page, form, self.tr("Geolocation precision"), self.geo_precision, ["place.precision"]
+        )
         self.geo_method = VocabCombo.for_vocab(GEO_METHODS, parent=page)
-        self._add(page, form, "Geolocation method", self.geo_method, ["place.method"])
+        self._add(page, form, self.tr("Geolocation method"), self.geo_method, ["place.method"])
         self.place_notes = _text_edit(page)
-        self._add(page, form, "Notes", self.place_notes, ["place.notes"])
+        self._add(page, form, self.tr("Notes"), self.place_notes, ["place.notes"])
 
     def _build_harm(self) -> None:
-        page, form = self._new_tab("Harm")
+        page, form = self._new_tab(self.tr("Harm"))
         self.harms = HarmPicker(reflist_choices(self._lists.harm_types), page)
-        self._add(page, form, "Harm types", self.harms, ["harms"])
+        self._add(page, form, self.tr("Harm types"), self.harms, ["harms"])
 
     def _build_casualties(self) -> None:
-        page, form = self._new_tab("Casualties")
+        page, form = self._new_tab(self.tr("Casualties"))
         self.breakdown = BreakdownGrid(page)
-        grid_label = self._add(page, form, "Civilians", self.breakdown, ["casualties"])
+        civilians = self.tr("Civilians")
+        grid_label = self._add(page, form, civilians, self.breakdown, ["casualties"])
         tab = self.tabs.count() - 1
         for path, widget in self.breakdown.field_widgets("casualties").items():
             parts = path.split(".")[1:]
+            # Codes, as in the (English) validation messages they introduce.
             prefix = f"{parts[0]}, {parts[1]}: "
-            self._targets[path] = _Target(widget, grid_label, "Civilians", tab, prefix=prefix)
+            self._targets[path] = _Target(widget, grid_label, civilians, tab, prefix=prefix)
         for outcome in ("killed", "injured"):
             self._targets[f"casualties.{outcome}"] = _Target(
-                self.breakdown, grid_label, "Civilians", tab, prefix=f"{outcome}: "
+                self.breakdown,
+                grid_label,
+                civilians,
+                tab,
+                prefix=f"{outcome}: ",
             )
         self.combatants_killed = RangeEdit(page)
-        self._add_range(page, form, "Combatants / DPH killed", self.combatants_killed, "killed")
+        self._add_range(
+            page, form, self.tr("Combatants / DPH killed"), self.combatants_killed, "killed"
+        )
         self.combatants_injured = RangeEdit(page)
-        self._add_range(page, form, "Combatants / DPH injured", self.combatants_injured, "injured")
+        self._add_range(
+            page, form, self.tr("Combatants / DPH injured"), self.combatants_injured, "injured"
+        )
         self.casualty_notes = _text_edit(page)
-        self._add(page, form, "Notes", self.casualty_notes, ["casualties.notes"])
+        self._add(page, form, self.tr("Notes"), self.casualty_notes, ["casualties.notes"])
 
     def _add_range(
         self, page: QWidget, form: QFormLayout, caption: str, edit: RangeEdit, outcome: str
@@ -576,153 +602,188 @@ class IncidentEditor(QWidget):
         self._targets[f"{base}.max"] = _Target(edit.max_edit, label, caption, tab)
 
     def _build_victims(self) -> None:
-        page, form = self._new_tab("Victims")
+        page, form = self._new_tab(self.tr("Victims"))
         banner = plain_label(
-            "Sensitive: victims' details are never released to partners or the public and "
-            "never appear in public outputs.",
+            self.tr(
+                "Sensitive: victims' details are never released to partners or the public and "
+                "never appear in public outputs."
+            ),
             page,
         )
         self.tabs.setTabToolTip(
-            self.tabs.count() - 1, "Victims: sensitive, never released or published"
+            self.tabs.count() - 1, self.tr("Victims: sensitive, never released or published")
         )
         banner.setObjectName("sensitiveBanner")
         banner.setWordWrap(True)
         form.addRow(banner)
         self.victims = RecordTable(
             [
-                Column("name", "Name", width=170),
-                Column("age", "Age", kind="int", width=50),
-                Column("age_band", "Age band", "choice", vocab_choices(AGE_BANDS)),
-                Column("gender", "Gender", "choice", vocab_choices(GENDERS)),
-                Column("outcome", "Outcome", "choice", vocab_choices(VICTIM_OUTCOMES)),
-                Column("status", "Status", "choice", vocab_choices(COMBATANT_STATUS)),
-                Column("family_group", "Family group", width=100),
-                Column("external_list_id", "External list id", width=110),
-                Column("notes", "Notes"),
+                Column("name", self.tr("Name"), width=170),
+                Column("age", self.tr("Age"), kind="int", width=50),
+                Column("age_band", self.tr("Age band"), "choice", vocab_choices(AGE_BANDS)),
+                Column("gender", self.tr("Gender"), "choice", vocab_choices(GENDERS)),
+                Column("outcome", self.tr("Outcome"), "choice", vocab_choices(VICTIM_OUTCOMES)),
+                Column("status", self.tr("Status"), "choice", vocab_choices(COMBATANT_STATUS)),
+                Column("family_group", self.tr("Family group"), width=100),
+                Column("external_list_id", self.tr("External list id"), width=110),
+                Column("notes", self.tr("Notes")),
             ],
             to_dict(Victim()),
-            noun="victim",
+            noun=self.tr("victim"),
             parent=page,
         )
         self.victims.table.setMinimumHeight(260)
-        self._add(page, form, "Victims", self.victims, ["victims"])
+        self._add(page, form, self.tr("Victims"), self.victims, ["victims"])
 
     def _build_engagement(self) -> None:
-        page, form = self._new_tab("Engagement")
+        page, form = self._new_tab(self.tr("Engagement"))
         self.attribution = VocabCombo.for_vocab(ATTRIBUTIONS, parent=page)
-        self._add(page, form, "Attribution", self.attribution, ["engagement.attribution"])
+        self._add(page, form, self.tr("Attribution"), self.attribution, ["engagement.attribution"])
         self.party = VocabCombo.for_vocab(PARTIES, parent=page)
-        self._add(page, form, "Party", self.party, ["engagement.party"])
-        self.party_name_edit = _line(page, "which force or partner")
-        self._add(page, form, "Party name", self.party_name_edit, ["engagement.party_name"])
+        self._add(page, form, self.tr("Party"), self.party, ["engagement.party"])
+        self.party_name_edit = _line(page, self.tr("which force or partner"))
+        self._add(
+            page, form, self.tr("Party name"), self.party_name_edit, ["engagement.party_name"]
+        )
         self.engagement_time_edit = _line(page, TIME_HINT)
-        self._add(page, form, "Date and time", self.engagement_time_edit, ["engagement.datetime"])
+        self._add(
+            page, form, self.tr("Date and time"), self.engagement_time_edit, ["engagement.datetime"]
+        )
         self.platform = VocabCombo.for_reflist(self._lists.platforms, parent=page)
-        self._add(page, form, "Weapon platform", self.platform, ["engagement.platform"])
+        self._add(page, form, self.tr("Weapon platform"), self.platform, ["engagement.platform"])
         self.munition = VocabCombo.for_reflist(self._lists.munitions, parent=page)
-        self._add(page, form, "Munition", self.munition, ["engagement.munition"])
+        self._add(page, form, self.tr("Munition"), self.munition, ["engagement.munition"])
         self.target_type = VocabCombo.for_reflist(self._lists.target_types, parent=page)
-        self._add(page, form, "Target type", self.target_type, ["engagement.target_type"])
-        self.strikes_edit = IntEdit("number", page)
-        self._add(page, form, "Number of strikes", self.strikes_edit, ["engagement.strikes"])
-        self.aar_edit = _line(page, "strike or After Action Report reference")
-        self._add(page, form, "AAR reference", self.aar_edit, ["engagement.aar_ref"])
+        self._add(page, form, self.tr("Target type"), self.target_type, ["engagement.target_type"])
+        self.strikes_edit = IntEdit(self.tr("number"), page)
+        self._add(
+            page, form, self.tr("Number of strikes"), self.strikes_edit, ["engagement.strikes"]
+        )
+        self.aar_edit = _line(page, self.tr("strike or After Action Report reference"))
+        self._add(page, form, self.tr("AAR reference"), self.aar_edit, ["engagement.aar_ref"])
 
     def _build_sources(self) -> None:
-        page, form = self._new_tab("Sources")
+        page, form = self._new_tab(self.tr("Sources"))
         self.sources = RecordTable(
             [
-                Column("type", "Type", "choice", _blank(reflist_choices(self._lists.source_types))),
-                Column("reference", "Reference", width=160),
-                Column("date", "Date", width=100),
-                Column("reliability", "Reliability", "choice", vocab_choices(RELIABILITY), 230),
-                Column("credibility", "Credibility", "choice", vocab_choices(CREDIBILITY), 230),
-                Column("notes", "Notes"),
+                Column(
+                    "type",
+                    self.tr("Type"),
+                    "choice",
+                    _blank(reflist_choices(self._lists.source_types)),
+                ),
+                Column("reference", self.tr("Reference"), width=160),
+                Column("date", self.tr("Date"), width=100),
+                Column(
+                    "reliability", self.tr("Reliability"), "choice", vocab_choices(RELIABILITY), 230
+                ),
+                Column(
+                    "credibility", self.tr("Credibility"), "choice", vocab_choices(CREDIBILITY), 230
+                ),
+                Column("notes", self.tr("Notes")),
             ],
             to_dict(Source()),
-            noun="source",
+            noun=self.tr("source"),
             parent=page,
         )
         self.sources.table.setMinimumHeight(220)
-        self._add(page, form, "Sources (Admiralty grading)", self.sources, ["sources"])
+        self._add(page, form, self.tr("Sources (Admiralty grading)"), self.sources, ["sources"])
 
     def _build_assessment(self) -> None:
-        page, form = self._new_tab("Assessment")
+        page, form = self._new_tab(self.tr("Assessment"))
         self.workflow = VocabCombo.for_vocab(WORKFLOW, parent=page)
-        self._add(page, form, "Workflow", self.workflow, ["assessment.workflow"])
+        self._add(page, form, self.tr("Workflow"), self.workflow, ["assessment.workflow"])
         self.public_category = VocabCombo.for_vocab(PUBLIC_CATEGORIES, blank="—", parent=page)
         self._add(
-            page, form, "Public category", self.public_category, ["assessment.public_category"]
+            page,
+            form,
+            self.tr("Public category"),
+            self.public_category,
+            ["assessment.public_category"],
         )
         self.internal_grade = VocabCombo.for_vocab(INTERNAL_GRADES, blank="—", parent=page)
-        self._add(page, form, "Internal grade", self.internal_grade, ["assessment.internal_grade"])
+        self._add(
+            page,
+            form,
+            self.tr("Internal grade"),
+            self.internal_grade,
+            ["assessment.internal_grade"],
+        )
         self.belligerent_view = VocabCombo.for_vocab(BELLIGERENT_VIEWS, parent=page)
         self._add(
             page,
             form,
-            "Belligerent self-assessment",
+            self.tr("Belligerent self-assessment"),
             self.belligerent_view,
             ["assessment.belligerent_view"],
         )
         self.rationale_edit = _text_edit(page, 90)
-        self._add(page, form, "Rationale", self.rationale_edit, ["assessment.rationale"])
-        self.assessor_edit = _line(page, "pseudonym")
-        self._add(page, form, "Assessor", self.assessor_edit, ["assessment.assessor"])
+        self._add(page, form, self.tr("Rationale"), self.rationale_edit, ["assessment.rationale"])
+        self.assessor_edit = _line(page, self.tr("pseudonym"))
+        self._add(page, form, self.tr("Assessor"), self.assessor_edit, ["assessment.assessor"])
         self.assessment_date_edit = _line(page, DATE_HINT)
-        self._add(page, form, "Date", self.assessment_date_edit, ["assessment.date"])
+        self._add(page, form, self.tr("Date"), self.assessment_date_edit, ["assessment.date"])
         self._targets["assessment"] = self._targets["assessment.workflow"]
 
     def _build_response(self) -> None:
-        page, form = self._new_tab("Response")
+        page, form = self._new_tab(self.tr("Response"))
         self.responses = CheckMatrix(
             vocab_choices(RESPONSE_TYPES),
-            [("recommended", "Recommended"), ("given", "Given")],
+            [("recommended", self.tr("Recommended")), ("given", self.tr("Given"))],
             page,
         )
         self._add(
             page,
             form,
-            "Responses",
+            self.tr("Responses"),
             self.responses,
             ["response.recommended", "response.given", "response"],
         )
         self.communications = RecordTable(
             [
-                Column("date", "Date", width=100),
-                Column("channel", "Channel", width=100),
-                Column("who", "Who", width=120),
-                Column("summary", "Summary", width=200),
-                Column("follow_up", "Follow-up"),
+                Column("date", self.tr("Date"), width=100),
+                Column("channel", self.tr("Channel"), width=100),
+                Column("who", self.tr("Who"), width=120),
+                Column("summary", self.tr("Summary"), width=200),
+                Column("follow_up", self.tr("Follow-up")),
             ],
             to_dict(Communication()),
-            noun="contact",
+            noun=self.tr("contact"),
             parent=page,
         )
-        self._add(page, form, "Communication log", self.communications, ["response.communications"])
+        self._add(
+            page,
+            form,
+            self.tr("Communication log"),
+            self.communications,
+            ["response.communications"],
+        )
         self.response_notes = _text_edit(page)
-        self._add(page, form, "Notes", self.response_notes, ["response.notes"])
+        self._add(page, form, self.tr("Notes"), self.response_notes, ["response.notes"])
 
     def _build_release(self) -> None:
-        page, form = self._new_tab("Release")
+        page, form = self._new_tab(self.tr("Release"))
         self.release = CheckMatrix(
             vocab_choices(RELEASE_GROUPS),
-            [("partners", "Partners"), ("public", "Public")],
+            [("partners", self.tr("Partners")), ("public", self.tr("Public"))],
             page,
         )
         self._add(
             page,
             form,
-            "Releasable groups",
+            self.tr("Releasable groups"),
             self.release,
             ["release.partners", "release.public", "release"],
         )
         self.redaction_edit = _text_edit(page)
-        self._add(page, form, "Redaction notes", self.redaction_edit, ["release.redaction_notes"])
+        self._add(
+            page, form, self.tr("Redaction notes"), self.redaction_edit, ["release.redaction_notes"]
+        )
 
     def _build_lessons(self) -> None:
-        page, form = self._new_tab("Lessons")
+        page, form = self._new_tab(self.tr("Lessons"))
         self.lessons_edit = _text_edit(page, 140)
-        self._add(page, form, "What should change", self.lessons_edit, ["lessons"])
+        self._add(page, form, self.tr("What should change"), self.lessons_edit, ["lessons"])
 
     # ------------------------------------------------------------------ widgets <-> model
     def _fill(self, inc: Incident, version: int | None) -> None:
@@ -731,7 +792,11 @@ class IncidentEditor(QWidget):
         try:
             self._id, self._ref_code, self._version = inc.id, inc.ref_code, version
             self.ref_code.setText(inc.ref_code)
-            self.version_label.setText(f"version {version}" if version else "not saved yet")
+            self.version_label.setText(
+                self.tr("version {version}").format(version=version)
+                if version
+                else self.tr("not saved yet")
+            )
             self.title_edit.setText(inc.title)
             self.summary_edit.setPlainText(inc.summary)
             self.external_refs.set_rows([to_dict(r) for r in inc.external_refs])
@@ -932,12 +997,18 @@ class IncidentEditor(QWidget):
                 bad_tabs.add(target.tab)
                 tab_title = self._tab_titles[target.tab]
                 caption = (
-                    tab_title if target.caption == tab_title else f"{tab_title} › {target.caption}"
+                    tab_title
+                    if target.caption == tab_title
+                    else self.tr("{tab} › {field}").format(tab=tab_title, field=target.caption)
                 )
                 row = _ROW_PART.match(rest)
                 if target.table is not None and row is not None:
                     index, column = int(row.group(1)), row.group(2) or ""
-                    text = f"row {index + 1}" + (f", {column}" if column else "") + f": {text}"
+                    text = (
+                        self.tr("row {row}, {column}: {message}")
+                        if column
+                        else self.tr("row {row}: {message}")
+                    ).format(row=index + 1, column=column, message=text)
                     cells = marks.cells[id(target.table)][1]
                     names = [column] if column else [c.name for c in target.table.columns]
                     for name in names:
@@ -947,7 +1018,9 @@ class IncidentEditor(QWidget):
                     for leaf in _leaves(target.widget):
                         marks.widgets[id(leaf)][1].append(text)
                 marks.labels[id(target.label)][1].append(text)
-            item = QListWidgetItem(f"{caption}: {text}")
+            item = QListWidgetItem(
+                self.tr("{field}: {message}").format(field=caption, message=text)
+            )
             item.setData(Qt.ItemDataRole.UserRole, issue.path)
             self.issue_list.addItem(item)
         for widget, messages in marks.widgets.values():
@@ -959,13 +1032,11 @@ class IncidentEditor(QWidget):
         bar = self.tabs.tabBar()
         for index, title in enumerate(self._tab_titles):
             bad = index in bad_tabs
-            self.tabs.setTabText(index, f"{title} (!)" if bad else title)
+            self.tabs.setTabText(index, self.tr("{tab} (!)").format(tab=title) if bad else title)
             bar.setTabTextColor(index, QColor("#d9534f") if bad else QColor())
         count = len(self._issues)
         self.summary.setText(
-            ""
-            if not count
-            else f"{count} problem{'s' if count != 1 else ''} to correct before saving:"
+            "" if not count else self.tr("%n problem(s) to correct before saving:", "", count)
         )
         self.issue_list.setVisible(bool(count))
         self._update_buttons()
@@ -1005,8 +1076,10 @@ class IncidentEditor(QWidget):
 
     def _show_stale(self) -> None:
         self.stale_label.setText(
-            "Not saved: this incident was saved elsewhere after you opened it. Reload the "
-            "latest version (your unsaved edits here will be lost), then make them again."
+            self.tr(
+                "Not saved: this incident was saved elsewhere after you opened it. Reload the "
+                "latest version (your unsaved edits here will be lost), then make them again."
+            )
         )
         self.stale_bar.show()
         self.reload_button.setFocus()

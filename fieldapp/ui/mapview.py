@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
+    QCoreApplication,
     QIODevice,
     QPoint,
     QPointF,
@@ -65,6 +66,7 @@ from fieldapp.domain.geo import normalise_decimal
 from fieldapp.errors import MapDataError
 from fieldapp.mapdata import Cluster, MapMarker, TileKey
 from fieldapp.resources import resource
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 from fieldapp.ui.messages import show_error
 from fieldapp.ui.widgets import plain_label, plain_tooltip
 
@@ -76,7 +78,18 @@ KIND_STYLE: dict[str, tuple[str, str]] = {
     "photo": ("#1565c0", "square"),
     "observation": ("#2e7d32", "triangle"),
 }
-KIND_TITLES = {"incident": "Incident", "photo": "Photo", "observation": "Observation"}
+KIND_TITLES = {
+    "incident": QT_TRANSLATE_NOOP("MapView", "Incident"),
+    "photo": QT_TRANSLATE_NOOP("MapView", "Photo"),
+    "observation": QT_TRANSLATE_NOOP("MapView", "Observation"),
+}
+
+
+def kind_title(kind: str) -> str:
+    """A marker kind's name in the interface language (an unknown kind as itself)."""
+    return QCoreApplication.translate("MapView", KIND_TITLES[kind]) if kind in KIND_TITLES else kind
+
+
 CLUSTER_COLOUR = "#37474f"
 SEA_COLOUR = QColor("#dbe9f4")
 LAND_COLOUR = QColor("#f3efe2")
@@ -125,18 +138,31 @@ class _MarkerItem(QGraphicsItem):
             marker = cluster.members[0]
             self._radius = MARKER_RADIUS
             self._path = _kind_path(marker.kind, self._radius)
-            title = KIND_TITLES.get(marker.kind, marker.kind)
-            self.setToolTip(plain_tooltip(f"{title}: {marker.label}"))
+            title = kind_title(marker.kind)
+            self.setToolTip(
+                plain_tooltip(
+                    QCoreApplication.translate("MapView", "{kind}: {label}").format(
+                        kind=title, label=marker.label
+                    )
+                )
+            )
         else:
             # Bigger discs for bigger clusters, within reason.
             self._radius = min(20.0, 10.0 + 2.0 * len(str(cluster.count)) + cluster.count**0.25)
             self._path = QPainterPath()
             self._path.addEllipse(QPointF(0, 0), self._radius, self._radius)
             kinds = Counter(m.kind for m in cluster.members)
+            part = QCoreApplication.translate("MapView", "{kind}: {count}")
             parts = ", ".join(
-                f"{n} {KIND_TITLES.get(k, k).lower()}" for k, n in sorted(kinds.items())
+                part.format(kind=kind_title(k), count=n) for k, n in sorted(kinds.items())
             )
-            self.setToolTip(plain_tooltip(f"{cluster.count} records ({parts}); click to zoom in"))
+            self.setToolTip(
+                plain_tooltip(
+                    QCoreApplication.translate(
+                        "MapView", "{count} records ({parts}); click to zoom in"
+                    ).format(count=cluster.count, parts=parts)
+                )
+            )
 
     @property
     def is_cluster(self) -> bool:
@@ -317,28 +343,32 @@ class MapView(QWidget):
 
         self.zoom_in_button = QToolButton(self)
         self.zoom_in_button.setText("+")
-        self.zoom_in_button.setToolTip("Zoom in (+)")
+        self.zoom_in_button.setToolTip(self.tr("Zoom in (+)"))
         self.zoom_in_button.clicked.connect(lambda: self.zoom_by(1))
         self.zoom_out_button = QToolButton(self)
         self.zoom_out_button.setText("−")
-        self.zoom_out_button.setToolTip("Zoom out (-)")
+        self.zoom_out_button.setToolTip(self.tr("Zoom out (-)"))
         self.zoom_out_button.clicked.connect(lambda: self.zoom_by(-1))
         self.pack_button = QToolButton(self)
-        self.pack_button.setText("Map pack…")
-        self.pack_button.setToolTip("Show an offline map pack (MBTiles) under the records")
+        self.pack_button.setText(self.tr("Map pack…"))
+        self.pack_button.setToolTip(self.tr("Show an offline map pack (MBTiles) under the records"))
         self.pack_button.clicked.connect(self.choose_base_layer)
         self.outline_button = QToolButton(self)
-        self.outline_button.setText("World outline")
-        self.outline_button.setToolTip("Show the bundled world outline instead of a map pack")
+        self.outline_button.setText(self.tr("World outline"))
+        self.outline_button.setToolTip(
+            self.tr("Show the bundled world outline instead of a map pack")
+        )
         self.outline_button.clicked.connect(lambda: self.load_base_layer(None))
         self.layer_label = plain_label("", self)
         self.zoom_label = plain_label("", self)
         self.position_label = plain_label("", self)
         self.position_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.position_label.setToolTip("Position under the cursor: latitude, longitude · MGRS")
-        self.canvas.setAccessibleName("Map")
-        self.zoom_in_button.setAccessibleName("Zoom in")
-        self.zoom_out_button.setAccessibleName("Zoom out")
+        self.position_label.setToolTip(
+            self.tr("Position under the cursor: latitude, longitude · MGRS")
+        )
+        self.canvas.setAccessibleName(self.tr("Map"))
+        self.zoom_in_button.setAccessibleName(self.tr("Zoom in"))
+        self.zoom_out_button.setAccessibleName(self.tr("Zoom out"))
 
         top = QHBoxLayout()
         top.addWidget(self.zoom_out_button)
@@ -409,7 +439,10 @@ class MapView(QWidget):
         """Ask for an MBTiles file (the map packs GIS cells hand out) and show it."""
         start = str(self._pack.path.parent) if self._pack is not None else ""
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open map pack", start, "MBTiles map packs (*.mbtiles);;All files (*)"
+            self,
+            self.tr("Open map pack"),
+            start,
+            self.tr("MBTiles map packs (*.mbtiles);;All files (*)"),
         )
         if path:
             self.load_base_layer(Path(path))
@@ -417,7 +450,7 @@ class MapView(QWidget):
     def base_layer_name(self) -> str:
         """What the map draws under the markers, as shown to the analyst."""
         if self._pack is None:
-            return "World outline (Natural Earth)"
+            return self.tr("World outline (Natural Earth)")
         return f"{self._pack.name} ({self._pack.path.name})"
 
     def center_on(self, lat: str, lon: str, zoom: int | None = None) -> None:
@@ -510,8 +543,9 @@ class MapView(QWidget):
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         members = sorted(cluster.members, key=lambda m: (m.kind, m.label, m.record_id))
         for marker in members[:MENU_LIMIT]:
-            title = KIND_TITLES.get(marker.kind, marker.kind)
-            text = f"{title}: {' '.join(marker.label.split())}"
+            text = self.tr("{kind}: {label}").format(
+                kind=kind_title(marker.kind), label=" ".join(marker.label.split())
+            )
             if len(text) > 80:
                 text = text[:79] + "…"
             # Menu text is plain, except that "&" marks a shortcut: double it to show it.
@@ -520,7 +554,11 @@ class MapView(QWidget):
                 lambda _=False, m=marker: self.marker_activated.emit(m.kind, m.record_id)
             )
         if len(members) > MENU_LIMIT:
-            more = menu.addAction(f"… and {len(members) - MENU_LIMIT} more (zoom in or filter)")
+            more = menu.addAction(
+                self.tr("… and {count} more (zoom in or filter)").format(
+                    count=len(members) - MENU_LIMIT
+                )
+            )
             more.setEnabled(False)
         menu.popup(self.canvas.viewport().mapToGlobal(anchor))
 
@@ -623,7 +661,7 @@ class MapView(QWidget):
         return SEA_COLOUR if self._pack is None else BLANK_COLOUR
 
     def _apply_base_layer_label(self) -> None:
-        self.layer_label.setText(f"Base layer: {self.base_layer_name()}")
+        self.layer_label.setText(self.tr("Base layer: {name}").format(name=self.base_layer_name()))
         self.outline_button.setEnabled(self._pack is not None)
 
     def _clear_tiles(self) -> None:
@@ -740,7 +778,7 @@ class MapView(QWidget):
             self._scene.removeItem(marker_item)
         self._marker_items = []
         self._marker_area = None
-        self.zoom_label.setText(f"Zoom {self._zoom}")
+        self.zoom_label.setText(self.tr("Zoom {level}").format(level=self._zoom))
         self.zoom_in_button.setEnabled(self._zoom < mapdata.MAX_ZOOM)
         self.zoom_out_button.setEnabled(self._zoom > mapdata.MIN_ZOOM)
 
@@ -869,7 +907,7 @@ class MapView(QWidget):
                 painter.drawPath(_kind_path(kind, 5.5))
             painter.restore()
             painter.setPen(QColor("#222222"))
-            title = "Cluster (count)" if kind == "cluster" else KIND_TITLES[kind]
+            title = self.tr("Cluster (count)") if kind == "cluster" else kind_title(kind)
             painter.drawText(QPointF(legend.left() + 28, cy + 4), title)
         if self._current is not None:
             # A ring around the selected marker, so Enter's target is visible.

@@ -15,40 +15,42 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from fieldapp import errors
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 
 _TITLES: dict[type[errors.FieldappError], str] = {
-    errors.WrongPassphrase: "Wrong passphrase",
-    errors.DamagedKeyfile: "Damaged key file",
-    errors.NotAVault: "Not a vault",
-    errors.NoVault: "No vault",
-    errors.VaultExists: "Vault already exists",
-    errors.VaultTooNew: "Vault is newer than this app",
-    errors.WeakPassphrase: "Passphrase too weak",
-    errors.VaultLocked: "Vault locked",
-    errors.MigrationError: "Upgrade failed",
-    errors.IntegrityError: "Integrity check failed",
-    errors.RecordNotFound: "Not found",
-    errors.StaleVersion: "Changed elsewhere",
-    errors.ValidationError: "Please correct the record",
-    errors.MapDataError: "Map pack unusable",
-    errors.EvidenceError: "Evidence not stored",
-    errors.PartOfVault: "Part of the vault",
-    errors.NotARegularFile: "Not a regular file",
-    errors.SourceChanged: "File changed while importing",
-    errors.SourceUnreadable: "File cannot be read",
-    errors.BlobCorrupt: "Evidence original damaged",
-    errors.EvidenceNotFound: "Evidence original missing",
-    errors.EvidenceTooLarge: "Too large to open here",
+    errors.WrongPassphrase: QT_TRANSLATE_NOOP("messages", "Wrong passphrase"),
+    errors.DamagedKeyfile: QT_TRANSLATE_NOOP("messages", "Damaged key file"),
+    errors.NotAVault: QT_TRANSLATE_NOOP("messages", "Not a vault"),
+    errors.NoVault: QT_TRANSLATE_NOOP("messages", "No vault"),
+    errors.VaultExists: QT_TRANSLATE_NOOP("messages", "Vault already exists"),
+    errors.VaultTooNew: QT_TRANSLATE_NOOP("messages", "Vault is newer than this app"),
+    errors.WeakPassphrase: QT_TRANSLATE_NOOP("messages", "Passphrase too weak"),
+    errors.VaultLocked: QT_TRANSLATE_NOOP("messages", "Vault locked"),
+    errors.MigrationError: QT_TRANSLATE_NOOP("messages", "Upgrade failed"),
+    errors.IntegrityError: QT_TRANSLATE_NOOP("messages", "Integrity check failed"),
+    errors.RecordNotFound: QT_TRANSLATE_NOOP("messages", "Not found"),
+    errors.StaleVersion: QT_TRANSLATE_NOOP("messages", "Changed elsewhere"),
+    errors.ValidationError: QT_TRANSLATE_NOOP("messages", "Please correct the record"),
+    errors.MapDataError: QT_TRANSLATE_NOOP("messages", "Map pack unusable"),
+    errors.EvidenceError: QT_TRANSLATE_NOOP("messages", "Evidence not stored"),
+    errors.PartOfVault: QT_TRANSLATE_NOOP("messages", "Part of the vault"),
+    errors.NotARegularFile: QT_TRANSLATE_NOOP("messages", "Not a regular file"),
+    errors.SourceChanged: QT_TRANSLATE_NOOP("messages", "File changed while importing"),
+    errors.SourceUnreadable: QT_TRANSLATE_NOOP("messages", "File cannot be read"),
+    errors.BlobCorrupt: QT_TRANSLATE_NOOP("messages", "Evidence original damaged"),
+    errors.EvidenceNotFound: QT_TRANSLATE_NOOP("messages", "Evidence original missing"),
+    errors.EvidenceTooLarge: QT_TRANSLATE_NOOP("messages", "Too large to open here"),
     # Sync: one base title; the sync modules' own subclasses inherit it, the common ones differ.
-    errors.SyncError: "Sync refused",
-    errors.NotEnrolled: "Not enrolled with HQ",
-    errors.NoHqKeys: "Not an HQ vault",
-    errors.EnrollmentRefused: "Enrolment refused",
-    errors.RecoveryError: "Recovery failed",
+    errors.SyncError: QT_TRANSLATE_NOOP("messages", "Sync refused"),
+    errors.NotEnrolled: QT_TRANSLATE_NOOP("messages", "Not enrolled with HQ"),
+    errors.NoHqKeys: QT_TRANSLATE_NOOP("messages", "Not an HQ vault"),
+    errors.EnrollmentRefused: QT_TRANSLATE_NOOP("messages", "Enrolment refused"),
+    errors.RecoveryError: QT_TRANSLATE_NOOP("messages", "Recovery failed"),
 }
 
 
 def tr(text: str) -> str:
+    """Translate a string marked with QT_TRANSLATE_NOOP("messages", ...) (the titles above)."""
     return QCoreApplication.translate("messages", text)
 
 
@@ -58,14 +60,15 @@ def message_for(exc: BaseException) -> tuple[str, str]:
         for cls in type(exc).__mro__:
             if cls in _TITLES:
                 return tr(_TITLES[cls]), str(exc)
-        return tr("Error"), str(exc)
+        return QCoreApplication.translate("messages", "Error"), str(exc)
     if isinstance(exc, OSError):
-        return tr("File error"), f"{exc.strerror or exc}" + (
+        return QCoreApplication.translate("messages", "File error"), f"{exc.strerror or exc}" + (
             f": {exc.filename}" if exc.filename else ""
         )
-    return tr("Unexpected error"), tr(
+    return QCoreApplication.translate("messages", "Unexpected error"), QCoreApplication.translate(
+        "messages",
         "Something went wrong that the app did not expect. Your data is safe: nothing was "
-        "saved half-way. Copy the report below for the developers; it holds no case data."
+        "saved half-way. Copy the report below for the developers; it holds no case data.",
     )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
@@ -34,6 +34,7 @@ from fieldapp.domain.model import Observation
 from fieldapp.domain.validation import validate_observation
 from fieldapp.errors import FieldIssue, RecordNotFound, ValidationError
 from fieldapp.store.vault import IncidentQuery
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 from fieldapp.ui.messages import show_error
 from fieldapp.ui.tasks import Generation, Runner
 from fieldapp.ui.widgets import (
@@ -47,7 +48,12 @@ from fieldapp.ui.widgets import (
 if TYPE_CHECKING:
     from fieldapp.store.vault import IncidentRow, Vault
 
-LOG_COLUMNS = ("Time (UTC)", "Category", "Text", "Linked incidents")
+LOG_COLUMNS = (
+    QT_TRANSLATE_NOOP("ObservationLog", "Time (UTC)"),
+    QT_TRANSLATE_NOOP("ObservationLog", "Category"),
+    QT_TRANSLATE_NOOP("ObservationLog", "Text"),
+    QT_TRANSLATE_NOOP("ObservationLog", "Linked incidents"),
+)
 EXCERPT_CHARS = 120
 SEARCH_LIMIT = 50
 LINK_REASON = "linked to incident"
@@ -140,7 +146,9 @@ class ObservationLog(QWidget):
                     try:
                         codes[incident_id] = vault.get_incident(incident_id)[0].ref_code
                     except RecordNotFound:
-                        codes[incident_id] = f"{incident_id[:8]}… (deleted)"
+                        codes[incident_id] = QCoreApplication.translate(
+                            "ObservationLog", "{id}… (deleted)"
+                        ).format(id=incident_id[:8])
             return _Log(observations, codes)
 
         @self._generation.current
@@ -171,7 +179,7 @@ class ObservationLog(QWidget):
             for row in rows:
                 self._add_choice(self.results, IncidentChoice(row.id, row.ref_code, row.title))
             if not rows:
-                self.results.addItem(_hint_item("No incident matches."))
+                self.results.addItem(_hint_item(self.tr("No incident matches.")))
             self.searched.emit()
 
         self._runner.submit(
@@ -206,7 +214,7 @@ class ObservationLog(QWidget):
         obs, issues = self._collect()
         if issues:
             self._show_form_issues(issues)
-            self.status.setText("Not saved: correct the marked fields.")
+            self.status.setText(self.tr("Not saved: correct the marked fields."))
             return
         self._show_form_issues([])
         self._store(obs, "created", clear_form=True)
@@ -217,106 +225,110 @@ class ObservationLog(QWidget):
             return
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
         if not rows:
-            self.status.setText("Select an observation in the list first.")
+            self.status.setText(self.tr("Select an observation in the list first."))
             return
         chosen = [c.id for c in self.linked_choices()]
         if not chosen:
-            self.status.setText("Choose one or more incidents to link first.")
+            self.status.setText(self.tr("Choose one or more incidents to link first."))
             return
         current = self._observations[rows[0]]
         ids = list(current.incident_ids) + [i for i in chosen if i not in current.incident_ids]
         if ids == current.incident_ids:
-            self.status.setText("The observation is already linked to those incidents.")
+            self.status.setText(self.tr("The observation is already linked to those incidents."))
             return
         self._store(replace(current, incident_ids=ids), LINK_REASON, clear_form=False)
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
         self.table = QTableWidget(0, len(LOG_COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(list(LOG_COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in LOG_COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName("observations")
+        self.table.setAccessibleName(self.tr("observations"))
         self.table.setColumnWidth(0, 170)
         self.table.setColumnWidth(1, 120)
         self.table.setColumnWidth(2, 360)
 
-        form_box = QGroupBox("New observation", self)
+        form_box = QGroupBox(self.tr("New observation"), self)
         form = QFormLayout(form_box)
         time_row = QHBoxLayout()
         self.time_edit = QLineEdit(form_box)
-        self.time_edit.setPlaceholderText("YYYY-MM-DDTHH:MM:SSZ (UTC)")
-        self.time_edit.setAccessibleName("time of the observation (UTC)")
-        self.now_button = QPushButton("Now", form_box)
+        self.time_edit.setPlaceholderText(self.tr("YYYY-MM-DDTHH:MM:SSZ (UTC)"))
+        self.time_edit.setAccessibleName(self.tr("time of the observation (UTC)"))
+        self.now_button = QPushButton(self.tr("Now"), form_box)
         self.now_button.clicked.connect(lambda: self.time_edit.setText(now_utc()))
         time_row.addWidget(self.time_edit, 1)
         time_row.addWidget(self.now_button)
         self.time_issue = IssueLabel(form_box)
         form.addRow(
-            plain_label("Time (UTC)", form_box), _stack(form_box, time_row, self.time_issue)
+            plain_label(self.tr("Time (UTC)"), form_box),
+            _stack(form_box, time_row, self.time_issue),
         )
         self.category_edit = QLineEdit(form_box)
-        self.category_edit.setPlaceholderText("e.g. strike, movement, media report")
+        self.category_edit.setPlaceholderText(self.tr("e.g. strike, movement, media report"))
         self._categories = QStringListModel(self)
         completer = QCompleter(self._categories, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.category_edit.setCompleter(completer)
-        form.addRow(plain_label("Category", form_box), self.category_edit)
+        form.addRow(plain_label(self.tr("Category"), form_box), self.category_edit)
         self.text_edit = QPlainTextEdit(form_box)
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.setMinimumHeight(70)  # and it takes the form's spare height
         self.text_issue = IssueLabel(form_box)
         form.addRow(
-            plain_label("Text", form_box), _stack(form_box, self.text_edit, self.text_issue)
+            plain_label(self.tr("Text"), form_box),
+            _stack(form_box, self.text_edit, self.text_issue),
         )
         self.position = PositionField(form_box)
         self.position_issue = IssueLabel(form_box)
         form.addRow(
-            plain_label("Position (optional)", form_box),
+            plain_label(self.tr("Position (optional)"), form_box),
             _stack(form_box, self.position, self.position_issue),
         )
 
-        link_box = QGroupBox("Link to incidents", self)
+        link_box = QGroupBox(self.tr("Link to incidents"), self)
         links = QVBoxLayout(link_box)
         search_row = QHBoxLayout()
         self.search_edit = QLineEdit(link_box)
-        self.search_edit.setPlaceholderText("reference code or any text")
-        self.search_edit.setAccessibleName("search incidents to link")
+        self.search_edit.setPlaceholderText(self.tr("reference code or any text"))
+        self.search_edit.setAccessibleName(self.tr("search incidents to link"))
         self.search_edit.returnPressed.connect(lambda: self.search_incidents())
-        self.search_button = QPushButton("Find", link_box)
+        self.search_button = QPushButton(self.tr("Find"), link_box)
         self.search_button.clicked.connect(lambda: self.search_incidents())
         search_row.addWidget(self.search_edit, 1)
         search_row.addWidget(self.search_button)
         links.addLayout(search_row)
         self.results = QListWidget(link_box)
-        self.results.setAccessibleName("matching incidents")
+        self.results.setAccessibleName(self.tr("matching incidents"))
         self.results.itemActivated.connect(lambda item: self.choose_result(self.results.row(item)))
         links.addWidget(self.results, 1)
         pick_row = QHBoxLayout()
-        self.choose_button = QPushButton("Link ↓", link_box)
-        self.choose_button.setToolTip("Add the selected incident to the links")
+        self.choose_button = QPushButton(self.tr("Link ↓"), link_box)
+        self.choose_button.setToolTip(self.tr("Add the selected incident to the links"))
         self.choose_button.clicked.connect(lambda: self.choose_result())
-        self.unchoose_button = QPushButton("Remove link", link_box)
+        self.unchoose_button = QPushButton(self.tr("Remove link"), link_box)
         self.unchoose_button.clicked.connect(self.unchoose)
         pick_row.addWidget(self.choose_button)
         pick_row.addWidget(self.unchoose_button)
         pick_row.addStretch(1)
         links.addLayout(pick_row)
-        links.addWidget(plain_label("Chosen incidents:", link_box))
+        links.addWidget(plain_label(self.tr("Chosen incidents:"), link_box))
         self.linked = QListWidget(link_box)
-        self.linked.setAccessibleName("chosen incidents")
+        self.linked.setAccessibleName(self.tr("chosen incidents"))
         self.linked.setMaximumHeight(90)
         links.addWidget(self.linked)
 
         actions = QHBoxLayout()
         self.status = plain_label("", self)
         self.status.setWordWrap(True)
-        self.add_button = QPushButton("Add observation", self)
+        self.add_button = QPushButton(self.tr("Add observation"), self)
         self.add_button.clicked.connect(self.add_observation)
-        self.link_button = QPushButton("Link chosen incidents to selected observation", self)
+        self.link_button = QPushButton(
+            self.tr("Link chosen incidents to selected observation"), self
+        )
         self.link_button.clicked.connect(self.link_selected)
         actions.addWidget(self.status, 1)
         actions.addWidget(self.link_button)
@@ -386,9 +398,9 @@ class ObservationLog(QWidget):
                 self.position.set_position("", "")
                 self.linked.clear()
                 self.time_edit.setText(now_utc())
-                self.status.setText("Observation added.")
+                self.status.setText(self.tr("Observation added."))
             else:
-                self.status.setText("Observation linked.")
+                self.status.setText(self.tr("Observation linked."))
             self.saved.emit(stored.id)
             self.refresh()
 
@@ -397,7 +409,7 @@ class ObservationLog(QWidget):
             self._set_busy(False)
             if isinstance(exc, ValidationError):
                 self._show_form_issues(exc.issues)
-                self.status.setText("Not saved: correct the marked fields.")
+                self.status.setText(self.tr("Not saved: correct the marked fields."))
             else:
                 show_error(self, exc)
 

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.domain.model import PUBLIC_CATEGORIES, WORKFLOW
 from fieldapp.store.vault import IncidentQuery, IncidentRow, Vault
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 from fieldapp.ui.messages import show_error
 from fieldapp.ui.tasks import Generation, Runner
 
@@ -90,16 +91,20 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("ref_code", "Reference", "ref_code"),
-    Column("title", "Title", "title"),
-    Column("start", "Start (UTC)", "start"),
-    Column("workflow", "Workflow", "workflow"),
-    Column("public_category", "Public category", "public_category"),
-    Column("harm_types", "Harm", None),
-    Column("killed", "Killed", "killed_max", numeric=True),
-    Column("injured", "Injured", None, numeric=True),
-    Column("place", "Place", None),
-    Column("updated_at", "Updated (UTC)", "updated_at"),
+    Column("ref_code", QT_TRANSLATE_NOOP("IncidentTableModel", "Reference"), "ref_code"),
+    Column("title", QT_TRANSLATE_NOOP("IncidentTableModel", "Title"), "title"),
+    Column("start", QT_TRANSLATE_NOOP("IncidentTableModel", "Start (UTC)"), "start"),
+    Column("workflow", QT_TRANSLATE_NOOP("IncidentTableModel", "Workflow"), "workflow"),
+    Column(
+        "public_category",
+        QT_TRANSLATE_NOOP("IncidentTableModel", "Public category"),
+        "public_category",
+    ),
+    Column("harm_types", QT_TRANSLATE_NOOP("IncidentTableModel", "Harm"), None),
+    Column("killed", QT_TRANSLATE_NOOP("IncidentTableModel", "Killed"), "killed_max", numeric=True),
+    Column("injured", QT_TRANSLATE_NOOP("IncidentTableModel", "Injured"), None, numeric=True),
+    Column("place", QT_TRANSLATE_NOOP("IncidentTableModel", "Place"), None),
+    Column("updated_at", QT_TRANSLATE_NOOP("IncidentTableModel", "Updated (UTC)"), "updated_at"),
 )
 SORT_COLUMN = {c.order_by: i for i, c in enumerate(COLUMNS) if c.order_by}
 

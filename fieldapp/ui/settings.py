@@ -1,4 +1,4 @@
-"""UI preferences in QSettings: window geometry and state, theme, auto-lock delay.
+"""UI preferences in QSettings: window geometry and state, theme, language, auto-lock delay.
 
 Only presentation lives here, never case data: QSettings is a plain, unencrypted file (or the
 registry), so anything written through it survives a lock and a crypto-erase. Keys are listed
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.ui.i18n import LANGUAGES, default_language
+
 ORGANISATION = "fieldapp"
 APPLICATION = "fieldapp"
 
@@ -35,6 +37,7 @@ MAX_AUTOLOCK_MS = 4 * 60 * 60 * 1000
 
 _KEY_AUTOLOCK = "security/autolock_ms"
 _KEY_THEME = "ui/theme"
+_KEY_LANGUAGE = "ui/language"
 _KEY_GEOMETRY = "window/geometry"
 _KEY_STATE = "window/state"
 _SPLITTER_PREFIX = "window/splitter/"
@@ -95,6 +98,23 @@ class UiSettings(QObject):
         self._store.sync()
         self.theme_changed.emit(name)
 
+    # --- language --------------------------------------------------------------------------
+    def language(self) -> str:
+        """The chosen interface language, or "" to follow the system (`i18n.resolve_language`)."""
+        value = str(self._store.value(_KEY_LANGUAGE, ""))
+        # A damaged preference falls back to the system's language rather than failing to start.
+        return value if value in LANGUAGES else ""
+
+    def set_language(self, code: str) -> None:
+        """Store the language for the next start ("" = the system's): open widgets keep theirs."""
+        if code and code not in LANGUAGES:
+            raise ValueError(
+                f"unknown interface language {code!r}; choose one of {', '.join(LANGUAGES)} "
+                "or '' for the system language"
+            )
+        self._store.setValue(_KEY_LANGUAGE, code)
+        self._store.sync()
+
     # --- window layout ---------------------------------------------------------------------
     def save_window(self, window: QMainWindow) -> None:
         self._store.setValue(_KEY_GEOMETRY, window.saveGeometry())
@@ -119,7 +139,7 @@ class UiSettings(QObject):
 
 
 class SettingsDialog(QDialog):
-    """Auto-lock delay and theme; applied through `UiSettings` when the user presses OK."""
+    """Auto-lock delay, theme and language; applied through `UiSettings` on OK."""
 
     def __init__(self, settings: UiSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -158,6 +178,25 @@ class SettingsDialog(QDialog):
         form.addRow("", note)
         form.addRow(theme_label, self.theme_combo)
 
+        self.language_combo = QComboBox()
+        self.language_combo.setObjectName("language")
+        system = LANGUAGES[default_language()]
+        self.language_combo.addItem(
+            self.tr("System language ({language})").format(language=system), ""
+        )
+        for code, name in LANGUAGES.items():
+            # Each language in its own name: found even by someone who cannot read this one.
+            self.language_combo.addItem(name, code)
+        self.language_combo.setCurrentIndex(
+            max(0, self.language_combo.findData(settings.language()))
+        )
+        language_label = QLabel(self.tr("L&anguage:"))
+        language_label.setBuddy(self.language_combo)
+        language_note = QLabel(self.tr("A new language takes effect the next time the app starts."))
+        language_note.setWordWrap(True)
+        form.addRow(language_label, self.language_combo)
+        form.addRow("", language_note)
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -175,4 +214,7 @@ class SettingsDialog(QDialog):
         theme = str(self.theme_combo.currentData())
         if theme != self._settings.theme():
             self._settings.set_theme(theme)
+        language = str(self.language_combo.currentData())
+        if language != self._settings.language():
+            self._settings.set_language(language)
         super().accept()

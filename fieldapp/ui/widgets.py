@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QRegularExpression, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QPalette, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from fieldapp.domain import geo
 from fieldapp.domain.model import AGE_SEX_GROUPS, Breakdown, Harm, Range
 from fieldapp.domain.reflists import RefList
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP, current_language
 
 # A dynamic property drives the red border, so the look stays in one style sheet and any theme
 # the main window applies keeps working for valid fields.
@@ -52,25 +53,145 @@ _INVALID_CELL = {
     True: (QColor("#6b1d1d"), QColor("#ffffff")),
 }
 
-# Human labels for fixed vocabularies whose codes alone do not say enough.
+# Labels of the fixed vocabularies (domain/model.py, evidence.py, witness.py), listed in full so
+# lupdate sees every one; shown translated, stored as codes.
 VOCAB_LABELS: dict[str, str] = {
-    "A": "A – completely reliable",
-    "B": "B – usually reliable",
-    "C": "C – fairly reliable",
-    "D": "D – not usually reliable",
-    "E": "E – unreliable",
-    "F": "F – reliability cannot be judged",
-    "1": "1 – confirmed by other sources",
-    "2": "2 – probably true",
-    "3": "3 – possibly true",
-    "4": "4 – doubtful",
-    "5": "5 – improbable",
-    "6": "6 – truth cannot be judged",
-    "dph": "DPH (direct participation in hostilities)",
-    "100m": "≤ 100 m",
-    "village_town": "Village / town",
-    "gps": "GPS",
-    "photo_exif": "Photo EXIF",
+    # TIME_PRECISIONS
+    "exact": QT_TRANSLATE_NOOP("vocab", "Exact"),
+    "hour": QT_TRANSLATE_NOOP("vocab", "Hour"),
+    "day": QT_TRANSLATE_NOOP("vocab", "Day"),
+    "week": QT_TRANSLATE_NOOP("vocab", "Week"),
+    "month": QT_TRANSLATE_NOOP("vocab", "Month"),
+    # GEO_PRECISIONS
+    "100m": QT_TRANSLATE_NOOP("vocab", "≤ 100 m"),
+    "street": QT_TRANSLATE_NOOP("vocab", "Street"),
+    "neighbourhood": QT_TRANSLATE_NOOP("vocab", "Neighbourhood"),
+    "village_town": QT_TRANSLATE_NOOP("vocab", "Village / town"),
+    "district": QT_TRANSLATE_NOOP("vocab", "District"),
+    "province": QT_TRANSLATE_NOOP("vocab", "Province"),
+    "unknown": QT_TRANSLATE_NOOP("vocab", "Unknown"),
+    # GEO_METHODS
+    "gps": QT_TRANSLATE_NOOP("vocab", "GPS"),
+    "photo_exif": QT_TRANSLATE_NOOP("vocab", "Photo EXIF"),
+    "witness": QT_TRANSLATE_NOOP("vocab", "Witness"),
+    "imagery": QT_TRANSLATE_NOOP("vocab", "Imagery"),
+    "report": QT_TRANSLATE_NOOP("vocab", "Report"),
+    # HARM_MODES
+    "direct": QT_TRANSLATE_NOOP("vocab", "Direct"),
+    "indirect": QT_TRANSLATE_NOOP("vocab", "Indirect"),
+    # AGE_SEX_GROUPS
+    "women": QT_TRANSLATE_NOOP("vocab", "Women"),
+    "men": QT_TRANSLATE_NOOP("vocab", "Men"),
+    "girls": QT_TRANSLATE_NOOP("vocab", "Girls"),
+    "boys": QT_TRANSLATE_NOOP("vocab", "Boys"),
+    # VICTIM_OUTCOMES
+    "killed": QT_TRANSLATE_NOOP("vocab", "Killed"),
+    "injured": QT_TRANSLATE_NOOP("vocab", "Injured"),
+    # GENDERS
+    "female": QT_TRANSLATE_NOOP("vocab", "Female"),
+    "male": QT_TRANSLATE_NOOP("vocab", "Male"),
+    "other": QT_TRANSLATE_NOOP("vocab", "Other"),
+    # AGE_BANDS
+    "0-4": QT_TRANSLATE_NOOP("vocab", "0-4"),
+    "5-11": QT_TRANSLATE_NOOP("vocab", "5-11"),
+    "12-17": QT_TRANSLATE_NOOP("vocab", "12-17"),
+    "18-29": QT_TRANSLATE_NOOP("vocab", "18-29"),
+    "30-44": QT_TRANSLATE_NOOP("vocab", "30-44"),
+    "45-59": QT_TRANSLATE_NOOP("vocab", "45-59"),
+    "60+": QT_TRANSLATE_NOOP("vocab", "60+"),
+    # ATTRIBUTIONS
+    "declared": QT_TRANSLATE_NOOP("vocab", "Declared"),
+    "alleged": QT_TRANSLATE_NOOP("vocab", "Alleged"),
+    # PARTIES
+    "own_forces": QT_TRANSLATE_NOOP("vocab", "Own forces"),
+    "coalition_partner": QT_TRANSLATE_NOOP("vocab", "Coalition partner"),
+    "adversary": QT_TRANSLATE_NOOP("vocab", "Adversary"),
+    # RELIABILITY
+    "A": QT_TRANSLATE_NOOP("vocab", "A – completely reliable"),
+    "B": QT_TRANSLATE_NOOP("vocab", "B – usually reliable"),
+    "C": QT_TRANSLATE_NOOP("vocab", "C – fairly reliable"),
+    "D": QT_TRANSLATE_NOOP("vocab", "D – not usually reliable"),
+    "E": QT_TRANSLATE_NOOP("vocab", "E – unreliable"),
+    "F": QT_TRANSLATE_NOOP("vocab", "F – reliability cannot be judged"),
+    # CREDIBILITY
+    "1": QT_TRANSLATE_NOOP("vocab", "1 – confirmed by other sources"),
+    "2": QT_TRANSLATE_NOOP("vocab", "2 – probably true"),
+    "3": QT_TRANSLATE_NOOP("vocab", "3 – possibly true"),
+    "4": QT_TRANSLATE_NOOP("vocab", "4 – doubtful"),
+    "5": QT_TRANSLATE_NOOP("vocab", "5 – improbable"),
+    "6": QT_TRANSLATE_NOOP("vocab", "6 – truth cannot be judged"),
+    # WORKFLOW
+    "reported": QT_TRANSLATE_NOOP("vocab", "Reported"),
+    "under_assessment": QT_TRANSLATE_NOOP("vocab", "Under assessment"),
+    "assessed": QT_TRANSLATE_NOOP("vocab", "Assessed"),
+    # PUBLIC_CATEGORIES
+    "confirmed": QT_TRANSLATE_NOOP("vocab", "Confirmed"),
+    "unconfirmed": QT_TRANSLATE_NOOP("vocab", "Unconfirmed"),
+    "unlikely": QT_TRANSLATE_NOOP("vocab", "Unlikely"),
+    # INTERNAL_GRADES
+    "fair": QT_TRANSLATE_NOOP("vocab", "Fair"),
+    "weak": QT_TRANSLATE_NOOP("vocab", "Weak"),
+    "contested": QT_TRANSLATE_NOOP("vocab", "Contested"),
+    "discounted": QT_TRANSLATE_NOOP("vocab", "Discounted"),
+    # BELLIGERENT_VIEWS
+    "not_yet_assessed": QT_TRANSLATE_NOOP("vocab", "Not yet assessed"),
+    "credible": QT_TRANSLATE_NOOP("vocab", "Credible"),
+    "not_credible": QT_TRANSLATE_NOOP("vocab", "Not credible"),
+    "duplicate": QT_TRANSLATE_NOOP("vocab", "Duplicate"),
+    # RESPONSE_TYPES
+    "acknowledgement": QT_TRANSLATE_NOOP("vocab", "Acknowledgement"),
+    "condolence_payment": QT_TRANSLATE_NOOP("vocab", "Condolence payment"),
+    "ex_gratia_payment": QT_TRANSLATE_NOOP("vocab", "Ex gratia payment"),
+    "medical_assistance": QT_TRANSLATE_NOOP("vocab", "Medical assistance"),
+    "other_assistance": QT_TRANSLATE_NOOP("vocab", "Other assistance"),
+    "repair": QT_TRANSLATE_NOOP("vocab", "Repair"),
+    "referral": QT_TRANSLATE_NOOP("vocab", "Referral"),
+    # RELEASE_GROUPS
+    "time": QT_TRANSLATE_NOOP("vocab", "Time"),
+    "place": QT_TRANSLATE_NOOP("vocab", "Place"),
+    "harm": QT_TRANSLATE_NOOP("vocab", "Harm"),
+    "casualties": QT_TRANSLATE_NOOP("vocab", "Casualties"),
+    "engagement": QT_TRANSLATE_NOOP("vocab", "Engagement"),
+    "sources": QT_TRANSLATE_NOOP("vocab", "Sources"),
+    "assessment": QT_TRANSLATE_NOOP("vocab", "Assessment"),
+    "response": QT_TRANSLATE_NOOP("vocab", "Response"),
+    "lessons": QT_TRANSLATE_NOOP("vocab", "Lessons"),
+    # COMBATANT_STATUS
+    "civilian": QT_TRANSLATE_NOOP("vocab", "Civilian"),
+    "combatant": QT_TRANSLATE_NOOP("vocab", "Combatant"),
+    "dph": QT_TRANSLATE_NOOP("vocab", "DPH (direct participation in hostilities)"),
+    # SOURCE_MEDIA
+    "camera": QT_TRANSLATE_NOOP("vocab", "Camera"),
+    "phone": QT_TRANSLATE_NOOP("vocab", "Phone"),
+    "sd_card": QT_TRANSLATE_NOOP("vocab", "Sd card"),
+    "usb_drive": QT_TRANSLATE_NOOP("vocab", "Usb drive"),
+    "email": QT_TRANSLATE_NOOP("vocab", "Email"),
+    "messaging_app": QT_TRANSLATE_NOOP("vocab", "Messaging app"),
+    "web": QT_TRANSLATE_NOOP("vocab", "Web"),
+    "scanner": QT_TRANSLATE_NOOP("vocab", "Scanner"),
+    # ACQUISITION_METHODS
+    "taken_by_analyst": QT_TRANSLATE_NOOP("vocab", "Taken by analyst"),
+    "handed_over": QT_TRANSLATE_NOOP("vocab", "Handed over"),
+    "copied_from_device": QT_TRANSLATE_NOOP("vocab", "Copied from device"),
+    "downloaded": QT_TRANSLATE_NOOP("vocab", "Downloaded"),
+    "received": QT_TRANSLATE_NOOP("vocab", "Received"),
+    # SENSITIVITIES
+    "normal": QT_TRANSLATE_NOOP("vocab", "Normal"),
+    "identifiable_people": QT_TRANSLATE_NOOP("vocab", "Identifiable people"),
+    "graphic": QT_TRANSLATE_NOOP("vocab", "Graphic"),
+    # CONSENT_METHODS
+    "written": QT_TRANSLATE_NOOP("vocab", "Written"),
+    "verbal": QT_TRANSLATE_NOOP("vocab", "Verbal"),
+    "recorded": QT_TRANSLATE_NOOP("vocab", "Recorded"),
+    # CONSENT_ACTIONS
+    "given": QT_TRANSLATE_NOOP("vocab", "Given"),
+    "withdrawn": QT_TRANSLATE_NOOP("vocab", "Withdrawn"),
+    # STATEMENT_TYPES
+    "eyewitness": QT_TRANSLATE_NOOP("vocab", "Eyewitness"),
+    "hearsay": QT_TRANSLATE_NOOP("vocab", "Hearsay"),
+    "expert": QT_TRANSLATE_NOOP("vocab", "Expert"),
+    "victim": QT_TRANSLATE_NOOP("vocab", "Victim"),
+    "relative": QT_TRANSLATE_NOOP("vocab", "Relative"),
 }
 
 
@@ -109,7 +230,8 @@ def set_invalid(widget: QWidget, messages: Sequence[str]) -> None:
 def vocab_label(code: str) -> str:
     """Readable label of a fixed-vocabulary code (`own_forces` -> `own forces`)."""
     if code in VOCAB_LABELS:
-        return VOCAB_LABELS[code]
+        return QCoreApplication.translate("vocab", VOCAB_LABELS[code])
+    # A code from a newer app version: still readable, though untranslated.
     label = code.replace("_", " ")
     return label[:1].upper() + label[1:]
 
@@ -118,10 +240,12 @@ def vocab_choices(codes: Iterable[str]) -> list[tuple[str, str]]:
     return [(c, vocab_label(c)) for c in codes]
 
 
-def reflist_choices(reflist: RefList, lang: str = "en") -> list[tuple[str, str]]:
+def reflist_choices(reflist: RefList, lang: str | None = None) -> list[tuple[str, str]]:
     """(code, label) pairs to offer for new input: retired items are left out (a stored retired
-    code is still shown, see `VocabCombo.set_code`)."""
-    return [(item.code, item.label(lang)) for item in reflist.active()]
+    code is still shown, see `VocabCombo.set_code`). Labels in the interface language: the
+    reference lists carry their own translations."""
+    chosen = lang if lang is not None else current_language()
+    return [(item.code, item.label(chosen)) for item in reflist.active()]
 
 
 class IssueLabel(QLabel):
@@ -170,8 +294,8 @@ class RangeEdit(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.min_edit = IntEdit("min", self)
-        self.max_edit = IntEdit("max", self)
+        self.min_edit = IntEdit(self.tr("min"), self)
+        self.max_edit = IntEdit(self.tr("max"), self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.min_edit)
@@ -198,21 +322,26 @@ class BreakdownGrid(QWidget):
         super().__init__(parent)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(plain_label("Killed (min – max)", self), 0, 1)
-        grid.addWidget(plain_label("Injured (min – max)", self), 0, 2)
+        grid.addWidget(plain_label(self.tr("Killed (min – max)"), self), 0, 1)
+        grid.addWidget(plain_label(self.tr("Injured (min – max)"), self), 0, 2)
         self.ranges: dict[tuple[str, str], RangeEdit] = {}
         for row, group in enumerate(AGE_SEX_GROUPS, start=1):
-            caption = "unknown age/sex" if group == "unknown" else group
-            grid.addWidget(plain_label(caption.capitalize(), self), row, 0)
+            caption = self.tr("Unknown age/sex") if group == "unknown" else vocab_label(group)
+            grid.addWidget(plain_label(caption, self), row, 0)
             for col, outcome in enumerate(("killed", "injured"), start=1):
                 edit = RangeEdit(self)
-                edit.min_edit.setAccessibleName(f"{outcome} {group} minimum")
-                edit.max_edit.setAccessibleName(f"{outcome} {group} maximum")
+                names = {"outcome": vocab_label(outcome), "group": vocab_label(group)}
+                edit.min_edit.setAccessibleName(
+                    self.tr("{outcome}, {group}: minimum").format(**names)
+                )
+                edit.max_edit.setAccessibleName(
+                    self.tr("{outcome}, {group}: maximum").format(**names)
+                )
                 edit.changed.connect(self._on_changed)
                 self.ranges[(outcome, group)] = edit
                 grid.addWidget(edit, row, col)
         total_row = len(AGE_SEX_GROUPS) + 1
-        grid.addWidget(plain_label("Total", self), total_row, 0)
+        grid.addWidget(plain_label(self.tr("Total"), self), total_row, 0)
         self.totals = {
             "killed": plain_label("", self),
             "injured": plain_label("", self),
@@ -294,7 +423,7 @@ class VocabCombo(QComboBox):
         index = self.findData(code)
         if index < 0:
             # A code from a newer reference list (or an old one since removed): keep it.
-            self.addItem(f"{code} (not in list)", code)
+            self.addItem(self.tr("{code} (not in list)").format(code=code), code)
             index = self.count() - 1
         self.setCurrentIndex(index)
 
@@ -307,8 +436,8 @@ class PositionField(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.entry = QLineEdit(self)
-        self.entry.setPlaceholderText("33.3128, 44.3615  or  38SMB 44361 84729")
-        self.entry.setAccessibleName("position (latitude, longitude or MGRS)")
+        self.entry.setPlaceholderText(self.tr("33.3128, 44.3615  or  38SMB 44361 84729"))
+        self.entry.setAccessibleName(self.tr("position (latitude, longitude or MGRS)"))
         self.display = plain_label("", self)
         self.display.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
@@ -356,13 +485,17 @@ class PositionField(QWidget):
 
     def _show(self) -> None:
         if self._error or not (self._lat or self._lon):
-            self.display.setText("Lat/Lon: —    MGRS: —")
+            self.display.setText(self.tr("Lat/Lon: —    MGRS: —"))
             return
         try:
             mgrs_text = geo.to_mgrs(self._lat, self._lon)
         except ValueError:
-            mgrs_text = "not available for this position"
-        self.display.setText(f"Lat/Lon: {self._lat}, {self._lon}    MGRS: {mgrs_text}")
+            mgrs_text = self.tr("not available for this position")
+        self.display.setText(
+            self.tr("Lat/Lon: {lat}, {lon}    MGRS: {mgrs}").format(
+                lat=self._lat, lon=self._lon, mgrs=mgrs_text
+            )
+        )
 
 
 class HarmPicker(QWidget):
@@ -384,7 +517,7 @@ class HarmPicker(QWidget):
         box = QCheckBox(label, self)
         mode = VocabCombo.for_vocab(("direct", "indirect"), parent=self)
         mode.setEnabled(False)
-        mode.setAccessibleName(f"{label}: direct or indirect")
+        mode.setAccessibleName(self.tr("{label}: direct or indirect").format(label=label))
         box.toggled.connect(mode.setEnabled)
         box.toggled.connect(lambda _on: self.changed.emit())
         mode.changed.connect(self.changed)
@@ -408,7 +541,7 @@ class HarmPicker(QWidget):
             mode.set_code("direct")
         for harm in harms:
             if harm.type not in self._rows:
-                self._add_row(harm.type, f"{harm.type} (not in list)")
+                self._add_row(harm.type, self.tr("{code} (not in list)").format(code=harm.type))
             box, mode = self._rows[harm.type]
             box.setChecked(True)
             mode.set_code(harm.mode)
@@ -458,7 +591,7 @@ class CheckMatrix(QWidget):
     def set_checked(self, column: str, codes: Sequence[str]) -> None:
         for code in codes:
             if code not in self._row_codes:
-                self._add_row(code, f"{code} (not in list)")
+                self._add_row(code, self.tr("{code} (not in list)").format(code=code))
         wanted = set(codes)
         for code in self._row_codes:
             self._boxes[(code, column)].setChecked(code in wanted)
@@ -509,8 +642,8 @@ class RecordTable(QWidget):
             if column.width:
                 self.table.setColumnWidth(index, column.width)
         self.table.itemChanged.connect(self._on_item_changed)
-        self.add_button = QPushButton(f"Add {noun}", self)
-        self.remove_button = QPushButton(f"Remove selected {noun}", self)
+        self.add_button = QPushButton(self.tr("Add {noun}").format(noun=noun), self)
+        self.remove_button = QPushButton(self.tr("Remove selected"), self)
         self.add_button.clicked.connect(self._on_add)
         self.remove_button.clicked.connect(self.remove_selected)
         buttons = QHBoxLayout()
@@ -573,7 +706,7 @@ class RecordTable(QWidget):
             for column in self.columns:
                 text = self.cell_text(row, column.name).strip()
                 if column.kind == "int" and text and _int_or_none(text) is None:
-                    issues.append((row, column.name, "must be a whole number"))
+                    issues.append((row, column.name, self.tr("must be a whole number")))
         return issues
 
     # --- cells ---

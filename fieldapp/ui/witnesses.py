@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -59,6 +59,7 @@ from fieldapp.domain.witness import (
 )
 from fieldapp.errors import FieldIssue, RecordNotFound, ValidationError
 from fieldapp.store.vault import IncidentQuery
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 from fieldapp.ui.messages import show_error
 from fieldapp.ui.observations import excerpt, now_utc
 from fieldapp.ui.tasks import Generation, Runner
@@ -78,39 +79,51 @@ if TYPE_CHECKING:
     from fieldapp.store.records import IncidentRow
     from fieldapp.store.vault import Vault
 
-WITNESS_COLUMNS = ("Code", "Consent in force", "Withdrawn", "Protection", "Incidents")
-STATEMENT_COLUMNS = ("Interview (UTC)", "Witness", "Type", "Language", "Text")
+WITNESS_COLUMNS = (
+    QT_TRANSLATE_NOOP("WitnessPanel", "Code"),
+    QT_TRANSLATE_NOOP("WitnessPanel", "Consent in force"),
+    QT_TRANSLATE_NOOP("WitnessPanel", "Withdrawn"),
+    QT_TRANSLATE_NOOP("WitnessPanel", "Protection"),
+    QT_TRANSLATE_NOOP("WitnessPanel", "Incidents"),
+)
+STATEMENT_COLUMNS = (
+    QT_TRANSLATE_NOOP("WitnessPanel", "Interview (UTC)"),
+    QT_TRANSLATE_NOOP("WitnessPanel", "Witness"),
+    QT_TRANSLATE_NOOP("WitnessPanel", "Type"),
+    QT_TRANSLATE_NOOP("WitnessPanel", "Language"),
+    QT_TRANSLATE_NOOP("WitnessPanel", "Text"),
+)
 CONSENT_COLUMNS = (
-    "Date (UTC)",
-    "Action",
-    "Scopes",
-    "Method",
-    "Language",
-    "Interpreter",
-    "Guardian",
-    "Notes",
+    QT_TRANSLATE_NOOP("WitnessPanel", "Date (UTC)"),
+    QT_TRANSLATE_NOOP("WitnessPanel", "Action"),
+    QT_TRANSLATE_NOOP("WitnessPanel", "Scopes"),
+    QT_TRANSLATE_NOOP("WitnessPanel", "Method"),
+    QT_TRANSLATE_NOOP("WitnessPanel", "Language"),
+    QT_TRANSLATE_NOOP("WitnessPanel", "Interpreter"),
+    QT_TRANSLATE_NOOP("WitnessPanel", "Guardian"),
+    QT_TRANSLATE_NOOP("WitnessPanel", "Notes"),
 )
 INCIDENT_LIMIT = 2000
 EVIDENCE_LIMIT = 2000
 
 # Short names of the consent scopes for the list, where space is scarce.
 SCOPE_CHIPS: dict[str, str] = {
-    "cell_use": "cell",
-    "share_hq": "HQ",
-    "share_partners": "partners",
-    "investigation_court": "court",
-    "anonymised_publication": "publication",
-    "recontact": "recontact",
+    "cell_use": QT_TRANSLATE_NOOP("scopes", "cell"),
+    "share_hq": QT_TRANSLATE_NOOP("scopes", "HQ"),
+    "share_partners": QT_TRANSLATE_NOOP("scopes", "partners"),
+    "investigation_court": QT_TRANSLATE_NOOP("scopes", "court"),
+    "anonymised_publication": QT_TRANSLATE_NOOP("scopes", "publication"),
+    "recontact": QT_TRANSLATE_NOOP("scopes", "recontact"),
 }
 SCOPE_LABELS: dict[str, str] = {
-    "cell_use": "use by the cell",
-    "share_hq": "share with HQ",
-    "share_partners": "share with partners",
-    "investigation_court": "investigation / court",
-    "anonymised_publication": "anonymised publication",
-    "recontact": "recontact",
+    "cell_use": QT_TRANSLATE_NOOP("scopes", "use by the cell"),
+    "share_hq": QT_TRANSLATE_NOOP("scopes", "share with HQ"),
+    "share_partners": QT_TRANSLATE_NOOP("scopes", "share with partners"),
+    "investigation_court": QT_TRANSLATE_NOOP("scopes", "investigation / court"),
+    "anonymised_publication": QT_TRANSLATE_NOOP("scopes", "anonymised publication"),
+    "recontact": QT_TRANSLATE_NOOP("scopes", "recontact"),
 }
-PROTECTION_MARK = "⚠ protection"
+PROTECTION_MARK = QT_TRANSLATE_NOOP("WitnessPanel", "⚠ protection")
 WITHDRAWN_COLOUR = QColor("#c9302c")
 
 LRI, PDI = "\u2068", "\u2069"  # first-strong isolate … pop directional isolate
@@ -123,7 +136,17 @@ def isolate(text: str) -> str:
 
 def scope_chips(scopes: Sequence[str]) -> str:
     """Short form of scopes for the list: "cell · HQ"; "none" when there are none."""
-    return " · ".join(SCOPE_CHIPS.get(s, s) for s in scopes) or "none"
+    chips = (QCoreApplication.translate("scopes", SCOPE_CHIPS.get(s, s)) for s in scopes)
+    return " · ".join(chips) or QCoreApplication.translate("scopes", "none")
+
+
+def scope_label(scope: str) -> str:
+    """The scope's name in a sentence, in the interface language (unknown codes as they are)."""
+    return (
+        QCoreApplication.translate("scopes", SCOPE_LABELS[scope])
+        if scope in SCOPE_LABELS
+        else scope
+    )
 
 
 def consent_summary(witness: Witness) -> str:
@@ -131,13 +154,17 @@ def consent_summary(witness: Witness) -> str:
     scopes = current_scopes(witness)
     gone = withdrawn_scopes(witness)
     if scopes:
-        text = "Consent in force: " + ", ".join(SCOPE_LABELS.get(s, s) for s in scopes)
+        text = QCoreApplication.translate("scopes", "Consent in force: {scopes}").format(
+            scopes=", ".join(scope_label(s) for s in scopes)
+        )
     elif witness.consent:
-        text = "NO CONSENT IN FORCE"
+        text = QCoreApplication.translate("scopes", "NO CONSENT IN FORCE")
     else:
-        text = "No consent recorded yet"
+        text = QCoreApplication.translate("scopes", "No consent recorded yet")
     if gone:
-        text += ". WITHDRAWN: " + ", ".join(SCOPE_LABELS.get(s, s) for s in gone)
+        text = QCoreApplication.translate("scopes", "{summary}. WITHDRAWN: {scopes}").format(
+            summary=text, scopes=", ".join(scope_label(s) for s in gone)
+        )
     return text
 
 
@@ -270,7 +297,7 @@ class WitnessPanel(QWidget):
         self._clear_witness_form()
         self._clear_statement_form()
         self.statement_table.setRowCount(0)
-        self.status.setText("New witness: the code is assigned when it is saved.")
+        self.status.setText(self.tr("New witness: the code is assigned when it is saved."))
 
     def ask_reveal(self) -> None:
         """Show the inline reason box ("Reveal identity…")."""
@@ -287,7 +314,7 @@ class WitnessPanel(QWidget):
             return
         reason_text = self.reveal_reason.text().strip()
         if not reason_text:
-            self._show_reveal_issue(["say why the witness's identity must be revealed"])
+            self._show_reveal_issue([self.tr("say why the witness's identity must be revealed")])
             return
         vault = self._vault
         witness_id = self._current.witness.id
@@ -298,7 +325,9 @@ class WitnessPanel(QWidget):
                 return  # the selection moved on: do not show a name nobody is looking at
             witness, version = result
             self._load_witness(witness, version, revealed=True)
-            self.status.setText(f"Identity of {witness.code} revealed (logged).")
+            self.status.setText(
+                self.tr("Identity of {code} revealed (logged).").format(code=witness.code)
+            )
             self.revealed.emit(witness.id)
 
         @self._generation.current
@@ -327,7 +356,7 @@ class WitnessPanel(QWidget):
             stored, version = result
             self._hide_identity()
             self._load_witness(stored, version, revealed=False)
-            self.status.setText(f"Witness {stored.code} saved.")
+            self.status.setText(self.tr("Witness {code} saved.").format(code=stored.code))
             self.witness_saved.emit(stored.id)
             self.refresh()
 
@@ -340,11 +369,13 @@ class WitnessPanel(QWidget):
     def ask_consent(self, action: str) -> None:
         """Open the inline consent form for "given" (Record consent…) or "withdrawn"."""
         if not self._current.witness.id:
-            self.status.setText("Save the witness first, then record consent.")
+            self.status.setText(self.tr("Save the witness first, then record consent."))
             return
         self._consent_action = action
         given = action == "given"
-        self.consent_box.setTitle("Record consent" if given else "Record withdrawal")
+        self.consent_box.setTitle(
+            self.tr("Record consent") if given else self.tr("Record withdrawal")
+        )
         self.consent_date.setText(now_utc())
         # Each event is recorded afresh: nothing carries over from the last one.
         for edit in (self.consent_language, self.consent_interpreter, self.consent_guardian):
@@ -360,7 +391,9 @@ class WitnessPanel(QWidget):
         for label in (self._method_label, self._guardian_label):
             label.setVisible(given)
         self.consent_hint.setText(
-            "" if given else "Tick the scopes withdrawn; none ticked withdraws every scope."
+            ""
+            if given
+            else self.tr("Tick the scopes withdrawn; none ticked withdraws every scope.")
         )
         self._show_consent_issues([])
         self.consent_box.show()
@@ -391,7 +424,11 @@ class WitnessPanel(QWidget):
             self._load_witness(stored, version, revealed=False)
             self.consent_box.hide()
             self.status.setText(
-                f"{'Consent' if given else 'Withdrawal'} recorded for {stored.code}."
+                (
+                    self.tr("Consent recorded for {code}.")
+                    if given
+                    else self.tr("Withdrawal recorded for {code}.")
+                ).format(code=stored.code)
             )
             self.witness_saved.emit(stored.id)
             self.refresh()
@@ -471,7 +508,7 @@ class WitnessPanel(QWidget):
         statement = self._collect_statement()
         if not statement.witness_id:
             self._show_statement_issues(
-                [FieldIssue("witness_id", "select or save a witness first")]
+                [FieldIssue("witness_id", self.tr("select or save a witness first"))]
             )
             return
         vault = self._vault
@@ -483,7 +520,7 @@ class WitnessPanel(QWidget):
             stored, version = result
             self._statement = (stored, version)
             self._show_statement_issues([])
-            self.status.setText("Statement saved.")
+            self.status.setText(self.tr("Statement saved."))
             self.statement_saved.emit(stored.id)
             self.load_statements()
 
@@ -511,39 +548,39 @@ class WitnessPanel(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         filters = QHBoxLayout()
         self.filter_edit = QLineEdit(left)
-        self.filter_edit.setPlaceholderText("filter: code, scope, protection")
-        self.filter_edit.setAccessibleName("filter witnesses")
+        self.filter_edit.setPlaceholderText(self.tr("filter: code, scope, protection"))
+        self.filter_edit.setAccessibleName(self.tr("filter witnesses"))
         self.filter_edit.textChanged.connect(lambda _t: self._apply_filter())
-        self.incident_filter = VocabCombo([], blank="All incidents", parent=left)
+        self.incident_filter = VocabCombo([], blank=self.tr("All incidents"), parent=left)
         self.incident_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.incident_filter.setMinimumContentsLength(16)
-        self.incident_filter.setAccessibleName("witnesses of incident")
+        self.incident_filter.setAccessibleName(self.tr("witnesses of incident"))
         self.incident_filter.activated.connect(lambda _i: self.refresh())
         filters.addWidget(self.filter_edit, 1)
         filters.addWidget(self.incident_filter)
         left_layout.addLayout(filters)
         self.table = QTableWidget(0, len(WITNESS_COLUMNS), left)
-        self.table.setHorizontalHeaderLabels(list(WITNESS_COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in WITNESS_COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName("witnesses")
+        self.table.setAccessibleName(self.tr("witnesses"))
         for col, width in enumerate((125, 120, 120, 95)):
             self.table.setColumnWidth(col, width)
         self.table.itemSelectionChanged.connect(self._on_selection)
         left_layout.addWidget(self.table, 1)
-        self.new_button = QPushButton("New witness", left)
+        self.new_button = QPushButton(self.tr("New witness"), left)
         self.new_button.clicked.connect(self.new_witness)
         left_layout.addWidget(self.new_button)
 
         # --- the tabs
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(_scrolled(self._build_witness_tab()), "Witness && consent")
-        self.tabs.addTab(self._build_statement_tab(), "Statements")
+        self.tabs.addTab(_scrolled(self._build_witness_tab()), self.tr("Witness && consent"))
+        self.tabs.addTab(self._build_statement_tab(), self.tr("Statements"))
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
@@ -566,41 +603,45 @@ class WitnessPanel(QWidget):
         font.setBold(True)
         self.code_label.setFont(font)
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.code_label.setAccessibleName("witness code")
+        self.code_label.setAccessibleName(self.tr("witness code"))
         column.addWidget(self.code_label)
         self.consent_banner = plain_label("", page)
         self.consent_banner.setObjectName("consentBanner")
         self.consent_banner.setWordWrap(True)
-        self.consent_banner.setAccessibleName("consent in force")
+        self.consent_banner.setAccessibleName(self.tr("consent in force"))
         column.addWidget(self.consent_banner)
 
-        ident_box = QGroupBox("Identity (sensitive)", page)
+        ident_box = QGroupBox(self.tr("Identity (sensitive)"), page)
         ident = QFormLayout(ident_box)
         self.name_edit = QLineEdit(ident_box)
         self.contact_edit = QLineEdit(ident_box)
         self.age_edit = QLineEdit(ident_box)
-        self.age_edit.setPlaceholderText("whole years")
+        self.age_edit.setPlaceholderText(self.tr("whole years"))
         self.gender_combo = VocabCombo(vocab_choices(GENDERS), parent=ident_box)
         self.community_edit = QLineEdit(ident_box)
         for label, key, widget in (
-            ("Name", "name", self.name_edit),
-            ("Contact", "contact", self.contact_edit),
-            ("Age", "age", self.age_edit),
-            ("Gender", "gender", self.gender_combo),
-            ("Community", "community", self.community_edit),
+            (self.tr("Name"), "name", self.name_edit),
+            (self.tr("Contact"), "contact", self.contact_edit),
+            (self.tr("Age"), "age", self.age_edit),
+            (self.tr("Gender"), "gender", self.gender_combo),
+            (self.tr("Community"), "community", self.community_edit),
         ):
-            widget.setAccessibleName(f"witness {key}")
+            widget.setAccessibleName(label)
             ident.addRow(plain_label(label, ident_box), self._with_issue(ident_box, key, widget))
         reveal_row = QHBoxLayout()
-        self.reveal_button = QPushButton("Reveal identity…", ident_box)
+        self.reveal_button = QPushButton(self.tr("Reveal identity…"), ident_box)
         self.reveal_button.setToolTip(
-            plain_tooltip("Shows the identity after you give a reason; every reveal is logged.")
+            plain_tooltip(
+                self.tr("Shows the identity after you give a reason; every reveal is logged.")
+            )
         )
         self.reveal_button.clicked.connect(self._on_reveal_button)
         reveal_row.addWidget(self.reveal_button)
         self.revealed_banner = plain_label(
-            "Identity shown (logged). It is hidden again when you select another witness, "
-            "save, or lock.",
+            self.tr(
+                "Identity shown (logged). It is hidden again when you select another witness, "
+                "save, or lock."
+            ),
             ident_box,
         )
         self.revealed_banner.setObjectName("sensitiveBanner")
@@ -613,12 +654,12 @@ class WitnessPanel(QWidget):
         reveal_form = QHBoxLayout(self.reveal_box)
         reveal_form.setContentsMargins(0, 0, 0, 0)
         self.reveal_reason = QLineEdit(self.reveal_box)
-        self.reveal_reason.setPlaceholderText("reason for revealing (logged)")
-        self.reveal_reason.setAccessibleName("reason for revealing the identity")
+        self.reveal_reason.setPlaceholderText(self.tr("reason for revealing (logged)"))
+        self.reveal_reason.setAccessibleName(self.tr("reason for revealing the identity"))
         self.reveal_reason.returnPressed.connect(lambda: self.reveal())
-        self.reveal_confirm = QPushButton("Reveal", self.reveal_box)
+        self.reveal_confirm = QPushButton(self.tr("Reveal"), self.reveal_box)
         self.reveal_confirm.clicked.connect(lambda: self.reveal())
-        self.reveal_cancel = QPushButton("Cancel", self.reveal_box)
+        self.reveal_cancel = QPushButton(self.tr("Cancel"), self.reveal_box)
         self.reveal_cancel.clicked.connect(self._cancel_reveal)
         reveal_form.addWidget(self.reveal_reason, 1)
         reveal_form.addWidget(self.reveal_confirm)
@@ -629,66 +670,68 @@ class WitnessPanel(QWidget):
         column.addWidget(ident_box)
 
         other = QFormLayout()
-        self.minor_box = QCheckBox("Minor (consent needs a guardian)", page)
+        self.minor_box = QCheckBox(self.tr("Minor (consent needs a guardian)"), page)
         other.addRow(plain_label("", page), self._with_issue(page, "minor", self.minor_box))
         self.protection_edit = QPlainTextEdit(page)
         self.protection_edit.setTabChangesFocus(True)
         self.protection_edit.setMaximumHeight(60)
-        self.protection_edit.setAccessibleName("protection concerns")
+        self.protection_edit.setAccessibleName(self.tr("protection concerns"))
         other.addRow(
-            plain_label("Protection concerns", page),
+            plain_label(self.tr("Protection concerns"), page),
             self._with_issue(page, "protection_concerns", self.protection_edit),
         )
         self.incident_list = QListWidget(page)
-        self.incident_list.setAccessibleName("linked incidents")
+        self.incident_list.setAccessibleName(self.tr("linked incidents"))
         self.incident_list.setMaximumHeight(90)
         other.addRow(
-            plain_label("Linked incidents", page),
+            plain_label(self.tr("Linked incidents"), page),
             self._with_issue(page, "incident_ids", self.incident_list),
         )
         self.notes_edit = QPlainTextEdit(page)
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setMaximumHeight(60)
-        other.addRow(plain_label("Notes", page), self._with_issue(page, "notes", self.notes_edit))
+        other.addRow(
+            plain_label(self.tr("Notes"), page), self._with_issue(page, "notes", self.notes_edit)
+        )
         column.addLayout(other)
         save_row = QHBoxLayout()
         save_row.addStretch(1)
-        self.save_button = QPushButton("Save witness", page)
+        self.save_button = QPushButton(self.tr("Save witness"), page)
         self.save_button.clicked.connect(self.save_witness)
         save_row.addWidget(self.save_button)
         column.addLayout(save_row)
 
         # --- consent lifecycle
-        consent_group = QGroupBox("Consent history", page)
+        consent_group = QGroupBox(self.tr("Consent history"), page)
         consent_layout = QVBoxLayout(consent_group)
         self.consent_table = QTableWidget(0, len(CONSENT_COLUMNS), consent_group)
-        self.consent_table.setHorizontalHeaderLabels(list(CONSENT_COLUMNS))
+        self.consent_table.setHorizontalHeaderLabels([self.tr(c) for c in CONSENT_COLUMNS])
         self.consent_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.consent_table.verticalHeader().setVisible(False)
         self.consent_table.horizontalHeader().setStretchLastSection(True)
-        self.consent_table.setAccessibleName("consent history")
+        self.consent_table.setAccessibleName(self.tr("consent history"))
         self.consent_table.setMinimumHeight(100)
         self.consent_table.setMaximumHeight(160)
         consent_layout.addWidget(self.consent_table)
         buttons = QHBoxLayout()
-        self.consent_button = QPushButton("Record consent…", consent_group)
+        self.consent_button = QPushButton(self.tr("Record consent…"), consent_group)
         self.consent_button.clicked.connect(lambda: self.ask_consent("given"))
-        self.withdraw_button = QPushButton("Record withdrawal…", consent_group)
+        self.withdraw_button = QPushButton(self.tr("Record withdrawal…"), consent_group)
         self.withdraw_button.clicked.connect(lambda: self.ask_consent("withdrawn"))
         buttons.addWidget(self.consent_button)
         buttons.addWidget(self.withdraw_button)
         buttons.addStretch(1)
         consent_layout.addLayout(buttons)
-        self.consent_box = QGroupBox("Record consent", consent_group)
+        self.consent_box = QGroupBox(self.tr("Record consent"), consent_group)
         self._consent_action = "given"
         cform = QFormLayout(self.consent_box)
         self.consent_hint = plain_label("", self.consent_box)
         cform.addRow(self.consent_hint)
         self.consent_date = QLineEdit(self.consent_box)
-        self.consent_date.setPlaceholderText("YYYY-MM-DDTHH:MM:SSZ (UTC)")
-        self.consent_date.setAccessibleName("consent date")
+        self.consent_date.setPlaceholderText(self.tr("YYYY-MM-DDTHH:MM:SSZ (UTC)"))
+        self.consent_date.setAccessibleName(self.tr("consent date"))
         cform.addRow(
-            plain_label("Date (UTC)", self.consent_box),
+            plain_label(self.tr("Date (UTC)"), self.consent_box),
             self._with_issue(self.consent_box, "c.date", self.consent_date),
         )
         scopes = QWidget(self.consent_box)
@@ -696,28 +739,32 @@ class WitnessPanel(QWidget):
         scope_grid.setContentsMargins(0, 0, 0, 0)
         self.consent_scope_boxes: dict[str, QCheckBox] = {}
         for scope in CONSENT_SCOPES:
-            box = QCheckBox(SCOPE_LABELS.get(scope, vocab_label(scope)), scopes)
+            box = QCheckBox(
+                scope_label(scope) if scope in SCOPE_LABELS else vocab_label(scope), scopes
+            )
             self.consent_scope_boxes[scope] = box
             scope_grid.addWidget(box)
         cform.addRow(
-            plain_label("Scopes", self.consent_box),
+            plain_label(self.tr("Scopes"), self.consent_box),
             self._with_issue(self.consent_box, "c.scopes", scopes),
         )
         self.consent_method = VocabCombo.for_vocab(CONSENT_METHODS, blank="—")
-        self._method_label = plain_label("Method", self.consent_box)
+        self._method_label = plain_label(self.tr("Method"), self.consent_box)
         cform.addRow(
             self._method_label, self._with_issue(self.consent_box, "c.method", self.consent_method)
         )
         self.consent_language = QLineEdit(self.consent_box)
-        self.consent_language.setPlaceholderText("e.g. ar, en")
+        self.consent_language.setPlaceholderText(self.tr("e.g. ar, en"))
         cform.addRow(
-            plain_label("Language", self.consent_box),
+            plain_label(self.tr("Language"), self.consent_box),
             self._with_issue(self.consent_box, "c.language", self.consent_language),
         )
         self.consent_interpreter = QLineEdit(self.consent_box)
-        cform.addRow(plain_label("Interpreter", self.consent_box), self.consent_interpreter)
+        cform.addRow(
+            plain_label(self.tr("Interpreter"), self.consent_box), self.consent_interpreter
+        )
         self.consent_guardian = QLineEdit(self.consent_box)
-        self._guardian_label = plain_label("Guardian", self.consent_box)
+        self._guardian_label = plain_label(self.tr("Guardian"), self.consent_box)
         cform.addRow(
             self._guardian_label,
             self._with_issue(self.consent_box, "c.guardian", self.consent_guardian),
@@ -725,12 +772,12 @@ class WitnessPanel(QWidget):
         self.consent_notes = QPlainTextEdit(self.consent_box)
         self.consent_notes.setMaximumHeight(50)
         self.consent_notes.setTabChangesFocus(True)
-        cform.addRow(plain_label("Notes", self.consent_box), self.consent_notes)
+        cform.addRow(plain_label(self.tr("Notes"), self.consent_box), self.consent_notes)
         crow = QHBoxLayout()
         crow.addStretch(1)
-        self.consent_cancel = QPushButton("Cancel", self.consent_box)
+        self.consent_cancel = QPushButton(self.tr("Cancel"), self.consent_box)
         self.consent_cancel.clicked.connect(self.consent_box.hide)
-        self.consent_record = QPushButton("Record", self.consent_box)
+        self.consent_record = QPushButton(self.tr("Record"), self.consent_box)
         self.consent_record.clicked.connect(self.record_consent)
         crow.addWidget(self.consent_cancel)
         crow.addWidget(self.consent_record)
@@ -751,22 +798,22 @@ class WitnessPanel(QWidget):
         column.addWidget(self.statement_banner)
         search_row = QHBoxLayout()
         self.search_edit = QLineEdit(page)
-        self.search_edit.setPlaceholderText("search the text of every statement")
-        self.search_edit.setAccessibleName("search statements")
+        self.search_edit.setPlaceholderText(self.tr("search the text of every statement"))
+        self.search_edit.setAccessibleName(self.tr("search statements"))
         self.search_edit.returnPressed.connect(self.load_statements)
-        self.search_button = QPushButton("Search", page)
+        self.search_button = QPushButton(self.tr("Search"), page)
         self.search_button.clicked.connect(self.load_statements)
         search_row.addWidget(self.search_edit, 1)
         search_row.addWidget(self.search_button)
         column.addLayout(search_row)
         self.statement_table = QTableWidget(0, len(STATEMENT_COLUMNS), page)
-        self.statement_table.setHorizontalHeaderLabels(list(STATEMENT_COLUMNS))
+        self.statement_table.setHorizontalHeaderLabels([self.tr(c) for c in STATEMENT_COLUMNS])
         self.statement_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.statement_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.statement_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.statement_table.verticalHeader().setVisible(False)
         self.statement_table.horizontalHeader().setStretchLastSection(True)
-        self.statement_table.setAccessibleName("statements")
+        self.statement_table.setAccessibleName(self.tr("statements"))
         self.statement_table.setMaximumHeight(150)
         self.statement_table.itemSelectionChanged.connect(self._on_statement_selection)
         column.addWidget(self.statement_table)
@@ -774,12 +821,12 @@ class WitnessPanel(QWidget):
         form_page = QWidget(page)
         form = QFormLayout(form_page)
         self.statement_date = QLineEdit(form_page)
-        self.statement_date.setPlaceholderText("YYYY-MM-DDTHH:MM:SSZ (UTC)")
+        self.statement_date.setPlaceholderText(self.tr("YYYY-MM-DDTHH:MM:SSZ (UTC)"))
         self.statement_place = QLineEdit(form_page)
         self.statement_interviewer = QLineEdit(form_page)
         self.statement_interpreter = QLineEdit(form_page)
         self.statement_language = QLineEdit(form_page)
-        self.statement_language.setPlaceholderText("e.g. ar, en")
+        self.statement_language.setPlaceholderText(self.tr("e.g. ar, en"))
         self.statement_type = VocabCombo.for_vocab(STATEMENT_TYPES, parent=form_page)
         self.original_edit = QPlainTextEdit(form_page)
         self.original_edit.setTabChangesFocus(True)
@@ -790,30 +837,30 @@ class WitnessPanel(QWidget):
         self.attachment_list = QListWidget(form_page)
         self.attachment_list.setMaximumHeight(80)
         self.statement_witness = plain_label("", form_page)
-        self.statement_witness.setAccessibleName("statement given by")
-        form.addRow(plain_label("Given by", form_page), self.statement_witness)
+        self.statement_witness.setAccessibleName(self.tr("statement given by"))
+        form.addRow(plain_label(self.tr("Given by"), form_page), self.statement_witness)
         for label, key, widget in (
-            ("Interview date (UTC)", "interview_date", self.statement_date),
-            ("Place", "interview_place", self.statement_place),
-            ("Interviewer", "interviewer", self.statement_interviewer),
-            ("Interpreter", "interpreter", self.statement_interpreter),
-            ("Language", "language", self.statement_language),
-            ("Type", "type", self.statement_type),
-            ("Original text", "original_text", self.original_edit),
-            ("Translation", "translation", self.translation_edit),
-            ("Incidents", "s.incident_ids", self.statement_incidents),
-            ("Attachments", "attachment_ids", self.attachment_list),
+            (self.tr("Interview date (UTC)"), "interview_date", self.statement_date),
+            (self.tr("Place"), "interview_place", self.statement_place),
+            (self.tr("Interviewer"), "interviewer", self.statement_interviewer),
+            (self.tr("Interpreter"), "interpreter", self.statement_interpreter),
+            (self.tr("Language"), "language", self.statement_language),
+            (self.tr("Type"), "type", self.statement_type),
+            (self.tr("Original text"), "original_text", self.original_edit),
+            (self.tr("Translation"), "translation", self.translation_edit),
+            (self.tr("Incidents"), "s.incident_ids", self.statement_incidents),
+            (self.tr("Attachments"), "attachment_ids", self.attachment_list),
         ):
-            widget.setAccessibleName(f"statement {label.lower()}")
+            widget.setAccessibleName(label)
             form.addRow(plain_label(label, form_page), self._with_issue(form_page, key, widget))
         self.statement_issue = IssueLabel(form_page)
         form.addRow(self.statement_issue)
         column.addWidget(_scrolled(form_page), 1)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.new_statement_button = QPushButton("New statement", page)
+        self.new_statement_button = QPushButton(self.tr("New statement"), page)
         self.new_statement_button.clicked.connect(self.new_statement)
-        self.save_statement_button = QPushButton("Save statement", page)
+        self.save_statement_button = QPushButton(self.tr("Save statement"), page)
         self.save_statement_button.clicked.connect(self.save_statement)
         row.addWidget(self.new_statement_button)
         row.addWidget(self.save_statement_button)
@@ -855,7 +902,7 @@ class WitnessPanel(QWidget):
         chosen = self.incident_filter.code()
         self.incident_filter.blockSignals(True)
         self.incident_filter.clear()
-        self.incident_filter.addItem("All incidents", "")
+        self.incident_filter.addItem(self.tr("All incidents"), "")
         for row in self._incidents:
             self.incident_filter.addItem(_incident_label(row), row.id)
         index = self.incident_filter.findData(chosen)
@@ -887,8 +934,8 @@ class WitnessPanel(QWidget):
             cells = (
                 witness.code,
                 scope_chips(current_scopes(witness)),
-                ("WITHDRAWN: " + scope_chips(gone)) if gone else "",
-                PROTECTION_MARK if witness.protection_concerns.strip() else "",
+                self.tr("WITHDRAWN: {scopes}").format(scopes=scope_chips(gone)) if gone else "",
+                self.tr(PROTECTION_MARK) if witness.protection_concerns.strip() else "",
                 ", ".join(codes.get(i, i[:8] + "…") for i in witness.incident_ids),
             )
             for col, text in enumerate(cells):
@@ -925,7 +972,7 @@ class WitnessPanel(QWidget):
         self.reveal_reason.clear()
         self.reveal_box.hide()
         self.revealed_banner.hide()
-        self.reveal_button.setText("Reveal identity…")
+        self.reveal_button.setText(self.tr("Reveal identity…"))
         self._show_reveal_issue([])
 
     def _clear_witness_form(self) -> None:
@@ -936,9 +983,9 @@ class WitnessPanel(QWidget):
         if hidden_at >= 0:
             self.gender_combo.removeItem(hidden_at)
         self.gender_combo.set_code("unknown")
-        self.code_label.setText("New witness (code assigned on save)")
-        self.consent_banner.setText("No consent recorded yet")
-        self.statement_banner.setText("Select a witness to see and add statements.")
+        self.code_label.setText(self.tr("New witness (code assigned on save)"))
+        self.consent_banner.setText(self.tr("No consent recorded yet"))
+        self.statement_banner.setText(self.tr("Select a witness to see and add statements."))
         self.minor_box.setChecked(False)
         self.protection_edit.clear()
         self.notes_edit.clear()
@@ -969,7 +1016,9 @@ class WitnessPanel(QWidget):
             self.gender_combo.set_code(ident.gender or "unknown")
         self._set_identity_editable(revealed)
         self.reveal_button.setEnabled(True)
-        self.reveal_button.setText("Hide identity" if revealed else "Reveal identity…")
+        self.reveal_button.setText(
+            self.tr("Hide identity") if revealed else self.tr("Reveal identity…")
+        )
         self.revealed_banner.setVisible(revealed)
         self.reveal_box.hide()
         self.minor_box.setChecked(witness.minor)
@@ -979,7 +1028,9 @@ class WitnessPanel(QWidget):
         self._fill_consent(witness)
         summary = consent_summary(witness)
         self.consent_banner.setText(summary)
-        self.statement_banner.setText(f"Statements of {witness.code}. {summary}")
+        self.statement_banner.setText(
+            self.tr("Statements of {code}. {summary}").format(code=witness.code, summary=summary)
+        )
         self.consent_button.setEnabled(True)
         self.withdraw_button.setEnabled(bool(current_scopes(witness)))
         self._show_witness_issues([])
@@ -1012,8 +1063,8 @@ class WitnessPanel(QWidget):
             cells = (
                 event.date,
                 event.action,
-                ", ".join(SCOPE_LABELS.get(s, s) for s in event.scopes)
-                or ("every scope" if event.action == "withdrawn" else ""),
+                ", ".join(scope_label(s) for s in event.scopes)
+                or (self.tr("every scope") if event.action == "withdrawn" else ""),
                 event.method,
                 event.language,
                 event.interpreter,
@@ -1188,7 +1239,8 @@ class WitnessPanel(QWidget):
         wanted = list(chosen)
         known = {record_id for record_id, _ in choices}
         target.clear()
-        rows = list(choices) + [(i, f"{i[:8]}… (not listed)") for i in wanted if i not in known]
+        unlisted = QCoreApplication.translate("WitnessPanel", "{id}… (not listed)")
+        rows = list(choices) + [(i, unlisted.format(id=i[:8])) for i in wanted if i not in known]
         for record_id, label in rows:
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, record_id)
@@ -1232,7 +1284,7 @@ class WitnessPanel(QWidget):
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ValidationError):
                 show(exc.issues)
-                self.status.setText("Not saved: correct the marked fields.")
+                self.status.setText(self.tr("Not saved: correct the marked fields."))
             else:
                 show_error(self, exc)
 
@@ -1245,7 +1297,11 @@ def _incident_label(row: IncidentRow) -> str:
 
 def _evidence_label(item: EvidenceItem) -> str:
     name = isolate(item.caption or item.original_name or item.id[:8])
-    return f"{name} ({item.media_type or 'file'}, {item.size:,} bytes)"
+    return QCoreApplication.translate("WitnessPanel", "{name} ({type}, {size} bytes)").format(
+        name=name,
+        type=item.media_type or QCoreApplication.translate("WitnessPanel", "file"),
+        size=f"{item.size:,}",
+    )
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
