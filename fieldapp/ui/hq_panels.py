@@ -205,7 +205,11 @@ class InboxPanel(QWidget):
         self.import_button = QPushButton(self.tr("&Import bundles…"))
         self.import_button.clicked.connect(self.choose_bundles)
         self.progress = QProgressBar()
+        self.progress.setAccessibleName(self.tr("Import progress"))
         self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(
+            self.tr("Stop before the next step (Escape); no bundle is half-imported")
+        )
         self.cancel_button.clicked.connect(self.cancel_import)
         self.status = self._label("inboxStatus")
         bar = QHBoxLayout()
