@@ -436,3 +436,17 @@ def test_e12_sql_and_fts_syntax_stored_verbatim(env: Env) -> None:
 
     rows = env.hq.query_incidents(IncidentQuery(text="DROP TABLE", limit=10))
     assert [r.title for r in rows] == [text]
+
+
+def test_e14_e15_bidi_and_nfd_names_stored_verbatim_and_found_by_nfc(env: Env) -> None:
+    import unicodedata
+
+    from fieldapp.store.records import IncidentQuery
+
+    nfd = unicodedata.normalize("NFD", "Café shelling \u202eevil\u202c")
+    inc = add_incident(env.field, nfd)
+    imported(env, env.side.bundle().data)
+    got, _ = env.hq.get_incident(inc.id)
+    assert got.title == nfd  # verbatim: the evidence is what the device signed
+    rows = env.hq.query_incidents(IncidentQuery(text=unicodedata.normalize("NFC", "café")))
+    assert [r.id for r in rows] == [inc.id]
