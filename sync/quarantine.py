@@ -78,6 +78,26 @@ def remove_folder(folder: Path) -> None:
         shutil.rmtree(folder)
 
 
+def remove_stale(quarantine_root: Path, older_than_s: float = 2 * DEFAULT_TIMEOUT_S) -> int:
+    """Delete quarantine folders left by a process that died mid-import (crash, power cut).
+
+    A live import never runs longer than its timeout, so a folder older than twice that is
+    plaintext nobody will ever clean up otherwise. Returns how many folders were removed.
+    """
+    import time
+
+    if not quarantine_root.is_dir():
+        return 0
+    removed = 0
+    limit = time.time() - older_than_s
+    for entry in quarantine_root.iterdir():
+        with contextlib.suppress(OSError):
+            if entry.is_dir() and not entry.is_symlink() and entry.stat().st_mtime < limit:
+                remove_folder(entry)
+                removed += 1
+    return removed
+
+
 def _command() -> list[str]:
     if getattr(sys, "frozen", False):
         # The PyInstaller app has no `python -c`: its executable runs the worker when called

@@ -310,6 +310,11 @@ def test_pure_decision_table() -> None:
     # D5: an old seq HQ never saw (its row is gone) is a rollback.
     rollback = decide([Link(1, "f" * 64, GENESIS)], SeqState(2, h[2], {2: h[2]}))
     assert rollback.action == "reject" and "rollback" in rollback.reason
+    # A carried earlier note that differs from the one HQ holds is equivocation too.
+    chain = [Link(2, "e" * 64, h[1]), Link(3, "c" * 64, "e" * 64)]
+    assert decide(chain, at2).action == "equivocation"
+    revoked = SeqState(2, h[2], h, trusted_up_to=2)
+    assert "revoked" in decide([Link(3, "c" * 64, h[2])], revoked).reason
     frozen = SeqState(2, h[2], h, frozen=True)
     assert decide([Link(3, "c" * 64, h[2])], frozen).action == "reject"
 

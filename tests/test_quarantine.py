@@ -125,3 +125,19 @@ def test_run_in_process_reports_damage_first(tmp_path: Path, hq: age.HybridIdent
     assert "damaged" in answer["message"]
     assert not folder.exists()
     json.dumps(answer)  # the answer crosses the pipe as JSON
+
+
+def test_stale_folders_of_a_dead_import_are_removed(tmp_path: Path) -> None:
+    import os
+
+    from sync.quarantine import remove_stale
+
+    root = tmp_path / "q"
+    old, fresh = root / "old", root / "fresh"
+    (old / "data").mkdir(parents=True)
+    (old / "data" / "records.jsonl").write_text("plaintext")
+    fresh.mkdir()
+    os.utime(old, (0, 0))
+    assert remove_stale(root, older_than_s=3600) == 1
+    assert [p.name for p in root.iterdir()] == ["fresh"]
+    assert remove_stale(tmp_path / "missing") == 0

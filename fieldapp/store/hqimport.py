@@ -1147,6 +1147,7 @@ def import_bundle(
     """
     path = Path(path)
     load_hq_keys(vault)  # not an HQ vault: refuse before anything is copied or logged
+    quarantine.remove_stale(vault.path / "quarantine")
     _step(progress, cancel, "copying into the inbox")
     sha, size, inbox_file = _receive(vault, path, max_size)
     report = _process(
