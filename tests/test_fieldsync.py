@@ -357,15 +357,15 @@ def test_every_kind_of_change_reads_with_hqs_payload_parser(pair: Pair, tmp_path
         if p.is_file() and p.relative_to(opened.folder).parts[0] == "data"
     ]
     payload = read_payload(opened.folder, names)
-    assert [(r.record_id, r.version, r.deleted) for r in payload.records] == [
+    assert [(r.record_id, r.version, r.deleted) for r in payload.records()] == [
         (inc.id, 1, False),
         (inc.id, 2, False),
         (gone.id, 1, False),
         (gone.id, 2, True),
         (photo_id, 1, False),
     ]
-    assert payload.records[3].body == {}
-    assert [line.idx for line in payload.log] == list(range(opened.note.log_size))
+    assert list(payload.records())[3].body == {}
+    assert [line.idx for line in payload.log()] == list(range(opened.note.log_size))
     assert set(payload.evidence) == {pair.field.get_evidence(photo_id)[0].sha256}
     assert payload.chain == ()
 

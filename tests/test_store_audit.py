@@ -228,3 +228,46 @@ def test_check_is_clean_on_a_fresh_vault(vault: Vault) -> None:
     seed(vault)
     report = vault.check()
     assert report.ok and report.problems == []
+
+
+def test_export_check_covers_the_log_from_since_and_the_newest_checkpoint(vault: Vault) -> None:
+    """`check(since=N, full=False)`, the check before an export: what HQ already holds (leaves
+    below N) counts by its stored hashes; everything from N on is rehashed."""
+    inc, _ = seed(vault)
+    size = vault.log_size()
+    later, _ = vault.save_incident(Incident(title="Second strike"), "first report")
+    altered_old = dict(vault.history(inc.id)[0].body, summary="nothing happened")
+    tamper(
+        vault,
+        (
+            "UPDATE versions SET body = ? WHERE record_id = ? AND version = 1",
+            (canonical.dumps(altered_old), inc.id),
+        ),
+    )
+    assert vault.check(since=size, full=False).ok  # before N: HQ has it, export skips it
+    assert not vault.check().ok  # the full check still sees it
+
+    altered_new = dict(vault.history(later.id)[0].body, title="Nothing")
+    tamper(
+        vault,
+        (
+            "UPDATE versions SET body = ? WHERE record_id = ? AND version = 1",
+            (canonical.dumps(altered_new), later.id),
+        ),
+    )
+    assert vault.check(since=size, full=False).problems == [
+        f"version 1 of incident {later.id}: body does not match its sha256"
+    ]
+
+
+def test_non_canonical_body_is_named_as_such(vault: Vault) -> None:
+    inc, _ = seed(vault)
+    body = canonical.dumps(vault.history(inc.id)[0].body)
+    spaced = body.replace(b'":', b'": ', 1)
+    tamper(
+        vault,
+        ("UPDATE versions SET body = ? WHERE record_id = ? AND version = 1", (spaced, inc.id)),
+    )
+    assert vault.verify_log().problems[0] == (
+        f"version 1 of incident {inc.id}: body is not in canonical form"
+    )

@@ -207,39 +207,38 @@ def entries(conn: Any, offset: int, limit: int) -> list[AuditEntry]:
 
 
 # --- verification ---------------------------------------------------------------------------------
-def _check_versions(conn: Any, problems: list[str]) -> dict[int, dict[str, Any]]:
-    """Recompute each version's sha256; returns the expected leaf entry per version seq."""
+def _check_versions(
+    conn: Any, problems: list[str], after_seq: int = 0
+) -> dict[int, dict[str, Any]]:
+    """Check each version (seq > after_seq) against its sha256; return its expected leaf entry.
+
+    The fast path hashes the stored bytes as they are (`records.stored_version_sha256`); only a
+    version that fails it is parsed, to say whether its body is not JSON, not canonical, or
+    canonical but altered.
+    """
     expected: dict[int, dict[str, Any]] = {}
     rows = conn.execute(
         "SELECT seq, record_id, kind, version, author, device_id, at, reason, deleted, body, "
-        "sha256 FROM versions ORDER BY seq"
+        "sha256 FROM versions WHERE seq > ? ORDER BY seq",
+        (after_seq,),
     ).fetchall()
     for seq, record_id, kind, version, author, device_id, at, reason, deleted, body, sha in rows:
-        label = f"version {version} of {kind} {record_id}"
+        meta = {
+            "record_id": record_id,
+            "kind": kind,
+            "version": int(version),
+            "author": author,
+            "device_id": device_id,
+            "at": at,
+            "reason": reason,
+            "deleted": bool(deleted),
+        }
         try:
-            parsed = canonical.loads(bytes(body))
-        except canonical.CanonicalJSONError as exc:
-            problems.append(f"{label}: body is not valid canonical JSON ({exc})")
-            parsed = None
-        if parsed is not None:
-            if not isinstance(parsed, dict):
-                problems.append(f"{label}: body is not a JSON object")
-            elif canonical.dumps(parsed) != bytes(body):
-                problems.append(f"{label}: body is not in canonical form")
-            else:
-                actual = records.version_sha256(
-                    record_id=record_id,
-                    kind=kind,
-                    version=int(version),
-                    author=author,
-                    device_id=device_id,
-                    at=at,
-                    reason=reason,
-                    deleted=bool(deleted),
-                    body=parsed,
-                )
-                if actual != sha:
-                    problems.append(f"{label}: body does not match its sha256")
+            fast = records.stored_version_sha256(**meta, body_bytes=bytes(body))
+        except canonical.CanonicalJSONError:
+            fast = ""
+        if fast != sha:
+            problems.append(_version_problem(meta, bytes(body), sha))
         expected[int(seq)] = version_entry(
             kind=kind,
             record_id=record_id,
@@ -250,6 +249,22 @@ def _check_versions(conn: Any, problems: list[str]) -> dict[int, dict[str, Any]]
             device=device_id,
         )
     return expected
+
+
+def _version_problem(meta: dict[str, Any], body: bytes, sha: str) -> str:
+    """Why a stored version does not hash to its sha256, in words."""
+    label = f"version {meta['version']} of {meta['kind']} {meta['record_id']}"
+    try:
+        parsed = canonical.loads(body)
+    except canonical.CanonicalJSONError as exc:
+        return f"{label}: body is not valid canonical JSON ({exc})"
+    if not isinstance(parsed, dict):
+        return f"{label}: body is not a JSON object"
+    if canonical.dumps(parsed) != body:
+        return f"{label}: body is not in canonical form"
+    if records.version_sha256(**meta, body=parsed) != sha:
+        return f"{label}: body does not match its sha256"
+    return f"{label}: its stored hash cannot be recomputed"
 
 
 def _check_projection(conn: Any, problems: list[str]) -> None:
@@ -317,49 +332,69 @@ def _check_projection(conn: Any, problems: list[str]) -> None:
                 problems.append(f"{kind} {record_id} is listed but has no live version")
 
 
-def verify(conn: Any, device_id: str, public_key: bytes) -> LogReport:
+def verify(
+    conn: Any, device_id: str, public_key: bytes, *, since: int = 0, full: bool = True
+) -> LogReport:
     """Recompute everything from the rows and report every discrepancy found.
 
     Versions against their sha256, leaves against their entries, each version against exactly
     one leaf, the root at every checkpoint, every checkpoint's signature, the stored frontier,
     and the current-state tables against the latest versions.
+
+    `since` and `full=False` make the check an export needs: leaves below `since` (already
+    acknowledged by HQ, which holds their copy) count by their stored hashes, only the versions
+    of later leaves are rehashed, only the newest checkpoint's signature is verified (it is the
+    one the bundle carries) and the projections are left out (the bundle does not contain them).
     """
     problems: list[str] = []
-    expected_entries = _check_versions(conn, problems)
+    before = conn.execute(
+        "SELECT max(version_seq) FROM audit_leaves WHERE idx < ?", (since,)
+    ).fetchone()
+    after_seq = int(before[0]) if before and before[0] is not None else 0
+    expected_entries = _check_versions(conn, problems, after_seq)
 
     checkpoints = conn.execute("SELECT size, root, note FROM checkpoints ORDER BY size").fetchall()
     by_size = {int(s): (root, note) for s, root, note in checkpoints}
     verifier = Verifier(name=device_id, key_id=key_id(device_id, public_key), public_key=public_key)
 
     frontier = Frontier()
+    for position, (idx, stored_hash) in enumerate(
+        conn.execute("SELECT idx, leaf_hash FROM audit_leaves WHERE idx < ? ORDER BY idx", (since,))
+    ):
+        if idx != position:
+            problems.append(f"audit leaf {position} is missing (next leaf is {idx})")
+            break
+        frontier.append(bytes.fromhex(stored_hash))
     seen_versions: set[int] = set()
     leaves = conn.execute(
-        "SELECT idx, entry, leaf_hash, version_seq FROM audit_leaves ORDER BY idx"
+        "SELECT idx, entry, leaf_hash, version_seq FROM audit_leaves WHERE idx >= ? ORDER BY idx",
+        (since,),
     ).fetchall()
-    for position, (idx, data, stored_hash, version_seq) in enumerate(leaves):
+    for position, (idx, data, stored_hash, version_seq) in enumerate(leaves, frontier.size):
         if idx != position:
             problems.append(f"audit leaf {position} is missing (next leaf is {idx})")
             break
         digest = leaf_hash(bytes(data))
         if digest.hex() != stored_hash:
             problems.append(f"audit leaf {idx}: its entry does not match its leaf hash")
-        try:
-            entry = canonical.loads(bytes(data))
-        except canonical.CanonicalJSONError as exc:
-            problems.append(f"audit leaf {idx}: entry is not valid canonical JSON ({exc})")
-            entry = None
         if version_seq is not None:
             want = expected_entries.get(int(version_seq))
             if want is None:
                 problems.append(f"audit leaf {idx}: names a record version that does not exist")
-            elif entry != want:
+            elif canonical.dumps(want) != bytes(data):
                 problems.append(
                     f"audit leaf {idx}: entry does not match version {want['version']} of "
                     f"{want['kind']} {want['record_id']}"
                 )
             seen_versions.add(int(version_seq))
-        elif isinstance(entry, dict) and entry.get("type") == "version":
-            problems.append(f"audit leaf {idx}: a version entry not linked to any version")
+        else:
+            try:
+                entry = canonical.loads(bytes(data))
+            except canonical.CanonicalJSONError as exc:
+                problems.append(f"audit leaf {idx}: entry is not valid canonical JSON ({exc})")
+                entry = None
+            if isinstance(entry, dict) and entry.get("type") == "version":
+                problems.append(f"audit leaf {idx}: a version entry not linked to any version")
         frontier.append(digest)
         if frontier.size in by_size:
             root_hex, _ = by_size[frontier.size]
@@ -375,10 +410,13 @@ def verify(conn: Any, device_id: str, public_key: bytes) -> LogReport:
                 "has no audit-log leaf"
             )
 
+    newest = max(by_size, default=None)
     for cp_size, (root_hex, note) in by_size.items():
         label = f"checkpoint at size {cp_size}"
         if cp_size > frontier.size:
             problems.append(f"{label}: the log has only {frontier.size} leaves")
+        if not full and cp_size != newest:
+            continue
         try:
             opened = open_note(note, [verifier])
             cp = parse_checkpoint(opened.text)
@@ -401,7 +439,8 @@ def verify(conn: Any, device_id: str, public_key: bytes) -> LogReport:
                 f"(size {frontier.size})"
             )
 
-    _check_projection(conn, problems)
+    if full:
+        _check_projection(conn, problems)
     return LogReport(
         ok=not problems, size=frontier.size, checkpoints=len(by_size), problems=problems
     )

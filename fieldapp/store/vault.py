@@ -519,15 +519,28 @@ class Vault:
 
     # --- checks -----------------------------------------------------------------------------------
     @_locked
-    def check(self) -> CheckReport:
-        """Page MACs, SQLite structure, then the audit log: the full check before an export."""
+    def check(self, *, since: int = 0, full: bool = True) -> CheckReport:
+        """Page MACs, SQLite structure, then the audit log.
+
+        `full=False, since=N` is the check before an export: every page and the structure, then
+        the log from leaf N (what the bundle will carry) and the newest checkpoint
+        (`auditlog.verify`); `fieldapp vault check` and `log verify` run everything.
+        """
         problems: list[str] = []
         for (line,) in self._conn.execute("PRAGMA cipher_integrity_check").fetchall():
             problems.append(f"encrypted page check: {line}")
         rows = self._conn.execute("PRAGMA integrity_check").fetchall()
         if [tuple(r) for r in rows] != [("ok",)]:
             problems.extend(f"database structure: {r[0]}" for r in rows)
-        problems.extend(self.verify_log().problems)
+        problems.extend(
+            auditlog.verify(
+                self._conn,
+                self.device.device_id,
+                self.device.public_key,
+                since=since,
+                full=full,
+            ).problems
+        )
         return CheckReport(ok=not problems, problems=problems)
 
     @_locked
