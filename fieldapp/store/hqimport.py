@@ -38,7 +38,7 @@ import secrets
 import stat
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -208,7 +208,7 @@ class VerifyReport:
     versions: int
     evidence: int
     chain: tuple[int, ...]
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
 
 # --- the sequence decision (pure) -----------------------------------------------------------------
@@ -783,7 +783,7 @@ def _process(
     cancel: Cancel | None,
     limits: Limits | None,
 ) -> ImportReport:
-    base = ImportReport(status="rejected", file_name=file_name, sha256=sha, size=size)
+    """Steps 2-6 for a file already in the inbox; a refusal becomes a `rejected` report."""
     device: _Device | None = None
     seq: int | None = None
     try:
@@ -875,24 +875,11 @@ def _process(
             return _commit(vault, hq, device, chain, checked, report, receipts_dir)
         finally:
             quarantine.remove_folder(opened.folder)
-    except Refused as exc:
+    except (Refused, bundle_payload.PayloadError, StatementError) as exc:
         reason = str(exc)
-        if exc.freeze and device is not None:
+        if isinstance(exc, Refused) and exc.freeze and device is not None:
             _freeze(vault, device, reason)
-        rejected = ImportReport(
-            status="rejected",
-            file_name=base.file_name,
-            sha256=sha,
-            size=size,
-            device_id=device.device_id if device else "",
-            device_code=device.code if device else "",
-            seq=seq,
-            reason=reason,
-        )
         _set_inbox(vault, sha, "rejected", reason, device.device_id if device else None, seq)
-        return rejected
-    except (bundle_payload.PayloadError, StatementError) as exc:
-        _set_inbox(vault, sha, "rejected", str(exc), device.device_id if device else None, seq)
         return ImportReport(
             status="rejected",
             file_name=file_name,
@@ -901,7 +888,7 @@ def _process(
             device_id=device.device_id if device else "",
             device_code=device.code if device else "",
             seq=seq,
-            reason=str(exc),
+            reason=reason,
         )
 
 
@@ -1092,13 +1079,7 @@ def _commit(
             now,
         )
     path = _write_receipt(_receipts_folder(vault, receipts_dir), receipt)
-    return _with(result, receipt_path=path)
-
-
-def _with(report: ImportReport, **changes: Any) -> ImportReport:
-    from dataclasses import replace
-
-    return replace(report, **changes)
+    return replace(result, receipt_path=path)
 
 
 def _retry_held(
@@ -1156,7 +1137,7 @@ def import_bundle(
     if report.status == "imported":
         retried = _retry_held(vault, report.device_id, receipts_dir, limits)
         if retried:
-            report = _with(report, retried=retried)
+            report = replace(report, retried=retried)
     return report
 
 
