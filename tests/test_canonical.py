@@ -46,3 +46,36 @@ def test_invalid_utf8_refused() -> None:
 def test_round_trip() -> None:
     value = {"name": "محمد", "n": -3, "list": [{"k": "v"}], "flag": False}
     assert loads(dumps(value)) == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "\ud800",
+        {"k": ["ok", "\udfff"]},
+        {"\udc00": 1},
+    ],
+)
+def test_lone_surrogates_refused_when_writing(value: object) -> None:
+    with pytest.raises(CanonicalJSONError, match="surrogate"):
+        dumps(value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a":["x","\\uDC01"]}',  # upper-case escape, nested
+        '{"\\udbff":1}',  # in a key
+        '"\ud800"',  # a str given directly, holding a raw lone surrogate
+    ],
+)
+def test_lone_surrogates_refused_when_reading(text: str) -> None:
+    with pytest.raises(CanonicalJSONError, match="surrogate"):
+        loads(text)
+
+
+def test_escaped_pairs_and_large_integers_at_the_limit() -> None:
+    assert loads('"\\ud83d\\ude00"') == "\U0001f600"  # a proper pair is one character
+    assert loads(dumps(10**30 - 1)) == 10**30 - 1
+    with pytest.raises(CanonicalJSONError, match="integer longer"):
+        dumps(-(10**30))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 JSONValue = Any  # recursive JSON value: None | bool | int | str | list | dict
@@ -21,29 +22,60 @@ MAX_DEPTH = 64
 MAX_INT_DIGITS = 30
 
 
-def _check(value: JSONValue, depth: int = 0) -> None:
+_INT_LIMIT = 10**MAX_INT_DIGITS  # |n| below this has at most MAX_INT_DIGITS digits
+
+
+def _check(value: JSONValue, depth: int = 0, texts: bool = True) -> None:
+    """Refuse what canonical JSON cannot hold. `texts=False` skips the lone-surrogate test of
+    strings, for callers that prove it another way (it is most of the cost on text-heavy
+    records, and this runs for every record written or read)."""
     if depth > MAX_DEPTH:
         raise CanonicalJSONError(f"nesting deeper than {MAX_DEPTH}")
-    if value is None or isinstance(value, bool | str):
-        if isinstance(value, str):
+    kind = type(value)
+    # Exact types first: records are made of these, and this is the hot path.
+    if kind is str:
+        if texts:
+            _check_text(value)
+        return
+    if value is None or kind is bool:
+        return
+    if kind is int:
+        if not -_INT_LIMIT < value < _INT_LIMIT:
+            raise CanonicalJSONError(f"integer longer than {MAX_INT_DIGITS} digits")
+        return
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                raise CanonicalJSONError(f"object key {key!r} is not a string")
+            if texts:
+                _check_text(key)
+            _check(item, depth + 1, texts)
+        return
+    if kind is list:
+        for item in value:
+            _check(item, depth + 1, texts)
+        return
+    _check_other(value, depth, texts)
+
+
+def _check_other(value: JSONValue, depth: int, texts: bool) -> None:
+    """Subclasses (str or int enums, OrderedDict, tuples are not JSON) and the refusals."""
+    if isinstance(value, float):
+        raise CanonicalJSONError("floats are not allowed (use integers or decimal strings)")
+    if isinstance(value, bool):
+        return
+    if isinstance(value, str):
+        if texts:
             _check_text(value)
         return
     if isinstance(value, int):
-        if len(str(abs(value))) > MAX_INT_DIGITS:
-            raise CanonicalJSONError(f"integer longer than {MAX_INT_DIGITS} digits")
+        _check(int(value), depth, texts)
         return
-    if isinstance(value, float):
-        raise CanonicalJSONError("floats are not allowed (use integers or decimal strings)")
     if isinstance(value, list):
-        for item in value:
-            _check(item, depth + 1)
+        _check(list(value), depth, texts)
         return
     if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise CanonicalJSONError(f"object key {key!r} is not a string")
-            _check_text(key)
-            _check(item, depth + 1)
+        _check(dict(value), depth, texts)
         return
     raise CanonicalJSONError(f"{type(value).__name__} is not a JSON value")
 
@@ -57,10 +89,15 @@ def _check_text(text: str) -> None:
 
 def dumps(value: JSONValue) -> bytes:
     """Canonical bytes of `value`; raises CanonicalJSONError instead of writing a float."""
-    _check(value)
-    return json.dumps(
+    # Strings are not walked for lone surrogates: the final encode refuses them anyway.
+    _check(value, texts=False)
+    text = json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    )
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise CanonicalJSONError("text holds a lone surrogate") from exc
 
 
 def _no_duplicates(pairs: list[tuple[str, JSONValue]]) -> dict[str, JSONValue]:
@@ -113,8 +150,15 @@ def loads(data: bytes | str) -> JSONValue:
         if isinstance(exc, CanonicalJSONError):
             raise
         raise CanonicalJSONError(f"not JSON: {exc}") from exc
-    _check(value)
+    # A lone surrogate can only come from a \uD800-\uDFFF escape when the text came from
+    # valid UTF-8 (or passed the encode test below), so strings are walked only if one exists.
+    if not isinstance(data, bytes):
+        _check_text(text)
+    _check(value, texts=_SURROGATE_ESCAPE.search(text) is not None)
     return value
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def sha256_hex(value: JSONValue) -> str:
