@@ -38,16 +38,17 @@ def tool(name: str) -> str:
     return found
 
 
-def ts_path(language: str) -> Path:
-    return I18N / f"{CATALOGUE}_{language}.ts"
+def ts_path(language: str, folder: Path = I18N) -> Path:
+    return folder / f"{CATALOGUE}_{language}.ts"
 
 
 def sources() -> list[str]:
     return sorted(str(p.relative_to(ROOT)) for p in SOURCES.rglob("*.py"))
 
 
-def update() -> None:
-    I18N.mkdir(parents=True, exist_ok=True)
+def update(folder: Path = I18N) -> None:
+    """Merge the strings of the code into the catalogues in `folder` (a copy, in the tests)."""
+    folder.mkdir(parents=True, exist_ok=True)
     for language, extra in LANGUAGES.items():
         command = [
             tool("pyside6-lupdate"),
@@ -61,9 +62,9 @@ def update() -> None:
             language,
             *extra,
             "-ts",
-            str(ts_path(language).relative_to(ROOT)),
+            str(ts_path(language, folder)),
         ]
-        subprocess.run(command, cwd=ROOT, check=True)
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=folder != I18N)
 
 
 def release(out_dir: Path | None = None) -> list[Path]:

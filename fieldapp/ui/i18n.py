@@ -69,12 +69,17 @@ def resolve_language(preference: str, locale: QLocale | None = None) -> str:
     return default_language(locale)
 
 
-def _remove_installed(app: QCoreApplication) -> None:
+def remove_translators(app: QCoreApplication) -> None:
+    """Back to the English source strings (tests share one application between languages)."""
+    global _current
+    _current = DEFAULT_LANGUAGE
     previous = app.findChildren(QTranslator, _INSTALLED_PROPERTY)
     for translator in previous:
         app.removeTranslator(translator)
         translator.setParent(None)
         translator.deleteLater()
+    if isinstance(app, QApplication):
+        app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
 
 
 def _keep(app: QCoreApplication, translator: QTranslator) -> None:
@@ -96,7 +101,7 @@ def install_language(app: QCoreApplication, language: str) -> str:
         raise ValueError(
             f"unknown interface language {language!r}; choose one of {', '.join(LANGUAGES)}"
         )
-    _remove_installed(app)
+    remove_translators(app)
     ours = QTranslator()
     qm = translations_dir() / f"{CATALOGUE}_{language}.qm"
     if not ours.load(str(qm)):
@@ -109,9 +114,7 @@ def install_language(app: QCoreApplication, language: str) -> str:
         # which is untidy but not worth refusing to start over.
         if qt_own.load(f"{_QT_CATALOGUE}_{language}", qt_dir):
             _keep(app, qt_own)
-    if isinstance(app, QApplication):
-        app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-    global _current
+    global _current  # one interface language per process
     _current = language
     return language
 
@@ -138,9 +141,7 @@ class PseudoRtlTranslator(QTranslator):
 
 def install_pseudo_rtl(app: QApplication) -> None:
     """Right-to-left layout and lengthened Arabic-script strings, for layout checks."""
-    global _current
-    _remove_installed(app)
-    _current = DEFAULT_LANGUAGE
+    remove_translators(app)
     _keep(app, PseudoRtlTranslator())
     app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
 

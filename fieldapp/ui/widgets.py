@@ -163,8 +163,8 @@ VOCAB_LABELS: dict[str, str] = {
     # SOURCE_MEDIA
     "camera": QT_TRANSLATE_NOOP("vocab", "Camera"),
     "phone": QT_TRANSLATE_NOOP("vocab", "Phone"),
-    "sd_card": QT_TRANSLATE_NOOP("vocab", "Sd card"),
-    "usb_drive": QT_TRANSLATE_NOOP("vocab", "Usb drive"),
+    "sd_card": QT_TRANSLATE_NOOP("vocab", "SD card"),
+    "usb_drive": QT_TRANSLATE_NOOP("vocab", "USB drive"),
     "email": QT_TRANSLATE_NOOP("vocab", "Email"),
     "messaging_app": QT_TRANSLATE_NOOP("vocab", "Messaging app"),
     "web": QT_TRANSLATE_NOOP("vocab", "Web"),

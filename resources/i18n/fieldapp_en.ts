@@ -6,17 +6,17 @@
     <message numerus="yes">
         <location filename="../../fieldapp/ui/evidence.py" line="+469"/>
         <source>%n item(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n item</numerusform>
+            <numerusform>%n items</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>%n item(s) (first {limit} shown)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n item (first {limit} shown)</numerusform>
+            <numerusform>%n items (first {limit} shown)</numerusform>
         </translation>
     </message>
 </context>
@@ -25,9 +25,9 @@
     <message numerus="yes">
         <location filename="../../fieldapp/ui/history.py" line="+217"/>
         <source>%n version(s), newest first.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n version, newest first.</numerusform>
+            <numerusform>%n versions, newest first.</numerusform>
         </translation>
     </message>
 </context>
@@ -36,17 +36,17 @@
     <message numerus="yes">
         <location filename="../../fieldapp/ui/incident_editor.py" line="+251"/>
         <source>Not saved: %n problem(s) to correct first (listed below).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Not saved: %n problem to correct first (listed below).</numerusform>
+            <numerusform>Not saved: %n problems to correct first (listed below).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+788"/>
         <source>%n problem(s) to correct before saving:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n problem to correct before saving:</numerusform>
+            <numerusform>%n problems to correct before saving:</numerusform>
         </translation>
     </message>
 </context>

@@ -6,108 +6,118 @@
     <message>
         <location filename="../../fieldapp/ui/hq_panels.py" line="+205"/>
         <source>&amp;Import bundles…</source>
-        <translation type="unfinished"></translation>
+        <translation>Bundels &amp;importeren…</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <source>Import progress</source>
+        <translation>Voortgang import</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stop before the next step (Escape); no bundle is half-imported</source>
+        <translation>Stoppen voor de volgende stap (Escape); geen bundel wordt half geïmporteerd</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>or drop .chmb files here</source>
-        <translation type="unfinished"></translation>
+        <translation>of zet .chmb-bestanden hier neer</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>One line per bundle after an import.</source>
-        <translation type="unfinished"></translation>
+        <translation>Na een import één regel per bundel.</translation>
     </message>
     <message>
         <location line="+37"/>
         <location line="+263"/>
         <source>Locked.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergrendeld.</translation>
     </message>
     <message>
         <location line="-261"/>
         <source>This is a field vault: it has no inbox.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dit is een veldkluis: die heeft geen inbox.</translation>
     </message>
     <message>
         <location line="+41"/>
         <source>Import bundles</source>
-        <translation type="unfinished"></translation>
+        <translation>Bundels importeren</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Bundles (*.chmb);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bundels (*.chmb);;Alle bestanden (*)</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>Importing…</source>
-        <translation type="unfinished"></translation>
+        <translation>Importeren…</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Bundle {n} of {count}: {stage}…</source>
-        <translation type="unfinished"></translation>
+        <translation>Bundel {n} van {count}: {stage}…</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Import cancelled: {s}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Import geannuleerd: {s}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Import finished: {s}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Import voltooid: {s}.</translation>
     </message>
     <message>
         <location line="+29"/>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuleren…</translation>
     </message>
     <message>
         <location line="+85"/>
         <source>&amp;Enrol device…</source>
-        <translation type="unfinished"></translation>
+        <translation>Apparaat &amp;inschrijven…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Re&amp;voke…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Intrekken…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Export recipient &amp;list…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ontvangerslijst &amp;exporteren…</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>trust bundles up to seq </source>
-        <translation type="unfinished"></translation>
+        <translation>bundels vertrouwen tot en met volgnummer </translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Trust bundles up to seq</source>
-        <translation type="unfinished"></translation>
+        <translation>Bundels vertrouwen tot en met volgnummer</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>This is a field vault: devices are enrolled at HQ.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dit is een veldkluis: apparaten worden bij het HK ingeschreven.</translation>
     </message>
     <message>
         <location line="+54"/>
         <source>Open an enrolment request</source>
-        <translation type="unfinished"></translation>
+        <translation>Inschrijvingsverzoek openen</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle bestanden (*)</translation>
     </message>
     <message>
         <location line="+21"/>
@@ -117,57 +127,62 @@ Fingerprint:
 {fingerprint}
 
 Compare the code and fingerprint with the analyst&apos;s device by phone or in person, not through the channel that brought this file. Enrol only if they match.</source>
-        <translation type="unfinished"></translation>
+        <translation>Inschrijvingsverzoek van analist {analyst}, apparaatcode {code}.
+
+Vingerafdruk:
+{fingerprint}
+
+Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisch of persoonlijk, niet via het kanaal waarlangs dit bestand kwam. Schrijf alleen in als ze overeenkomen.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&amp;Yes, enrol and save the certificate…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ja, inschrijven en certificaat opslaan…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>I &amp;compared the code and fingerprint with the analyst and they match</source>
-        <translation type="unfinished"></translation>
+        <translation>Ik heb de code en de vingerafdruk met de analist &amp;vergeleken en ze komen overeen</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Save the device certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Apparaatcertificaat opslaan</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Not enrolled: no file was chosen.</source>
-        <translation type="unfinished"></translation>
+        <translation>Niet ingeschreven: er is geen bestand gekozen.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Device {code} enrolled. Give the analyst both files: the certificate {cert} and the recipient list {listing}, and read them HQ&apos;s root fingerprint {root}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Apparaat {code} ingeschreven. Geef de analist beide bestanden: het certificaat {cert} en de ontvangerslijst {listing}, en lees de vingerafdruk van de HK-hoofdsleutel voor: {root}.</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>Revoke device {code} (analyst {analyst})? HQ will refuse every bundle of this device after the seq below ({last} is the last imported). Trust only ever narrows: this cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Apparaat {code} (analist {analyst}) intrekken? Het HK weigert elke bundel van dit apparaat na het volgnummer hieronder ({last} is het laatst geïmporteerde). Vertrouwen wordt alleen ooit beperkt: dit kan niet ongedaan worden gemaakt.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>&amp;Yes, revoke the device</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ja, apparaat intrekken</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Device {code} revoked: its bundles after seq {seq} are refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>Apparaat {code} ingetrokken: bundels na volgnummer {seq} worden geweigerd.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Save the recipient list</source>
-        <translation type="unfinished"></translation>
+        <translation>Ontvangerslijst opslaan</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Recipient list version {version} written to {path}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ontvangerslijst versie {version} geschreven naar {path}.</translation>
     </message>
 </context>
 <context>
@@ -175,62 +190,62 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/vault_admin.py" line="+340"/>
         <source>Add user</source>
-        <translation type="unfinished"></translation>
+        <translation>Gebruiker toevoegen</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The new user opens this same vault with their own passphrase. Everything they change carries their pseudonym. Let them type the passphrase themselves.</source>
-        <translation type="unfinished"></translation>
+        <translation>De nieuwe gebruiker opent dezelfde kluis met een eigen wachtwoordzin. Alles wat die wijzigt, draagt diens pseudoniem. Laat de gebruiker de wachtwoordzin zelf typen.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>e.g. analyst-12 (not a real name)</source>
-        <translation type="unfinished"></translation>
+        <translation>bijv. analist-12 (geen echte naam)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Add user</source>
-        <translation type="unfinished"></translation>
+        <translation>Gebruiker &amp;toevoegen</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>Sluiten</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Analyst &amp;pseudonym:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Pseudoniem analist:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Their passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Diens wachtwoordzin:</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>&amp;Repeat:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Herhalen:</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>Give the new user&apos;s analyst pseudonym.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geef het analistenpseudoniem van de nieuwe gebruiker.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The pseudonym cannot contain control or invisible characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Het pseudoniem mag geen stuur- of onzichtbare tekens bevatten.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Adding {user}… deriving their key takes a few seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>{user} toevoegen… het afleiden van de sleutel duurt enkele seconden.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Added {user}. They can now unlock this vault with their own passphrase.</source>
-        <translation type="unfinished"></translation>
+        <translation>{user} toegevoegd. Die kan deze kluis nu met een eigen wachtwoordzin ontgrendelen.</translation>
     </message>
 </context>
 <context>
@@ -238,22 +253,22 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/auditlog_view.py" line="+44"/>
         <source>Time (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tijd (UTC)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Soort</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>Samenvatting</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Leaf hash</source>
-        <translation type="unfinished"></translation>
+        <translation>Bladhash</translation>
     </message>
 </context>
 <context>
@@ -261,57 +276,57 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location line="+81"/>
         <source>◀ Ne&amp;wer</source>
-        <translation type="unfinished"></translation>
+        <translation>◀ &amp;Nieuwer</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Ol&amp;der ▶</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ouder ▶</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Verify lo&amp;g</source>
-        <translation type="unfinished"></translation>
+        <translation>Log &amp;verifiëren</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Recompute every entry and checkpoint of the tamper-evident log</source>
-        <translation type="unfinished"></translation>
+        <translation>Elke regel en elk controlepunt van het manipulatiebestendige log opnieuw berekenen</translation>
     </message>
     <message>
         <location line="+77"/>
         <source>Locked</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergrendeld</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The log is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>Het log is leeg</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Entries {first}–{last} of {size}, newest first</source>
-        <translation type="unfinished"></translation>
+        <translation>Regels {first}–{last} van {size}, nieuwste eerst</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Verifying the log…</source>
-        <translation type="unfinished"></translation>
+        <translation>Log wordt geverifieerd…</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>{title}: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>{title}: {message}</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>✓ Log verified: {size} entries and {checkpoints} signed checkpoints recomputed, no problems.</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ Log geverifieerd: {size} regels en {checkpoints} ondertekende controlepunten opnieuw berekend, geen problemen.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>✗ Log verification FAILED ({count} problems):</source>
-        <translation type="unfinished"></translation>
+        <translation>✗ Logverificatie MISLUKT ({count} problemen):</translation>
     </message>
 </context>
 <context>
@@ -319,32 +334,32 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/widgets.py" line="+325"/>
         <source>Killed (min – max)</source>
-        <translation type="unfinished"></translation>
+        <translation>Gedood (min – max)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Injured (min – max)</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewond (min – max)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Unknown age/sex</source>
-        <translation type="unfinished"></translation>
+        <translation>Leeftijd/geslacht onbekend</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{outcome}, {group}: minimum</source>
-        <translation type="unfinished"></translation>
+        <translation>{outcome}, {group}: minimum</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{outcome}, {group}: maximum</source>
-        <translation type="unfinished"></translation>
+        <translation>{outcome}, {group}: maximum</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Total</source>
-        <translation type="unfinished"></translation>
+        <translation>Totaal</translation>
     </message>
 </context>
 <context>
@@ -352,57 +367,57 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/vault_admin.py" line="-195"/>
         <source>Change passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Wachtwoordzin wijzigen</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&amp;Change passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Wachtwoordzin &amp;wijzigen</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>Sluiten</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>C&amp;urrent passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Huidige wachtwoordzin:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;New passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nieuwe wachtwoordzin:</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>&amp;Repeat new:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nieuwe &amp;herhalen:</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>New passphrase for {user}. The vault&apos;s data stays as it is; from now on only the new passphrase opens it for {user}. Other users keep their own.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nieuwe wachtwoordzin voor {user}. De gegevens in de kluis blijven zoals ze zijn; voortaan opent alleen de nieuwe wachtwoordzin de kluis voor {user}. Andere gebruikers houden hun eigen wachtwoordzin.</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Type your current passphrase.</source>
-        <translation type="unfinished"></translation>
+        <translation>Typ uw huidige wachtwoordzin.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The new passphrase is the same as the current one.</source>
-        <translation type="unfinished"></translation>
+        <translation>De nieuwe wachtwoordzin is gelijk aan de huidige.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Changing the passphrase… deriving the new key takes a few seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wachtwoordzin wordt gewijzigd… het afleiden van de nieuwe sleutel duurt enkele seconden.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Passphrase changed for {user}. Use the new one from now on.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wachtwoordzin gewijzigd voor {user}. Gebruik voortaan de nieuwe.</translation>
     </message>
 </context>
 <context>
@@ -410,47 +425,47 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location line="+130"/>
         <source>Check integrity</source>
-        <translation type="unfinished"></translation>
+        <translation>Integriteit controleren</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Checks every encrypted page, the database structure and the tamper-evident audit log. Run it before exporting to HQ.</source>
-        <translation type="unfinished"></translation>
+        <translation>Controleert elke versleutelde pagina, de databasestructuur en het manipulatiebestendige auditlog. Voer dit uit voordat u naar het HK exporteert.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Check &amp;again</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Opnieuw controleren</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>Sluiten</translation>
     </message>
     <message>
         <location line="+25"/>
         <source>Checking…</source>
-        <translation type="unfinished"></translation>
+        <translation>Controleren…</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Checking the vault… this reads the whole database.</source>
-        <translation type="unfinished"></translation>
+        <translation>De kluis wordt gecontroleerd… dit leest de hele database.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Vault OK: no problems found.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kluis in orde: geen problemen gevonden.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Problems found: {n}. Do not export; tell HQ.</source>
-        <translation type="unfinished"></translation>
+        <translation>Problemen gevonden: {n}. Niet exporteren; meld het aan het HK.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The check could not run.</source>
-        <translation type="unfinished"></translation>
+        <translation>De controle kon niet worden uitgevoerd.</translation>
     </message>
 </context>
 <context>
@@ -458,7 +473,7 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/widgets.py" line="+250"/>
         <source>{code} (not in list)</source>
-        <translation type="unfinished"></translation>
+        <translation>{code} (niet in lijst)</translation>
     </message>
 </context>
 <context>
@@ -466,7 +481,7 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/sync_panel.py" line="+139"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuleren</translation>
     </message>
 </context>
 <context>
@@ -474,7 +489,7 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/wizard.py" line="+250"/>
         <source>fieldapp: new vault</source>
-        <translation type="unfinished"></translation>
+        <translation>fieldapp: nieuwe kluis</translation>
     </message>
 </context>
 <context>
@@ -482,52 +497,52 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/device.py" line="+63"/>
         <source>This device</source>
-        <translation type="unfinished"></translation>
+        <translation>Dit apparaat</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Field device</source>
-        <translation type="unfinished"></translation>
+        <translation>Veldapparaat</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>HQ</source>
-        <translation type="unfinished"></translation>
+        <translation>HK</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Cell:</source>
-        <translation type="unfinished"></translation>
+        <translation>Cel:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Role:</source>
-        <translation type="unfinished"></translation>
+        <translation>Rol:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Device code:</source>
-        <translation type="unfinished"></translation>
+        <translation>Apparaatcode:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Fingerprint:</source>
-        <translation type="unfinished"></translation>
+        <translation>Vingerafdruk:</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Device id, code and public key, for HQ to scan</source>
-        <translation type="unfinished"></translation>
+        <translation>Apparaat-id, code en publieke sleutel, voor het HK om te scannen</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>HQ compares this fingerprint when it enrolls the device. Read it out over a separate channel (phone, in person); never only over the link the bundles use.</source>
-        <translation type="unfinished"></translation>
+        <translation>Het HK vergelijkt deze vingerafdruk bij het inschrijven van het apparaat. Lees hem voor via een apart kanaal (telefoon, persoonlijk); nooit alleen via de verbinding die de bundels gebruiken.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Copy fingerprint</source>
-        <translation type="unfinished"></translation>
+        <translation>Vingerafdruk &amp;kopiëren</translation>
     </message>
 </context>
 <context>
@@ -535,27 +550,27 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/wizard.py" line="-46"/>
         <source>Vault created</source>
-        <translation type="unfinished"></translation>
+        <translation>Kluis aangemaakt</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Keep the passphrase safe. Below is this device&apos;s identity for HQ.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bewaar de wachtwoordzin goed. Hieronder staat de identiteit van dit apparaat voor het HK.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Device code:</source>
-        <translation type="unfinished"></translation>
+        <translation>Apparaatcode:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Fingerprint:</source>
-        <translation type="unfinished"></translation>
+        <translation>Vingerafdruk:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The fingerprint is also under Vault ▸ Device… Press Finish to open the incident register.</source>
-        <translation type="unfinished"></translation>
+        <translation>De vingerafdruk staat ook onder Kluis ▸ Apparaat… Druk op Voltooien om het incidentenregister te openen.</translation>
     </message>
 </context>
 <context>
@@ -563,42 +578,42 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/vault_admin.py" line="+20"/>
         <source>Erase vault</source>
-        <translation type="unfinished"></translation>
+        <translation>Kluis wissen</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>This destroys the vault for good.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dit vernietigt de kluis definitief.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>To confirm, type the cell name exactly as shown here:</source>
-        <translation type="unfinished"></translation>
+        <translation>Typ ter bevestiging de celnaam precies zoals hier getoond:</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Cell name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Celnaam:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuleren</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Erase vault</source>
-        <translation type="unfinished"></translation>
+        <translation>Kluis &amp;wissen</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>Everything in this vault will be destroyed: every incident and observation, their whole history, the audit log, all evidence files and this device&apos;s identity. The key is destroyed first, so nothing can be recovered, not even from a backup of the database. There is no undo. Export anything HQ still needs before you erase.</source>
-        <translation type="unfinished"></translation>
+        <translation>Alles in deze kluis wordt vernietigd: elk incident en elke waarneming, hun volledige geschiedenis, het auditlog, alle bewijsbestanden en de identiteit van dit apparaat. Eerst wordt de sleutel vernietigd, zodat niets te herstellen is, ook niet uit een back-up van de database. Dit kan niet ongedaan worden gemaakt. Exporteer eerst alles wat het HK nog nodig heeft.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Vault folder: {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Kluismap: {path}</translation>
     </message>
 </context>
 <context>
@@ -606,268 +621,268 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message numerus="yes">
         <location filename="../../fieldapp/ui/evidence.py" line="+469"/>
         <source>%n item(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n item</numerusform>
+            <numerusform>%n items</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>%n item(s) (first {limit} shown)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n item (eerste {limit} getoond)</numerusform>
+            <numerusform>%n items (eerste {limit} getoond)</numerusform>
         </translation>
     </message>
     <message>
         <location line="+24"/>
         <source>Importing…</source>
-        <translation type="unfinished"></translation>
+        <translation>Importeren…</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Importing {number} of {count}…</source>
-        <translation type="unfinished"></translation>
+        <translation>{number} van {count} importeren…</translation>
     </message>
     <message>
         <location line="+42"/>
         <source>Cancelling after the current file…</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuleren na het huidige bestand…</translation>
     </message>
     <message>
         <location line="+72"/>
         <source>Choose where to save the copy.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kies waar de kopie moet worden opgeslagen.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{path} exists; choose a new file name.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} bestaat al; kies een nieuwe bestandsnaam.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Copy saved outside the vault: {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopie opgeslagen buiten de kluis: {path}</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Add files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestanden toevoegen…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Add folder…</source>
-        <translation type="unfinished"></translation>
+        <translation>Map toevoegen…</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>or drop files and folders here</source>
-        <translation type="unfinished"></translation>
+        <translation>of zet bestanden en mappen hier neer</translation>
     </message>
     <message>
         <location line="+7"/>
         <location line="+116"/>
         <location line="+34"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuleren</translation>
     </message>
     <message>
         <location line="-108"/>
         <source>File</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestand</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>Type</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Grootte</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>SHA-256</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Image</source>
-        <translation type="unfinished"></translation>
+        <translation>Afbeelding</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Captured</source>
-        <translation type="unfinished"></translation>
+        <translation>Vastgelegd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>GPS</source>
-        <translation type="unfinished"></translation>
+        <translation>GPS</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Camera</source>
-        <translation type="unfinished"></translation>
+        <translation>Camera</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Flags</source>
-        <translation type="unfinished"></translation>
+        <translation>Markeringen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Imported</source>
-        <translation type="unfinished"></translation>
+        <translation>Geïmporteerd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>Bron</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Sensitivity</source>
-        <translation type="unfinished"></translation>
+        <translation>Gevoeligheid</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>Incidenten</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>What the photo shows</source>
-        <translation type="unfinished"></translation>
+        <translation>Wat de foto laat zien</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Save caption</source>
-        <translation type="unfinished"></translation>
+        <translation>Bijschrift opslaan</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Caption</source>
-        <translation type="unfinished"></translation>
+        <translation>Bijschrift</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>View</source>
-        <translation type="unfinished"></translation>
+        <translation>Bekijken</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Use this photo&apos;s place/time for the incident…</source>
-        <translation type="unfinished"></translation>
+        <translation>Plaats/tijd van deze foto gebruiken voor het incident…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Save a copy…</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopie opslaan…</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>The incident is saved again with this photo&apos;s GPS position (method: photo EXIF) and its capture time when the camera recorded a time zone. Say why:</source>
-        <translation type="unfinished"></translation>
+        <translation>Het incident wordt opnieuw opgeslagen met de GPS-positie van deze foto (methode: foto-EXIF) en de opnametijd als de camera een tijdzone vastlegde. Geef de reden:</translation>
     </message>
     <message>
         <location line="+7"/>
         <location line="+30"/>
         <source>Reason (required, goes to the audit log)</source>
-        <translation type="unfinished"></translation>
+        <translation>Reden (verplicht, gaat naar het auditlog)</translation>
     </message>
     <message>
         <location line="-27"/>
         <source>Use place/time</source>
-        <translation type="unfinished"></translation>
+        <translation>Plaats/tijd gebruiken</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>File to write</source>
-        <translation type="unfinished"></translation>
+        <translation>Te schrijven bestand</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Choose…</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiezen…</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Save copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopie opslaan</translation>
     </message>
     <message>
         <location line="+93"/>
         <location line="+28"/>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>onbekend</translation>
     </message>
     <message>
         <location line="-27"/>
         <source>{size} bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>{size} bytes</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{format} {width} × {height} px</source>
-        <translation type="unfinished"></translation>
+        <translation>{format} {width} × {height} px</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>, orientation {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>, oriëntatie {value}</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>not recorded</source>
-        <translation type="unfinished"></translation>
+        <translation>niet vastgelegd</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>altitude {metres} m</source>
-        <translation type="unfinished"></translation>
+        <translation>hoogte {metres} m</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>, facing {degrees}°</source>
-        <translation type="unfinished"></translation>
+        <translation>, kijkrichting {degrees}°</translation>
     </message>
     <message>
         <location line="+3"/>
         <location line="+2"/>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>geen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{time} by {user}</source>
-        <translation type="unfinished"></translation>
+        <translation>{time} door {user}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>linked to {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>gekoppeld aan {count}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Warning: {text}</source>
-        <translation type="unfinished"></translation>
+        <translation>Waarschuwing: {text}</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Add evidence files</source>
-        <translation type="unfinished"></translation>
+        <translation>Bewijsbestanden toevoegen</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Add a folder of evidence</source>
-        <translation type="unfinished"></translation>
+        <translation>Een map met bewijsstukken toevoegen</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Save a copy outside the vault</source>
-        <translation type="unfinished"></translation>
+        <translation>Een kopie buiten de kluis opslaan</translation>
     </message>
 </context>
 <context>
@@ -875,32 +890,32 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/evidence_viewer.py" line="+88"/>
         <source>Evidence — {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Bewijsstuk — {name}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Decrypting the original in memory…</source>
-        <translation type="unfinished"></translation>
+        <translation>Origineel wordt in het geheugen ontsleuteld…</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>{type} is not shown here; its facts are in the details next to the gallery. Use “Save a copy…” to open it elsewhere.</source>
-        <translation type="unfinished"></translation>
+        <translation>{type} wordt hier niet getoond; de gegevens staan in de details naast de galerij. Gebruik “Kopie opslaan…” om het elders te openen.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>This file is not shown here; its facts are in the details next to the gallery. Use “Save a copy…” to open it elsewhere.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dit bestand wordt hier niet getoond; de gegevens staan in de details naast de galerij. Gebruik “Kopie opslaan…” om het elders te openen.</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>The original could not be decoded as a picture here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Het origineel kon hier niet als afbeelding worden gedecodeerd.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{width} × {height} px, decrypted in memory only</source>
-        <translation type="unfinished"></translation>
+        <translation>{width} × {height} px, alleen in het geheugen ontsleuteld</translation>
     </message>
 </context>
 <context>
@@ -908,12 +923,12 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/widgets.py" line="-74"/>
         <source>{label}: direct or indirect</source>
-        <translation type="unfinished"></translation>
+        <translation>{label}: direct of indirect</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>{code} (not in list)</source>
-        <translation type="unfinished"></translation>
+        <translation>{code} (niet in lijst)</translation>
     </message>
 </context>
 <context>
@@ -921,95 +936,95 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/history.py" line="+38"/>
         <source>Version</source>
-        <translation type="unfinished"></translation>
+        <translation>Versie</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Time (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tijd (UTC)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Author</source>
-        <translation type="unfinished"></translation>
+        <translation>Auteur</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Device</source>
-        <translation type="unfinished"></translation>
+        <translation>Apparaat</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Reden</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Deleted</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwijderd</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Field</source>
-        <translation type="unfinished"></translation>
+        <translation>Veld</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Old</source>
-        <translation type="unfinished"></translation>
+        <translation>Oud</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>New</source>
-        <translation type="unfinished"></translation>
+        <translation>Nieuw</translation>
     </message>
     <message>
         <location line="+65"/>
         <location line="+50"/>
         <source>No record selected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geen record geselecteerd.</translation>
     </message>
     <message>
         <location line="-43"/>
         <source>versions</source>
-        <translation type="unfinished"></translation>
+        <translation>versies</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>changes in the selected version</source>
-        <translation type="unfinished"></translation>
+        <translation>wijzigingen in de geselecteerde versie</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>whole version as JSON</source>
-        <translation type="unfinished"></translation>
+        <translation>volledige versie als JSON</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Changes from previous version</source>
-        <translation type="unfinished"></translation>
+        <translation>Wijzigingen ten opzichte van de vorige versie</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Whole version (JSON)</source>
-        <translation type="unfinished"></translation>
+        <translation>Volledige versie (JSON)</translation>
     </message>
     <message>
         <location line="+25"/>
         <source>Loading history…</source>
-        <translation type="unfinished"></translation>
+        <translation>Geschiedenis laden…</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>History could not be loaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>De geschiedenis kon niet worden geladen.</translation>
     </message>
     <message numerus="yes">
         <location line="+36"/>
         <source>%n version(s), newest first.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n versie, nieuwste eerst.</numerusform>
+            <numerusform>%n versies, nieuwste eerst.</numerusform>
         </translation>
     </message>
 </context>
@@ -1018,52 +1033,52 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/wizard.py" line="-181"/>
         <source>Create a vault</source>
-        <translation type="unfinished"></translation>
+        <translation>Een kluis aanmaken</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Everything this app records is kept in an encrypted vault on this computer. Name the cell and choose the pseudonym your records will carry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Alles wat deze app vastlegt, wordt bewaard in een versleutelde kluis op deze computer. Geef de cel een naam en kies het pseudoniem dat uw records dragen.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>e.g. CHM Cell North</source>
-        <translation type="unfinished"></translation>
+        <translation>bijv. CHM-cel Noord</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>e.g. analyst-07 (not your real name)</source>
-        <translation type="unfinished"></translation>
+        <translation>bijv. analist-07 (niet uw echte naam)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The pseudonym is written into every record version and travels to HQ. Use a call sign or number, not a name that identifies you if the laptop is lost.</source>
-        <translation type="unfinished"></translation>
+        <translation>Het pseudoniem wordt in elke recordversie geschreven en gaat mee naar het HK. Gebruik een roepnaam of nummer, geen naam die u identificeert als de laptop zoekraakt.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>&amp;Cell name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Celnaam:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Analyst pseudonym:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Pseudoniem analist:</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>Give the cell a name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geef de cel een naam.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Choose an analyst pseudonym.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kies een analistenpseudoniem.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Names cannot contain control or invisible characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Namen mogen geen stuur- of onzichtbare tekens bevatten.</translation>
     </message>
 </context>
 <context>
@@ -1071,272 +1086,272 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/incident_editor.py" line="+210"/>
         <source>New incident (not saved yet).</source>
-        <translation type="unfinished"></translation>
+        <translation>Nieuw incident (nog niet opgeslagen).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Laden…</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Version {version}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Versie {version}.</translation>
     </message>
     <message numerus="yes">
         <location line="+31"/>
         <source>Not saved: %n problem(s) to correct first (listed below).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Niet opgeslagen: eerst %n probleem oplossen (hieronder vermeld).</numerusform>
+            <numerusform>Niet opgeslagen: eerst %n problemen oplossen (hieronder vermeld).</numerusform>
         </translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Say briefly why you change this record.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geef kort aan waarom u dit record wijzigt.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Not saved: a reason for the change is needed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Niet opgeslagen: een reden voor de wijziging is nodig.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Saving…</source>
-        <translation type="unfinished"></translation>
+        <translation>Opslaan…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Saved as version {version}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Opgeslagen als versie {version}.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Not saved: the vault found problems (listed below).</source>
-        <translation type="unfinished"></translation>
+        <translation>Niet opgeslagen: de kluis vond problemen (hieronder vermeld).</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>Incident deleted; its history is kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>Incident verwijderd; de geschiedenis blijft bewaard.</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>Reference:</source>
-        <translation type="unfinished"></translation>
+        <translation>Referentie:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>assigned on first save</source>
-        <translation type="unfinished"></translation>
+        <translation>toegekend bij eerste opslag</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>reference code</source>
-        <translation type="unfinished"></translation>
+        <translation>referentiecode</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Reload latest version</source>
-        <translation type="unfinished"></translation>
+        <translation>Laatste versie herladen</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>problems to correct</source>
-        <translation type="unfinished"></translation>
+        <translation>op te lossen problemen</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Delete this incident? Its history is kept. Reason:</source>
-        <translation type="unfinished"></translation>
+        <translation>Dit incident verwijderen? De geschiedenis blijft bewaard. Reden:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>why it is deleted (required)</source>
-        <translation type="unfinished"></translation>
+        <translation>waarom het wordt verwijderd (verplicht)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>reason for deleting</source>
-        <translation type="unfinished"></translation>
+        <translation>reden voor verwijderen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Delete incident</source>
-        <translation type="unfinished"></translation>
+        <translation>Incident verwijderen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuleren</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Reason for this change:</source>
-        <translation type="unfinished"></translation>
+        <translation>Reden voor deze wijziging:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>reason for this change</source>
-        <translation type="unfinished"></translation>
+        <translation>reden voor deze wijziging</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Save</source>
-        <translation type="unfinished"></translation>
+        <translation>Opslaan</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Save a new version (Ctrl+S)</source>
-        <translation type="unfinished"></translation>
+        <translation>Een nieuwe versie opslaan (Ctrl+S)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwijderen…</translation>
     </message>
     <message>
         <location line="+60"/>
         <source>Identity</source>
-        <translation type="unfinished"></translation>
+        <translation>Identificatie</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>short title</source>
-        <translation type="unfinished"></translation>
+        <translation>korte titel</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>Titel</translation>
     </message>
     <message>
         <location line="+2"/>
         <location line="+257"/>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>Samenvatting</translation>
     </message>
     <message>
         <location line="-255"/>
         <source>System</source>
-        <translation type="unfinished"></translation>
+        <translation>Systeem</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>Id</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>reference</source>
-        <translation type="unfinished"></translation>
+        <translation>referentie</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>External references</source>
-        <translation type="unfinished"></translation>
+        <translation>Externe referenties</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Tijd</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Start (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Begin (UTC)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>End (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Einde (UTC)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Local UTC offset</source>
-        <translation type="unfinished"></translation>
+        <translation>Lokale UTC-afwijking</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Precision</source>
-        <translation type="unfinished"></translation>
+        <translation>Nauwkeurigheid</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>First reported at</source>
-        <translation type="unfinished"></translation>
+        <translation>Eerst gemeld op</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>who reported it first</source>
-        <translation type="unfinished"></translation>
+        <translation>wie het als eerste meldde</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>First reported by</source>
-        <translation type="unfinished"></translation>
+        <translation>Eerst gemeld door</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Place</source>
-        <translation type="unfinished"></translation>
+        <translation>Plaats</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Position</source>
-        <translation type="unfinished"></translation>
+        <translation>Positie</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>Taal</translation>
     </message>
     <message>
         <location line="+0"/>
         <location line="+81"/>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Naam</translation>
     </message>
     <message>
         <location line="-79"/>
         <source>name</source>
-        <translation type="unfinished"></translation>
+        <translation>naam</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Place names</source>
-        <translation type="unfinished"></translation>
+        <translation>Plaatsnamen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>district / province</source>
-        <translation type="unfinished"></translation>
+        <translation>district / provincie</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Admin area</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestuurlijk gebied</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>ISO 3166 code, e.g. IQ</source>
-        <translation type="unfinished"></translation>
+        <translation>ISO 3166-code, bijv. IQ</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Country</source>
-        <translation type="unfinished"></translation>
+        <translation>Land</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Geolocation precision</source>
-        <translation type="unfinished"></translation>
+        <translation>Nauwkeurigheid geolocatie</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Geolocation method</source>
-        <translation type="unfinished"></translation>
+        <translation>Methode geolocatie</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1345,368 +1360,368 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
         <location line="+54"/>
         <location line="+79"/>
         <source>Notes</source>
-        <translation type="unfinished"></translation>
+        <translation>Notities</translation>
     </message>
     <message>
         <location line="-201"/>
         <source>Harm</source>
-        <translation type="unfinished"></translation>
+        <translation>Schade</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Harm types</source>
-        <translation type="unfinished"></translation>
+        <translation>Soorten schade</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Casualties</source>
-        <translation type="unfinished"></translation>
+        <translation>Doden en gewonden</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Civilians</source>
-        <translation type="unfinished"></translation>
+        <translation>Burgers</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Combatants / DPH killed</source>
-        <translation type="unfinished"></translation>
+        <translation>Strijders / DPH gedood</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Combatants / DPH injured</source>
-        <translation type="unfinished"></translation>
+        <translation>Strijders / DPH gewond</translation>
     </message>
     <message>
         <location line="+15"/>
         <location line="+31"/>
         <source>Victims</source>
-        <translation type="unfinished"></translation>
+        <translation>Slachtoffers</translation>
     </message>
     <message>
         <location line="-28"/>
         <source>Sensitive: victims&apos; details are never released to partners or the public and never appear in public outputs.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gevoelig: gegevens van slachtoffers worden nooit vrijgegeven aan partners of het publiek en verschijnen nooit in openbare producten.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Victims: sensitive, never released or published</source>
-        <translation type="unfinished"></translation>
+        <translation>Slachtoffers: gevoelig, nooit vrijgegeven of gepubliceerd</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Age</source>
-        <translation type="unfinished"></translation>
+        <translation>Leeftijd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Age band</source>
-        <translation type="unfinished"></translation>
+        <translation>Leeftijdsgroep</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Gender</source>
-        <translation type="unfinished"></translation>
+        <translation>Geslacht</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>Afloop</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Family group</source>
-        <translation type="unfinished"></translation>
+        <translation>Familiegroep</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>External list id</source>
-        <translation type="unfinished"></translation>
+        <translation>Id externe lijst</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>victim</source>
-        <translation type="unfinished"></translation>
+        <translation>slachtoffer</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Engagement</source>
-        <translation type="unfinished"></translation>
+        <translation>Inzet</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Attribution</source>
-        <translation type="unfinished"></translation>
+        <translation>Toerekening</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Party</source>
-        <translation type="unfinished"></translation>
+        <translation>Partij</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>which force or partner</source>
-        <translation type="unfinished"></translation>
+        <translation>welke eenheid of partner</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Party name</source>
-        <translation type="unfinished"></translation>
+        <translation>Naam partij</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Date and time</source>
-        <translation type="unfinished"></translation>
+        <translation>Datum en tijd</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Weapon platform</source>
-        <translation type="unfinished"></translation>
+        <translation>Wapenplatform</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Munition</source>
-        <translation type="unfinished"></translation>
+        <translation>Munitie</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Target type</source>
-        <translation type="unfinished"></translation>
+        <translation>Soort doel</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>number</source>
-        <translation type="unfinished"></translation>
+        <translation>aantal</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Number of strikes</source>
-        <translation type="unfinished"></translation>
+        <translation>Aantal aanvallen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>strike or After Action Report reference</source>
-        <translation type="unfinished"></translation>
+        <translation>referentie van de aanval of het After Action Report</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>AAR reference</source>
-        <translation type="unfinished"></translation>
+        <translation>AAR-referentie</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Sources</source>
-        <translation type="unfinished"></translation>
+        <translation>Bronnen</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>Type</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Reference</source>
-        <translation type="unfinished"></translation>
+        <translation>Referentie</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+49"/>
         <location line="+19"/>
         <source>Date</source>
-        <translation type="unfinished"></translation>
+        <translation>Datum</translation>
     </message>
     <message>
         <location line="-66"/>
         <source>Reliability</source>
-        <translation type="unfinished"></translation>
+        <translation>Betrouwbaarheid</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Credibility</source>
-        <translation type="unfinished"></translation>
+        <translation>Geloofwaardigheid</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>source</source>
-        <translation type="unfinished"></translation>
+        <translation>bron</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Sources (Admiralty grading)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bronnen (Admiralty-waardering)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Assessment</source>
-        <translation type="unfinished"></translation>
+        <translation>Beoordeling</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Workflow</source>
-        <translation type="unfinished"></translation>
+        <translation>Werkstroom</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Public category</source>
-        <translation type="unfinished"></translation>
+        <translation>Openbare categorie</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Internal grade</source>
-        <translation type="unfinished"></translation>
+        <translation>Interne waardering</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Belligerent self-assessment</source>
-        <translation type="unfinished"></translation>
+        <translation>Eigen beoordeling strijdende partij</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Rationale</source>
-        <translation type="unfinished"></translation>
+        <translation>Onderbouwing</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>pseudonym</source>
-        <translation type="unfinished"></translation>
+        <translation>pseudoniem</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Assessor</source>
-        <translation type="unfinished"></translation>
+        <translation>Beoordelaar</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Response</source>
-        <translation type="unfinished"></translation>
+        <translation>Reactie</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Recommended</source>
-        <translation type="unfinished"></translation>
+        <translation>Aanbevolen</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Given</source>
-        <translation type="unfinished"></translation>
+        <translation>Gegeven</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Responses</source>
-        <translation type="unfinished"></translation>
+        <translation>Reacties</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Channel</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanaal</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Follow-up</source>
-        <translation type="unfinished"></translation>
+        <translation>Opvolging</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>contact</source>
-        <translation type="unfinished"></translation>
+        <translation>contact</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Communication log</source>
-        <translation type="unfinished"></translation>
+        <translation>Communicatielog</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Release</source>
-        <translation type="unfinished"></translation>
+        <translation>Vrijgave</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Partners</source>
-        <translation type="unfinished"></translation>
+        <translation>Partners</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Public</source>
-        <translation type="unfinished"></translation>
+        <translation>Publiek</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Releasable groups</source>
-        <translation type="unfinished"></translation>
+        <translation>Vrij te geven groepen</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Redaction notes</source>
-        <translation type="unfinished"></translation>
+        <translation>Notities over weglating</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Lessons</source>
-        <translation type="unfinished"></translation>
+        <translation>Lessen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>What should change</source>
-        <translation type="unfinished"></translation>
+        <translation>Wat moet er veranderen</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>version {version}</source>
-        <translation type="unfinished"></translation>
+        <translation>versie {version}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>not saved yet</source>
-        <translation type="unfinished"></translation>
+        <translation>nog niet opgeslagen</translation>
     </message>
     <message>
         <location line="+204"/>
         <source>{tab} › {field}</source>
-        <translation type="unfinished"></translation>
+        <translation>{tab} › {field}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>row {row}, {column}: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>rij {row}, {column}: {message}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>row {row}: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>rij {row}: {message}</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{field}: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}: {message}</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{tab} (!)</source>
-        <translation type="unfinished"></translation>
+        <translation>{tab} (!)</translation>
     </message>
     <message numerus="yes">
         <location line="+4"/>
         <source>%n problem(s) to correct before saving:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n probleem oplossen voor het opslaan:</numerusform>
+            <numerusform>%n problemen oplossen voor het opslaan:</numerusform>
         </translation>
     </message>
     <message>
         <location line="+41"/>
         <source>Not saved: this incident was saved elsewhere after you opened it. Reload the latest version (your unsaved edits here will be lost), then make them again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Niet opgeslagen: dit incident is elders opgeslagen nadat u het opende. Herlaad de laatste versie (uw niet-opgeslagen wijzigingen hier gaan verloren) en breng ze daarna opnieuw aan.</translation>
     </message>
 </context>
 <context>
@@ -1714,52 +1729,52 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/register.py" line="+94"/>
         <source>Reference</source>
-        <translation type="unfinished"></translation>
+        <translation>Referentie</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>Titel</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Start (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Begin (UTC)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Workflow</source>
-        <translation type="unfinished"></translation>
+        <translation>Werkstroom</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Public category</source>
-        <translation type="unfinished"></translation>
+        <translation>Openbare categorie</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Harm</source>
-        <translation type="unfinished"></translation>
+        <translation>Schade</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Killed</source>
-        <translation type="unfinished"></translation>
+        <translation>Gedood</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Injured</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewond</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Place</source>
-        <translation type="unfinished"></translation>
+        <translation>Plaats</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Updated (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bijgewerkt (UTC)</translation>
     </message>
 </context>
 <context>
@@ -1767,237 +1782,237 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/main_window.py" line="+143"/>
         <source>fieldapp</source>
-        <translation type="unfinished"></translation>
+        <translation>fieldapp</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Editor</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Editor</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Histor&amp;y</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Geschiedenis</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>E&amp;vidence</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Bewijsstukken</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>&amp;Register</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Register</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Observations</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Waarnemingen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Witnesses</source>
-        <translation type="unfinished"></translation>
+        <translation>Ge&amp;tuigen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Map</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Kaart</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Auditlog</translation>
     </message>
     <message>
         <location line="+29"/>
         <source>&amp;New incident</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nieuw incident</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Start a new, empty incident (Ctrl+N)</source>
-        <translation type="unfinished"></translation>
+        <translation>Een nieuw, leeg incident beginnen (Ctrl+N)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;Save incident</source>
-        <translation type="unfinished"></translation>
+        <translation>Incident &amp;opslaan</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Save the incident in the editor as a new version</source>
-        <translation type="unfinished"></translation>
+        <translation>Het incident in de editor opslaan als nieuwe versie</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Lock</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Vergrendelen</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Lock the vault now (Ctrl+L)</source>
-        <translation type="unfinished"></translation>
+        <translation>De kluis nu vergrendelen (Ctrl+L)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Device…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Apparaat…</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>This device&apos;s code and fingerprint</source>
-        <translation type="unfinished"></translation>
+        <translation>Code en vingerafdruk van dit apparaat</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Se&amp;ttings…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Instellingen…</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Auto-lock delay and theme</source>
-        <translation type="unfinished"></translation>
+        <translation>Vertraging automatische vergrendeling en thema</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Verify log</source>
-        <translation type="unfinished"></translation>
+        <translation>Log &amp;verifiëren</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Recompute the tamper-evident audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>Het manipulatiebestendige auditlog opnieuw berekenen</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Change &amp;passphrase…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Wachtwoordzin wijzigen…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Choose a new passphrase for the current user</source>
-        <translation type="unfinished"></translation>
+        <translation>Een nieuwe wachtwoordzin kiezen voor de huidige gebruiker</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Add &amp;user…</source>
-        <translation type="unfinished"></translation>
+        <translation>Gebr&amp;uiker toevoegen…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Let another analyst open this vault with their own passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Een andere analist deze kluis laten openen met een eigen wachtwoordzin</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Check integrity…</source>
-        <translation type="unfinished"></translation>
+        <translation>Integriteit &amp;controleren…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Check the encrypted pages, the database and the audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>De versleutelde pagina&apos;s, de database en het auditlog controleren</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Erase vault…</source>
-        <translation type="unfinished"></translation>
+        <translation>Kluis &amp;wissen…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Destroy this vault and everything in it for good</source>
-        <translation type="unfinished"></translation>
+        <translation>Deze kluis en alles erin definitief vernietigen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Afsluiten</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Vault</source>
-        <translation type="unfinished"></translation>
+        <translation>K&amp;luis</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>&amp;Incident</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Incident</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Main</source>
-        <translation type="unfinished"></translation>
+        <translation>Hoofdbalk</translation>
     </message>
     <message>
         <location line="+72"/>
         <source>Cell: {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cel: {name}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>User: {user}</source>
-        <translation type="unfinished"></translation>
+        <translation>Gebruiker: {user}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Device: {code}</source>
-        <translation type="unfinished"></translation>
+        <translation>Apparaat: {code}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>fieldapp: {cell}</source>
-        <translation type="unfinished"></translation>
+        <translation>fieldapp: {cell}</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>The vault is locked.</source>
-        <translation type="unfinished"></translation>
+        <translation>De kluis is vergrendeld.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>fieldapp (locked)</source>
-        <translation type="unfinished"></translation>
+        <translation>fieldapp (vergrendeld)</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Locked after {minutes} min without input. Unsaved changes were discarded.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergrendeld na {minutes} min zonder invoer. Niet-opgeslagen wijzigingen zijn verworpen.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Locked when the computer was suspended.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergrendeld toen de computer in slaapstand ging.</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>Unsaved changes</source>
-        <translation type="unfinished"></translation>
+        <translation>Niet-opgeslagen wijzigingen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The incident in the editor has unsaved changes. Discard them?</source>
-        <translation type="unfinished"></translation>
+        <translation>Het incident in de editor heeft niet-opgeslagen wijzigingen. Verwerpen?</translation>
     </message>
     <message>
         <location line="+179"/>
         <source>Erasing the vault…</source>
-        <translation type="unfinished"></translation>
+        <translation>De kluis wordt gewist…</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The vault was erased.</source>
-        <translation type="unfinished"></translation>
+        <translation>De kluis is gewist.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The vault was not erased. {title}: {text}</source>
-        <translation type="unfinished"></translation>
+        <translation>De kluis is niet gewist. {title}: {text}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The vault&apos;s key was destroyed, so its data can no longer be read, but some files could not be removed. {title}: {text}</source>
-        <translation type="unfinished"></translation>
+        <translation>De sleutel van de kluis is vernietigd, dus de gegevens zijn niet meer leesbaar, maar sommige bestanden konden niet worden verwijderd. {title}: {text}</translation>
     </message>
 </context>
 <context>
@@ -2005,12 +2020,12 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/map_panel.py" line="+102"/>
         <source>{shown} places shown (incidents and observations with a position).</source>
-        <translation type="unfinished"></translation>
+        <translation>{shown} plaatsen getoond (incidenten en waarnemingen met een positie).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source> Only the {limit} most recently changed incidents are drawn.</source>
-        <translation type="unfinished"></translation>
+        <translation> Alleen de {limit} laatst gewijzigde incidenten worden getekend.</translation>
     </message>
 </context>
 <context>
@@ -2018,118 +2033,118 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/mapview.py" line="+82"/>
         <source>Incident</source>
-        <translation type="unfinished"></translation>
+        <translation>Incident</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Photo</source>
-        <translation type="unfinished"></translation>
+        <translation>Foto</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Observation</source>
-        <translation type="unfinished"></translation>
+        <translation>Waarneming</translation>
     </message>
     <message>
         <location line="+60"/>
         <location line="+402"/>
         <source>{kind}: {label}</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind}: {label}</translation>
     </message>
     <message>
         <location line="-391"/>
         <source>{kind}: {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind}: {count}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{count} records ({parts}); click to zoom in</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} records ({parts}); klik om in te zoomen</translation>
     </message>
     <message>
         <location line="+185"/>
         <source>Zoom in (+)</source>
-        <translation type="unfinished"></translation>
+        <translation>Inzoomen (+)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Zoom out (-)</source>
-        <translation type="unfinished"></translation>
+        <translation>Uitzoomen (-)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Map pack…</source>
-        <translation type="unfinished"></translation>
+        <translation>Kaartpakket…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Show an offline map pack (MBTiles) under the records</source>
-        <translation type="unfinished"></translation>
+        <translation>Een offline kaartpakket (MBTiles) onder de records tonen</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>World outline</source>
-        <translation type="unfinished"></translation>
+        <translation>Wereldkaart</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Show the bundled world outline instead of a map pack</source>
-        <translation type="unfinished"></translation>
+        <translation>De meegeleverde wereldkaart tonen in plaats van een kaartpakket</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Position under the cursor: latitude, longitude · MGRS</source>
-        <translation type="unfinished"></translation>
+        <translation>Positie onder de cursor: breedte, lengte · MGRS</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Map</source>
-        <translation type="unfinished"></translation>
+        <translation>Kaart</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Zoom in</source>
-        <translation type="unfinished"></translation>
+        <translation>Inzoomen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Zoom out</source>
-        <translation type="unfinished"></translation>
+        <translation>Uitzoomen</translation>
     </message>
     <message>
         <location line="+72"/>
         <source>Open map pack</source>
-        <translation type="unfinished"></translation>
+        <translation>Kaartpakket openen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>MBTiles map packs (*.mbtiles);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>MBTiles-kaartpakketten (*.mbtiles);;Alle bestanden (*)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>World outline (Natural Earth)</source>
-        <translation type="unfinished"></translation>
+        <translation>Wereldkaart (Natural Earth)</translation>
     </message>
     <message>
         <location line="+105"/>
         <source>… and {count} more (zoom in or filter)</source>
-        <translation type="unfinished"></translation>
+        <translation>… en nog {count} (zoom in of filter)</translation>
     </message>
     <message>
         <location line="+106"/>
         <source>Base layer: {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Basislaag: {name}</translation>
     </message>
     <message>
         <location line="+117"/>
         <source>Zoom {level}</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoom {level}</translation>
     </message>
     <message>
         <location line="+129"/>
         <source>Cluster (count)</source>
-        <translation type="unfinished"></translation>
+        <translation>Cluster (aantal)</translation>
     </message>
 </context>
 <context>
@@ -2138,52 +2153,52 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
         <location filename="../../fieldapp/ui/passphrase_fields.py" line="+52"/>
         <location line="+67"/>
         <source>Strength: none</source>
-        <translation type="unfinished"></translation>
+        <translation>Sterkte: geen</translation>
     </message>
     <message>
         <location line="-26"/>
         <source>Type the new passphrase.</source>
-        <translation type="unfinished"></translation>
+        <translation>Typ de nieuwe wachtwoordzin.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>This passphrase is too weak to protect the vault; see the advice above.</source>
-        <translation type="unfinished"></translation>
+        <translation>Deze wachtwoordzin is te zwak om de kluis te beschermen; zie het advies hierboven.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The two passphrases differ. Type the same one twice.</source>
-        <translation type="unfinished"></translation>
+        <translation>De twee wachtwoordzinnen verschillen. Typ twee keer dezelfde.</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>Strength: {word}</source>
-        <translation type="unfinished"></translation>
+        <translation>Sterkte: {word}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Strength: {word} (not enough)</source>
-        <translation type="unfinished"></translation>
+        <translation>Sterkte: {word} (onvoldoende)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Strong enough.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sterk genoeg.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Too easy to guess: add more unrelated words.</source>
-        <translation type="unfinished"></translation>
+        <translation>Te makkelijk te raden: voeg meer losse woorden toe.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The passphrases match.</source>
-        <translation type="unfinished"></translation>
+        <translation>De wachtwoordzinnen komen overeen.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The passphrases differ.</source>
-        <translation type="unfinished"></translation>
+        <translation>De wachtwoordzinnen verschillen.</translation>
     </message>
 </context>
 <context>
@@ -2192,160 +2207,160 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
         <location filename="../../fieldapp/ui/observations.py" line="+52"/>
         <location line="+215"/>
         <source>Time (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tijd (UTC)</translation>
     </message>
     <message>
         <location line="-214"/>
         <location line="+223"/>
         <source>Category</source>
-        <translation type="unfinished"></translation>
+        <translation>Categorie</translation>
     </message>
     <message>
         <location line="-222"/>
         <location line="+228"/>
         <source>Text</source>
-        <translation type="unfinished"></translation>
+        <translation>Tekst</translation>
     </message>
     <message>
         <location line="-227"/>
         <source>Linked incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>Gekoppelde incidenten</translation>
     </message>
     <message>
         <location line="+94"/>
         <source>{id}… (deleted)</source>
-        <translation type="unfinished"></translation>
+        <translation>{id}… (verwijderd)</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>No incident matches.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geen incident gevonden.</translation>
     </message>
     <message>
         <location line="+35"/>
         <location line="+195"/>
         <source>Not saved: correct the marked fields.</source>
-        <translation type="unfinished"></translation>
+        <translation>Niet opgeslagen: corrigeer de gemarkeerde velden.</translation>
     </message>
     <message>
         <location line="-184"/>
         <source>Select an observation in the list first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Selecteer eerst een waarneming in de lijst.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Choose one or more incidents to link first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kies eerst een of meer incidenten om te koppelen.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The observation is already linked to those incidents.</source>
-        <translation type="unfinished"></translation>
+        <translation>De waarneming is al aan die incidenten gekoppeld.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>observations</source>
-        <translation type="unfinished"></translation>
+        <translation>waarnemingen</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>New observation</source>
-        <translation type="unfinished"></translation>
+        <translation>Nieuwe waarneming</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>YYYY-MM-DDTHH:MM:SSZ (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>JJJJ-MM-DDTUU:MM:SSZ (UTC)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>time of the observation (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>tijd van de waarneming (UTC)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Now</source>
-        <translation type="unfinished"></translation>
+        <translation>Nu</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>e.g. strike, movement, media report</source>
-        <translation type="unfinished"></translation>
+        <translation>bijv. aanval, verplaatsing, mediabericht</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Position (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>Positie (optioneel)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Link to incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>Aan incidenten koppelen</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>reference code or any text</source>
-        <translation type="unfinished"></translation>
+        <translation>referentiecode of willekeurige tekst</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>search incidents to link</source>
-        <translation type="unfinished"></translation>
+        <translation>incidenten zoeken om te koppelen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Find</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoeken</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>matching incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>gevonden incidenten</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Link ↓</source>
-        <translation type="unfinished"></translation>
+        <translation>Koppelen ↓</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Add the selected incident to the links</source>
-        <translation type="unfinished"></translation>
+        <translation>Het geselecteerde incident aan de koppelingen toevoegen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Remove link</source>
-        <translation type="unfinished"></translation>
+        <translation>Koppeling verwijderen</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Chosen incidents:</source>
-        <translation type="unfinished"></translation>
+        <translation>Gekozen incidenten:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>chosen incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>gekozen incidenten</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Add observation</source>
-        <translation type="unfinished"></translation>
+        <translation>Waarneming toevoegen</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Link chosen incidents to selected observation</source>
-        <translation type="unfinished"></translation>
+        <translation>Gekozen incidenten aan geselecteerde waarneming koppelen</translation>
     </message>
     <message>
         <location line="+71"/>
         <source>Observation added.</source>
-        <translation type="unfinished"></translation>
+        <translation>Waarneming toegevoegd.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Observation linked.</source>
-        <translation type="unfinished"></translation>
+        <translation>Waarneming gekoppeld.</translation>
     </message>
 </context>
 <context>
@@ -2353,27 +2368,27 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/wizard.py" line="+15"/>
         <source>Choose a passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Kies een wachtwoordzin</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The passphrase is the only way into the vault: nobody can recover it. Use at least 12 characters; several unrelated words are strong and easy to type.</source>
-        <translation type="unfinished"></translation>
+        <translation>De wachtwoordzin is de enige toegang tot de kluis: niemand kan hem herstellen. Gebruik minstens 12 tekens; enkele losse woorden zijn sterk en makkelijk te typen.</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Creating the vault… deriving the key takes a few seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>De kluis wordt aangemaakt… het afleiden van de sleutel duurt enkele seconden.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Wachtwoordzin:</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>&amp;Repeat:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Herhalen:</translation>
     </message>
 </context>
 <context>
@@ -2381,27 +2396,27 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/widgets.py" line="-105"/>
         <source>33.3128, 44.3615  or  38SMB 44361 84729</source>
-        <translation type="unfinished"></translation>
+        <translation>33.3128, 44.3615  of  38SMB 44361 84729</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>position (latitude, longitude or MGRS)</source>
-        <translation type="unfinished"></translation>
+        <translation>positie (breedte, lengte of MGRS)</translation>
     </message>
     <message>
         <location line="+48"/>
         <source>Lat/Lon: —    MGRS: —</source>
-        <translation type="unfinished"></translation>
+        <translation>Br/Lg: —    MGRS: —</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>not available for this position</source>
-        <translation type="unfinished"></translation>
+        <translation>niet beschikbaar voor deze positie</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Lat/Lon: {lat}, {lon}    MGRS: {mgrs}</source>
-        <translation type="unfinished"></translation>
+        <translation>Br/Lg: {lat}, {lon}    MGRS: {mgrs}</translation>
     </message>
 </context>
 <context>
@@ -2409,12 +2424,12 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location line="-198"/>
         <source>min</source>
-        <translation type="unfinished"></translation>
+        <translation>min</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>max</source>
-        <translation type="unfinished"></translation>
+        <translation>max</translation>
     </message>
 </context>
 <context>
@@ -2422,17 +2437,17 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location line="+347"/>
         <source>Add {noun}</source>
-        <translation type="unfinished"></translation>
+        <translation>Voeg {noun} toe</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Remove selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Selectie verwijderen</translation>
     </message>
     <message>
         <location line="+63"/>
         <source>must be a whole number</source>
-        <translation type="unfinished"></translation>
+        <translation>moet een geheel getal zijn</translation>
     </message>
 </context>
 <context>
@@ -2440,102 +2455,102 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/register.py" line="+149"/>
         <source>Search title, summary, place, sources…</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoek in titel, samenvatting, plaats, bronnen…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Full-text search (Ctrl+F); words match by prefix</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoeken in volledige tekst (Ctrl+F); woorden komen overeen op hun begin</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Any status</source>
-        <translation type="unfinished"></translation>
+        <translation>Elke status</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Any category</source>
-        <translation type="unfinished"></translation>
+        <translation>Elke categorie</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Any harm</source>
-        <translation type="unfinished"></translation>
+        <translation>Elke schade</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>from: any</source>
-        <translation type="unfinished"></translation>
+        <translation>van: elke</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>to: any</source>
-        <translation type="unfinished"></translation>
+        <translation>tot: elke</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Rese&amp;t</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Herstellen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Clear every filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle filters wissen</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Filter by workflow status</source>
-        <translation type="unfinished"></translation>
+        <translation>Filteren op werkstroomstatus</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Filter by public category</source>
-        <translation type="unfinished"></translation>
+        <translation>Filteren op openbare categorie</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Filter by harm type</source>
-        <translation type="unfinished"></translation>
+        <translation>Filteren op soort schade</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Incidents starting on or after this date</source>
-        <translation type="unfinished"></translation>
+        <translation>Incidenten die op of na deze datum beginnen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Incidents starting on or before this date</source>
-        <translation type="unfinished"></translation>
+        <translation>Incidenten die op of voor deze datum beginnen</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;Find:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zoeken:</translation>
     </message>
     <message>
         <location line="+226"/>
         <source>Locked</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergrendeld</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Showing {shown} of {total} incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>{shown} van {total} incidenten getoond</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>1 incident</source>
-        <translation type="unfinished"></translation>
+        <translation>1 incident</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{total} incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>{total} incidenten</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>No incidents: the “to” date is before the “from” date</source>
-        <translation type="unfinished"></translation>
+        <translation>Geen incidenten: de “tot”-datum ligt voor de “van”-datum</translation>
     </message>
 </context>
 <context>
@@ -2543,52 +2558,52 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/settings.py" line="+147"/>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Instellingen</translation>
     </message>
     <message>
         <location line="+6"/>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> min</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Dark (night use)</source>
-        <translation type="unfinished"></translation>
+        <translation>Donker (gebruik &apos;s nachts)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Light</source>
-        <translation type="unfinished"></translation>
+        <translation>Licht</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>After this long without keyboard or mouse input the vault locks itself: the database closes and every decrypted value leaves the screen and memory. Unsaved changes in the incident editor are lost when that happens, by design; save before you step away.</source>
-        <translation type="unfinished"></translation>
+        <translation>Na deze tijd zonder toetsenbord- of muisinvoer vergrendelt de kluis zichzelf: de database sluit en elke ontsleutelde waarde verdwijnt van het scherm en uit het geheugen. Niet-opgeslagen wijzigingen in de incidenteditor gaan dan bewust verloren; sla op voordat u wegloopt.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&amp;Lock after idle:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Vergrendelen na inactiviteit:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Theme:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Thema:</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>System language ({language})</source>
-        <translation type="unfinished"></translation>
+        <translation>Systeemtaal ({language})</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>L&amp;anguage:</source>
-        <translation type="unfinished"></translation>
+        <translation>T&amp;aal:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>A new language takes effect the next time the app starts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Een nieuwe taal wordt actief bij de volgende start van de app.</translation>
     </message>
 </context>
 <context>
@@ -2596,144 +2611,154 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
     <message>
         <location filename="../../fieldapp/ui/sync_panel.py" line="+143"/>
         <source>Enrolment with HQ</source>
-        <translation type="unfinished"></translation>
+        <translation>Inschrijving bij het HK</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Write enrolment re&amp;quest…</source>
-        <translation type="unfinished"></translation>
+        <translation>Inschrijvings&amp;verzoek schrijven…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Accept e&amp;nrolment…</source>
-        <translation type="unfinished"></translation>
+        <translation>Inschrijving &amp;accepteren…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Update recipient &amp;list…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ontvangers&amp;lijst bijwerken…</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Outgoing bundles</source>
-        <translation type="unfinished"></translation>
+        <translation>Uitgaande bundels</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>&amp;Export bundle…</source>
-        <translation type="unfinished"></translation>
+        <translation>Bundel &amp;exporteren…</translation>
     </message>
     <message>
         <location line="+4"/>
+        <source>Export progress</source>
+        <translation>Voortgang export</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop the export (Escape); nothing is written</source>
+        <translation>De export stoppen (Escape); er wordt niets geschreven</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Receipts from HQ</source>
-        <translation type="unfinished"></translation>
+        <translation>Ontvangstbewijzen van het HK</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Import rece&amp;ipt…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ontvangst&amp;bewijs importeren…</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Purge acknowledged evidence originals after a receipt</source>
-        <translation type="unfinished"></translation>
+        <translation>Door het HK bevestigde bewijsstukoriginelen na een ontvangstbewijs &amp;opruimen</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>After a receipt, delete from this device the originals HQ has confirmed it holds (you are asked first). The records stay.</source>
-        <translation type="unfinished"></translation>
+        <translation>Na een ontvangstbewijs worden de originelen waarvan het HK bevestigt dat het ze heeft, van dit apparaat verwijderd (eerst wordt het u gevraagd). De records blijven.</translation>
     </message>
     <message>
         <location line="+51"/>
         <source>Locked.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergrendeld.</translation>
     </message>
     <message>
         <location line="+41"/>
         <source>This is an HQ vault: it receives bundles (Inbox and Devices tabs) and does not send any.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dit is een HK-kluis: die ontvangt bundels (tabbladen Inbox en Apparaten) en verstuurt er geen.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Not enrolled with HQ: this device cannot send bundles yet. Write an enrolment request for HQ and read them this device&apos;s code {code} and fingerprint {fingerprint} by phone or in person.</source>
-        <translation type="unfinished"></translation>
+        <translation>Niet ingeschreven bij het HK: dit apparaat kan nog geen bundels versturen. Schrijf een inschrijvingsverzoek voor het HK en lees hun telefonisch of persoonlijk de code {code} en de vingerafdruk {fingerprint} van dit apparaat voor.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Enrolled with HQ {origin} (root fingerprint {root}) as device {code}; recipient list version {version}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ingeschreven bij HK {origin} (vingerafdruk hoofdsleutel {root}) als apparaat {code}; ontvangerslijst versie {version}.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Last bundle: {seq}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Laatste bundel: {seq}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>No bundle exported yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nog geen bundel geëxporteerd.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Last receipt from HQ: {seq}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Laatste ontvangstbewijs van het HK: {seq}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>No receipt from HQ yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nog geen ontvangstbewijs van het HK.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Sent but not yet acknowledged: {seqs}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Verzonden maar nog niet bevestigd: {seqs}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The next bundle carries {records} record versions, {log} audit-log entries and {blobs} evidence originals.</source>
-        <translation type="unfinished"></translation>
+        <translation>De volgende bundel bevat {records} recordversies, {log} auditlogregels en {blobs} bewijsstukoriginelen.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>HQ holds {acked} originals of this device; {purged} of them purged here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Het HK heeft {acked} originelen van dit apparaat; daarvan zijn er {purged} hier opgeruimd.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>seq {seq} ({at} UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>volgnummer {seq} ({at} UTC)</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Save the enrolment request</source>
-        <translation type="unfinished"></translation>
+        <translation>Inschrijvingsverzoek opslaan</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Enrolment request written to {path}. Give it to HQ, and read them the device code {code} and fingerprint {fingerprint} by phone or in person.</source>
-        <translation type="unfinished"></translation>
+        <translation>Inschrijvingsverzoek geschreven naar {path}. Geef het aan het HK en lees hun telefonisch of persoonlijk de apparaatcode {code} en de vingerafdruk {fingerprint} voor.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Open the device certificate from HQ</source>
-        <translation type="unfinished"></translation>
+        <translation>Het apparaatcertificaat van het HK openen</translation>
     </message>
     <message>
         <location line="+0"/>
         <location line="+5"/>
         <location line="+64"/>
         <source>All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle bestanden (*)</translation>
     </message>
     <message>
         <location line="-64"/>
         <source>Open the recipient list from HQ</source>
-        <translation type="unfinished"></translation>
+        <translation>De ontvangerslijst van het HK openen</translation>
     </message>
     <message>
         <location line="+19"/>
@@ -2742,97 +2767,101 @@ Compare the code and fingerprint with the analyst&apos;s device by phone or in p
 {root}
 
 Compare it with HQ by phone or in person, character by character. Accept only if it matches: from now on this device trusts this key alone for certificates, recipient lists and receipts.</source>
-        <translation type="unfinished"></translation>
+        <translation>HK {origin} (ontvangerslijst versie {version}) heeft als vingerafdruk van de hoofdsleutel:
+
+{root}
+
+Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer alleen als ze overeenkomt: vanaf nu vertrouwt dit apparaat alleen deze sleutel voor certificaten, ontvangerslijsten en ontvangstbewijzen.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;Yes, accept enrolment</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ja, inschrijving accepteren</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>I &amp;compared this fingerprint with HQ and it matches</source>
-        <translation type="unfinished"></translation>
+        <translation>Ik heb deze vingerafdruk met het HK &amp;vergeleken en ze komt overeen</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Enrolled with HQ {origin}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ingeschreven bij HK {origin}.</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>Open the new recipient list from HQ</source>
-        <translation type="unfinished"></translation>
+        <translation>De nieuwe ontvangerslijst van het HK openen</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Recipient list version {version} accepted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ontvangerslijst versie {version} geaccepteerd.</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>Folder to write the bundle to</source>
-        <translation type="unfinished"></translation>
+        <translation>Map om de bundel in te schrijven</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Exporting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Exporteren…</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>Bundle {seq} written: {path} ({size}; {records} record versions, {log} audit-log entries, {blobs} evidence originals). Carry it to HQ.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bundel {seq} geschreven: {path} ({size}; {records} recordversies, {log} auditlogregels, {blobs} bewijsstukoriginelen). Breng hem naar het HK.</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>Export cancelled; nothing was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Export geannuleerd; er is niets geschreven.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuleren…</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Open a receipt from HQ</source>
-        <translation type="unfinished"></translation>
+        <translation>Een ontvangstbewijs van het HK openen</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Receipts (*.chmr);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ontvangstbewijzen (*.chmr);;Alle bestanden (*)</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>The receipt for bundle {seq} was imported before; nothing changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Het ontvangstbewijs voor bundel {seq} was al geïmporteerd; er is niets veranderd.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Receipt imported: HQ ({hq}) acknowledged bundle {seq} and everything before it at {time} UTC; {blobs} evidence originals are now held at HQ.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ontvangstbewijs geïmporteerd: het HK ({hq}) bevestigde bundel {seq} en alles daarvoor om {time} UTC; {blobs} bewijsstukoriginelen zijn nu in bezit van het HK.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>No acknowledged originals are left on this device to purge.</source>
-        <translation type="unfinished"></translation>
+        <translation>Er zijn op dit apparaat geen bevestigde originelen meer om op te ruimen.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Delete the {count} evidence originals HQ has acknowledged from this device? This cannot be undone here: the records stay, but the original files will exist only at HQ.</source>
-        <translation type="unfinished"></translation>
+        <translation>De {count} door het HK bevestigde bewijsstukoriginelen van dit apparaat verwijderen? Dit kan hier niet ongedaan worden gemaakt: de records blijven, maar de originele bestanden bestaan dan alleen nog bij het HK.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>&amp;Yes, delete originals</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ja, originelen verwijderen</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Purged {blobs} evidence originals ({size}) and {thumbs} thumbnails from this device.</source>
-        <translation type="unfinished"></translation>
+        <translation>{blobs} bewijsstukoriginelen ({size}) en {thumbs} miniaturen van dit apparaat opgeruimd.</translation>
     </message>
 </context>
 <context>
@@ -2840,37 +2869,37 @@ Compare it with HQ by phone or in person, character by character. Accept only if
     <message>
         <location filename="../../fieldapp/ui/unlock.py" line="+46"/>
         <source>Unlock vault</source>
-        <translation type="unfinished"></translation>
+        <translation>Kluis ontgrendelen</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Enter the passphrase of this vault to open it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Voer de wachtwoordzin van deze kluis in om hem te openen.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>&amp;Passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Wachtwoordzin:</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Unlocking…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ontgrendelen…</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;Unlock</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ontgrendelen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Afsluiten</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>Type the passphrase first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Typ eerst de wachtwoordzin.</translation>
     </message>
 </context>
 <context>
@@ -2878,7 +2907,7 @@ Compare it with HQ by phone or in person, character by character. Accept only if
     <message>
         <location filename="../../fieldapp/ui/widgets.py" line="-283"/>
         <source>{code} (not in list)</source>
-        <translation type="unfinished"></translation>
+        <translation>{code} (niet in lijst)</translation>
     </message>
 </context>
 <context>
@@ -2886,44 +2915,44 @@ Compare it with HQ by phone or in person, character by character. Accept only if
     <message>
         <location filename="../../fieldapp/ui/witnesses.py" line="+83"/>
         <source>Code</source>
-        <translation type="unfinished"></translation>
+        <translation>Code</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Consent in force</source>
-        <translation type="unfinished"></translation>
+        <translation>Geldende toestemming</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Withdrawn</source>
-        <translation type="unfinished"></translation>
+        <translation>Ingetrokken</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Protection</source>
-        <translation type="unfinished"></translation>
+        <translation>Bescherming</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+764"/>
         <source>Incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>Incidenten</translation>
     </message>
     <message>
         <location line="-761"/>
         <source>Interview (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Interview (UTC)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Witness</source>
-        <translation type="unfinished"></translation>
+        <translation>Getuige</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+756"/>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>Type</translation>
     </message>
     <message>
         <location line="-755"/>
@@ -2931,442 +2960,442 @@ Compare it with HQ by phone or in person, character by character. Accept only if
         <location line="+658"/>
         <location line="+88"/>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>Taal</translation>
     </message>
     <message>
         <location line="-753"/>
         <source>Text</source>
-        <translation type="unfinished"></translation>
+        <translation>Tekst</translation>
     </message>
     <message>
         <location line="+3"/>
         <location line="+637"/>
         <source>Date (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Datum (UTC)</translation>
     </message>
     <message>
         <location line="-636"/>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Handeling</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+649"/>
         <source>Scopes</source>
-        <translation type="unfinished"></translation>
+        <translation>Reikwijdte</translation>
     </message>
     <message>
         <location line="-648"/>
         <location line="+652"/>
         <source>Method</source>
-        <translation type="unfinished"></translation>
+        <translation>Methode</translation>
     </message>
     <message>
         <location line="-650"/>
         <location line="+662"/>
         <location line="+82"/>
         <source>Interpreter</source>
-        <translation type="unfinished"></translation>
+        <translation>Tolk</translation>
     </message>
     <message>
         <location line="-743"/>
         <location line="+664"/>
         <source>Guardian</source>
-        <translation type="unfinished"></translation>
+        <translation>Voogd</translation>
     </message>
     <message>
         <location line="-663"/>
         <location line="+590"/>
         <location line="+81"/>
         <source>Notes</source>
-        <translation type="unfinished"></translation>
+        <translation>Notities</translation>
     </message>
     <message>
         <location line="-649"/>
         <source>⚠ protection</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ bescherming</translation>
     </message>
     <message>
         <location line="+174"/>
         <source>New witness: the code is assigned when it is saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nieuwe getuige: de code wordt bij het opslaan toegekend.</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>say why the witness&apos;s identity must be revealed</source>
-        <translation type="unfinished"></translation>
+        <translation>geef aan waarom de identiteit van de getuige moet worden onthuld</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Identity of {code} revealed (logged).</source>
-        <translation type="unfinished"></translation>
+        <translation>Identiteit van {code} onthuld (gelogd).</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>Witness {code} saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Getuige {code} opgeslagen.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Save the witness first, then record consent.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sla eerst de getuige op en leg daarna de toestemming vast.</translation>
     </message>
     <message>
         <location line="+5"/>
         <location line="+348"/>
         <source>Record consent</source>
-        <translation type="unfinished"></translation>
+        <translation>Toestemming vastleggen</translation>
     </message>
     <message>
         <location line="-348"/>
         <source>Record withdrawal</source>
-        <translation type="unfinished"></translation>
+        <translation>Intrekking vastleggen</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>Tick the scopes withdrawn; none ticked withdraws every scope.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vink de ingetrokken onderdelen aan; niets aangevinkt trekt alles in.</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>Consent recorded for {code}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Toestemming vastgelegd voor {code}.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Withdrawal recorded for {code}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Intrekking vastgelegd voor {code}.</translation>
     </message>
     <message>
         <location line="+81"/>
         <source>select or save a witness first</source>
-        <translation type="unfinished"></translation>
+        <translation>selecteer of sla eerst een getuige op</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Statement saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Verklaring opgeslagen.</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>filter: code, scope, protection</source>
-        <translation type="unfinished"></translation>
+        <translation>filter: code, reikwijdte, bescherming</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>filter witnesses</source>
-        <translation type="unfinished"></translation>
+        <translation>getuigen filteren</translation>
     </message>
     <message>
         <location line="+2"/>
         <location line="+351"/>
         <source>All incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle incidenten</translation>
     </message>
     <message>
         <location line="-346"/>
         <source>witnesses of incident</source>
-        <translation type="unfinished"></translation>
+        <translation>getuigen van incident</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>witnesses</source>
-        <translation type="unfinished"></translation>
+        <translation>getuigen</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>New witness</source>
-        <translation type="unfinished"></translation>
+        <translation>Nieuwe getuige</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Witness &amp;&amp; consent</source>
-        <translation type="unfinished"></translation>
+        <translation>Getuige &amp;&amp; toestemming</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Statements</source>
-        <translation type="unfinished"></translation>
+        <translation>Verklaringen</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>witness code</source>
-        <translation type="unfinished"></translation>
+        <translation>getuigencode</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>consent in force</source>
-        <translation type="unfinished"></translation>
+        <translation>geldende toestemming</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Identity (sensitive)</source>
-        <translation type="unfinished"></translation>
+        <translation>Identiteit (gevoelig)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>whole years</source>
-        <translation type="unfinished"></translation>
+        <translation>hele jaren</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Naam</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Contact</source>
-        <translation type="unfinished"></translation>
+        <translation>Contact</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Age</source>
-        <translation type="unfinished"></translation>
+        <translation>Leeftijd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Gender</source>
-        <translation type="unfinished"></translation>
+        <translation>Geslacht</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Community</source>
-        <translation type="unfinished"></translation>
+        <translation>Gemeenschap</translation>
     </message>
     <message>
         <location line="+5"/>
         <location line="+343"/>
         <location line="+45"/>
         <source>Reveal identity…</source>
-        <translation type="unfinished"></translation>
+        <translation>Identiteit onthullen…</translation>
     </message>
     <message>
         <location line="-385"/>
         <source>Shows the identity after you give a reason; every reveal is logged.</source>
-        <translation type="unfinished"></translation>
+        <translation>Toont de identiteit nadat u een reden hebt gegeven; elke onthulling wordt gelogd.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Identity shown (logged). It is hidden again when you select another witness, save, or lock.</source>
-        <translation type="unfinished"></translation>
+        <translation>Identiteit getoond (gelogd). Ze wordt weer verborgen als u een andere getuige selecteert, opslaat of vergrendelt.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>reason for revealing (logged)</source>
-        <translation type="unfinished"></translation>
+        <translation>reden voor onthullen (gelogd)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>reason for revealing the identity</source>
-        <translation type="unfinished"></translation>
+        <translation>reden voor het onthullen van de identiteit</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Reveal</source>
-        <translation type="unfinished"></translation>
+        <translation>Onthullen</translation>
     </message>
     <message>
         <location line="+2"/>
         <location line="+116"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuleren</translation>
     </message>
     <message>
         <location line="-105"/>
         <source>Minor (consent needs a guardian)</source>
-        <translation type="unfinished"></translation>
+        <translation>Minderjarig (toestemming vereist een voogd)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>protection concerns</source>
-        <translation type="unfinished"></translation>
+        <translation>beschermingszorgen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Protection concerns</source>
-        <translation type="unfinished"></translation>
+        <translation>Beschermingszorgen</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>linked incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>gekoppelde incidenten</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Linked incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>Gekoppelde incidenten</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Save witness</source>
-        <translation type="unfinished"></translation>
+        <translation>Getuige opslaan</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Consent history</source>
-        <translation type="unfinished"></translation>
+        <translation>Toestemmingsgeschiedenis</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>consent history</source>
-        <translation type="unfinished"></translation>
+        <translation>toestemmingsgeschiedenis</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Record consent…</source>
-        <translation type="unfinished"></translation>
+        <translation>Toestemming vastleggen…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Record withdrawal…</source>
-        <translation type="unfinished"></translation>
+        <translation>Intrekking vastleggen…</translation>
     </message>
     <message>
         <location line="+12"/>
         <location line="+93"/>
         <source>YYYY-MM-DDTHH:MM:SSZ (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>JJJJ-MM-DDTUU:MM:SSZ (UTC)</translation>
     </message>
     <message>
         <location line="-92"/>
         <source>consent date</source>
-        <translation type="unfinished"></translation>
+        <translation>datum toestemming</translation>
     </message>
     <message>
         <location line="+25"/>
         <location line="+72"/>
         <source>e.g. ar, en</source>
-        <translation type="unfinished"></translation>
+        <translation>bijv. ar, nl</translation>
     </message>
     <message>
         <location line="-49"/>
         <source>Record</source>
-        <translation type="unfinished"></translation>
+        <translation>Vastleggen</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>search the text of every statement</source>
-        <translation type="unfinished"></translation>
+        <translation>zoeken in de tekst van elke verklaring</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>search statements</source>
-        <translation type="unfinished"></translation>
+        <translation>verklaringen zoeken</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Search</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoeken</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>statements</source>
-        <translation type="unfinished"></translation>
+        <translation>verklaringen</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>statement given by</source>
-        <translation type="unfinished"></translation>
+        <translation>verklaring afgelegd door</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Given by</source>
-        <translation type="unfinished"></translation>
+        <translation>Afgelegd door</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Interview date (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Datum interview (UTC)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Place</source>
-        <translation type="unfinished"></translation>
+        <translation>Plaats</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Interviewer</source>
-        <translation type="unfinished"></translation>
+        <translation>Interviewer</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Original text</source>
-        <translation type="unfinished"></translation>
+        <translation>Oorspronkelijke tekst</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Translation</source>
-        <translation type="unfinished"></translation>
+        <translation>Vertaling</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Attachments</source>
-        <translation type="unfinished"></translation>
+        <translation>Bijlagen</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>New statement</source>
-        <translation type="unfinished"></translation>
+        <translation>Nieuwe verklaring</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Save statement</source>
-        <translation type="unfinished"></translation>
+        <translation>Verklaring opslaan</translation>
     </message>
     <message>
         <location line="+74"/>
         <source>WITHDRAWN: {scopes}</source>
-        <translation type="unfinished"></translation>
+        <translation>INGETROKKEN: {scopes}</translation>
     </message>
     <message>
         <location line="+49"/>
         <source>New witness (code assigned on save)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nieuwe getuige (code wordt bij opslaan toegekend)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>No consent recorded yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Nog geen toestemming vastgelegd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Select a witness to see and add statements.</source>
-        <translation type="unfinished"></translation>
+        <translation>Selecteer een getuige om verklaringen te zien en toe te voegen.</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>Hide identity</source>
-        <translation type="unfinished"></translation>
+        <translation>Identiteit verbergen</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Statements of {code}. {summary}</source>
-        <translation type="unfinished"></translation>
+        <translation>Verklaringen van {code}. {summary}</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>every scope</source>
-        <translation type="unfinished"></translation>
+        <translation>alle onderdelen</translation>
     </message>
     <message>
         <location line="+175"/>
         <source>{id}… (not listed)</source>
-        <translation type="unfinished"></translation>
+        <translation>{id}… (niet vermeld)</translation>
     </message>
     <message>
         <location line="+45"/>
         <source>Not saved: correct the marked fields.</source>
-        <translation type="unfinished"></translation>
+        <translation>Niet opgeslagen: corrigeer de gemarkeerde velden.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{name} ({type}, {size} bytes)</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} ({type}, {size} bytes)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>file</source>
-        <translation type="unfinished"></translation>
+        <translation>bestand</translation>
     </message>
 </context>
 <context>
@@ -3374,112 +3403,112 @@ Compare it with HQ by phone or in person, character by character. Accept only if
     <message>
         <location filename="../../fieldapp/ui/evidence.py" line="-920"/>
         <source>no EXIF metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>geen EXIF-metadata</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>GPS position invalid</source>
-        <translation type="unfinished"></translation>
+        <translation>GPS-positie ongeldig</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>metadata unavailable</source>
-        <translation type="unfinished"></translation>
+        <translation>metadata niet beschikbaar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>cannot be rendered</source>
-        <translation type="unfinished"></translation>
+        <translation>kan niet worden weergegeven</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>data after the end of the image</source>
-        <translation type="unfinished"></translation>
+        <translation>gegevens na het einde van de afbeelding</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>reading it timed out</source>
-        <translation type="unfinished"></translation>
+        <translation>het lezen duurde te lang</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The copy is plain, unencrypted data outside the vault: the vault no longer protects it. Keep it on an encrypted drive and delete it when done. The export is written to the audit log with your reason.</source>
-        <translation type="unfinished"></translation>
+        <translation>De kopie is gewone, onversleutelde data buiten de kluis: de kluis beschermt haar niet meer. Bewaar haar op een versleutelde schijf en verwijder haar als u klaar bent. De export wordt met uw reden in het auditlog vastgelegd.</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>duplicate of evidence {id} (same bytes)</source>
-        <translation type="unfinished"></translation>
+        <translation>duplicaat van bewijsstuk {id} (dezelfde bytes)</translation>
     </message>
     <message>
         <location line="+57"/>
         <source>{done} of {total} imported</source>
-        <translation type="unfinished"></translation>
+        <translation>{done} van {total} geïmporteerd</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{summary}, cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>{summary}, geannuleerd</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{summary}, {failed} failed</source>
-        <translation type="unfinished"></translation>
+        <translation>{summary}, {failed} mislukt</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{count} already in the vault (stored once, linked again; flagged as duplicate)</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} al in de kluis (eenmaal opgeslagen, opnieuw gekoppeld; gemarkeerd als duplicaat)</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{name}: {flags}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}: {flags}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>NOT imported: {name}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>NIET geïmporteerd: {name}: {reason}</translation>
     </message>
     <message>
         <location line="+191"/>
         <source>No incident to compare with.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geen incident om mee te vergelijken.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{km} km from the incident&apos;s place</source>
-        <translation type="unfinished"></translation>
+        <translation>{km} km van de plaats van het incident</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>distance unknown (no GPS position on one side)</source>
-        <translation type="unfinished"></translation>
+        <translation>afstand onbekend (aan één kant geen GPS-positie)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>time difference unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>tijdsverschil onbekend</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>taken within the incident&apos;s time</source>
-        <translation type="unfinished"></translation>
+        <translation>genomen binnen de tijd van het incident</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>taken {delta} after the incident&apos;s time</source>
-        <translation type="unfinished"></translation>
+        <translation>genomen {delta} na de tijd van het incident</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>taken {delta} before the incident&apos;s time</source>
-        <translation type="unfinished"></translation>
+        <translation>genomen {delta} voor de tijd van het incident</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{parts}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{parts}.</translation>
     </message>
 </context>
 <context>
@@ -3487,157 +3516,157 @@ Compare it with HQ by phone or in person, character by character. Accept only if
     <message>
         <location filename="../../fieldapp/ui/messages.py" line="+21"/>
         <source>Wrong passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Verkeerde wachtwoordzin</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Damaged key file</source>
-        <translation type="unfinished"></translation>
+        <translation>Beschadigd sleutelbestand</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Not a vault</source>
-        <translation type="unfinished"></translation>
+        <translation>Geen kluis</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>No vault</source>
-        <translation type="unfinished"></translation>
+        <translation>Kluis ontbreekt</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Vault already exists</source>
-        <translation type="unfinished"></translation>
+        <translation>Kluis bestaat al</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Vault is newer than this app</source>
-        <translation type="unfinished"></translation>
+        <translation>Kluis is nieuwer dan deze app</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Passphrase too weak</source>
-        <translation type="unfinished"></translation>
+        <translation>Wachtwoordzin te zwak</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Vault locked</source>
-        <translation type="unfinished"></translation>
+        <translation>Kluis vergrendeld</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Upgrade failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Bijwerken mislukt</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Integrity check failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Integriteitscontrole mislukt</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Not found</source>
-        <translation type="unfinished"></translation>
+        <translation>Niet gevonden</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Changed elsewhere</source>
-        <translation type="unfinished"></translation>
+        <translation>Elders gewijzigd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Please correct the record</source>
-        <translation type="unfinished"></translation>
+        <translation>Corrigeer het record</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Map pack unusable</source>
-        <translation type="unfinished"></translation>
+        <translation>Kaartpakket onbruikbaar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Evidence not stored</source>
-        <translation type="unfinished"></translation>
+        <translation>Bewijsstuk niet opgeslagen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Part of the vault</source>
-        <translation type="unfinished"></translation>
+        <translation>Onderdeel van de kluis</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Not a regular file</source>
-        <translation type="unfinished"></translation>
+        <translation>Geen gewoon bestand</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>File changed while importing</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestand gewijzigd tijdens importeren</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>File cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestand kan niet worden gelezen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Evidence original damaged</source>
-        <translation type="unfinished"></translation>
+        <translation>Origineel bewijsstuk beschadigd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Evidence original missing</source>
-        <translation type="unfinished"></translation>
+        <translation>Origineel bewijsstuk ontbreekt</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Too large to open here</source>
-        <translation type="unfinished"></translation>
+        <translation>Te groot om hier te openen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Sync refused</source>
-        <translation type="unfinished"></translation>
+        <translation>Synchronisatie geweigerd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Not enrolled with HQ</source>
-        <translation type="unfinished"></translation>
+        <translation>Niet ingeschreven bij het HK</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Not an HQ vault</source>
-        <translation type="unfinished"></translation>
+        <translation>Geen HK-kluis</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Enrolment refused</source>
-        <translation type="unfinished"></translation>
+        <translation>Inschrijving geweigerd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Recovery failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Herstel mislukt</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fout</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>File error</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestandsfout</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Unexpected error</source>
-        <translation type="unfinished"></translation>
+        <translation>Onverwachte fout</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Something went wrong that the app did not expect. Your data is safe: nothing was saved half-way. Copy the report below for the developers; it holds no case data.</source>
-        <translation type="unfinished"></translation>
+        <translation>Er ging iets mis dat de app niet verwachtte. Uw gegevens zijn veilig: er is niets half opgeslagen. Kopieer het rapport hieronder voor de ontwikkelaars; het bevat geen zaakgegevens.</translation>
     </message>
 </context>
 <context>
@@ -3645,83 +3674,83 @@ Compare it with HQ by phone or in person, character by character. Accept only if
     <message>
         <location filename="../../fieldapp/ui/witnesses.py" line="-1191"/>
         <source>cell</source>
-        <translation type="unfinished"></translation>
+        <translation>cel</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>HQ</source>
-        <translation type="unfinished"></translation>
+        <translation>HK</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>partners</source>
-        <translation type="unfinished"></translation>
+        <translation>partners</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>court</source>
-        <translation type="unfinished"></translation>
+        <translation>rechter</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>publication</source>
-        <translation type="unfinished"></translation>
+        <translation>publicatie</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+8"/>
         <source>recontact</source>
-        <translation type="unfinished"></translation>
+        <translation>hercontact</translation>
     </message>
     <message>
         <location line="-5"/>
         <source>use by the cell</source>
-        <translation type="unfinished"></translation>
+        <translation>gebruik door de cel</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>share with HQ</source>
-        <translation type="unfinished"></translation>
+        <translation>delen met het HK</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>share with partners</source>
-        <translation type="unfinished"></translation>
+        <translation>delen met partners</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>investigation / court</source>
-        <translation type="unfinished"></translation>
+        <translation>onderzoek / rechtszaak</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>anonymised publication</source>
-        <translation type="unfinished"></translation>
+        <translation>geanonimiseerde publicatie</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>geen</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Consent in force: {scopes}</source>
-        <translation type="unfinished"></translation>
+        <translation>Geldende toestemming: {scopes}</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>NO CONSENT IN FORCE</source>
-        <translation type="unfinished"></translation>
+        <translation>GEEN GELDENDE TOESTEMMING</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>No consent recorded yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Nog geen toestemming vastgelegd</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{summary}. WITHDRAWN: {scopes}</source>
-        <translation type="unfinished"></translation>
+        <translation>{summary}. INGETROKKEN: {scopes}</translation>
     </message>
 </context>
 <context>
@@ -3729,557 +3758,557 @@ Compare it with HQ by phone or in person, character by character. Accept only if
     <message>
         <location filename="../../fieldapp/ui/widgets.py" line="-366"/>
         <source>Exact</source>
-        <translation type="unfinished"></translation>
+        <translation>Exact</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Uur</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Day</source>
-        <translation type="unfinished"></translation>
+        <translation>Dag</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Week</source>
-        <translation type="unfinished"></translation>
+        <translation>Week</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Month</source>
-        <translation type="unfinished"></translation>
+        <translation>Maand</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>≤ 100 m</source>
-        <translation type="unfinished"></translation>
+        <translation>≤ 100 m</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Street</source>
-        <translation type="unfinished"></translation>
+        <translation>Straat</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Neighbourhood</source>
-        <translation type="unfinished"></translation>
+        <translation>Wijk</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Village / town</source>
-        <translation type="unfinished"></translation>
+        <translation>Dorp / stad</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>District</source>
-        <translation type="unfinished"></translation>
+        <translation>District</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Province</source>
-        <translation type="unfinished"></translation>
+        <translation>Provincie</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>Onbekend</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>GPS</source>
-        <translation type="unfinished"></translation>
+        <translation>GPS</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Photo EXIF</source>
-        <translation type="unfinished"></translation>
+        <translation>Foto-EXIF</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Witness</source>
-        <translation type="unfinished"></translation>
+        <translation>Getuige</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Imagery</source>
-        <translation type="unfinished"></translation>
+        <translation>Beeldmateriaal</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Report</source>
-        <translation type="unfinished"></translation>
+        <translation>Melding</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Direct</source>
-        <translation type="unfinished"></translation>
+        <translation>Direct</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Indirect</source>
-        <translation type="unfinished"></translation>
+        <translation>Indirect</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Women</source>
-        <translation type="unfinished"></translation>
+        <translation>Vrouwen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Men</source>
-        <translation type="unfinished"></translation>
+        <translation>Mannen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Girls</source>
-        <translation type="unfinished"></translation>
+        <translation>Meisjes</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Boys</source>
-        <translation type="unfinished"></translation>
+        <translation>Jongens</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Killed</source>
-        <translation type="unfinished"></translation>
+        <translation>Gedood</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Injured</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewond</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Female</source>
-        <translation type="unfinished"></translation>
+        <translation>Vrouw</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Male</source>
-        <translation type="unfinished"></translation>
+        <translation>Man</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Other</source>
-        <translation type="unfinished"></translation>
+        <translation>Anders</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>0-4</source>
-        <translation type="unfinished"></translation>
+        <translation>0-4</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>5-11</source>
-        <translation type="unfinished"></translation>
+        <translation>5-11</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>12-17</source>
-        <translation type="unfinished"></translation>
+        <translation>12-17</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>18-29</source>
-        <translation type="unfinished"></translation>
+        <translation>18-29</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>30-44</source>
-        <translation type="unfinished"></translation>
+        <translation>30-44</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>45-59</source>
-        <translation type="unfinished"></translation>
+        <translation>45-59</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>60+</source>
-        <translation type="unfinished"></translation>
+        <translation>60+</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Declared</source>
-        <translation type="unfinished"></translation>
+        <translation>Verklaard</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Alleged</source>
-        <translation type="unfinished"></translation>
+        <translation>Vermeend</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Own forces</source>
-        <translation type="unfinished"></translation>
+        <translation>Eigen troepen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Coalition partner</source>
-        <translation type="unfinished"></translation>
+        <translation>Coalitiepartner</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Adversary</source>
-        <translation type="unfinished"></translation>
+        <translation>Tegenstander</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>A – completely reliable</source>
-        <translation type="unfinished"></translation>
+        <translation>A – volledig betrouwbaar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>B – usually reliable</source>
-        <translation type="unfinished"></translation>
+        <translation>B – meestal betrouwbaar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>C – fairly reliable</source>
-        <translation type="unfinished"></translation>
+        <translation>C – redelijk betrouwbaar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>D – not usually reliable</source>
-        <translation type="unfinished"></translation>
+        <translation>D – meestal niet betrouwbaar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>E – unreliable</source>
-        <translation type="unfinished"></translation>
+        <translation>E – onbetrouwbaar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>F – reliability cannot be judged</source>
-        <translation type="unfinished"></translation>
+        <translation>F – betrouwbaarheid niet te beoordelen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>1 – confirmed by other sources</source>
-        <translation type="unfinished"></translation>
+        <translation>1 – bevestigd door andere bronnen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>2 – probably true</source>
-        <translation type="unfinished"></translation>
+        <translation>2 – waarschijnlijk waar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>3 – possibly true</source>
-        <translation type="unfinished"></translation>
+        <translation>3 – mogelijk waar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>4 – doubtful</source>
-        <translation type="unfinished"></translation>
+        <translation>4 – twijfelachtig</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>5 – improbable</source>
-        <translation type="unfinished"></translation>
+        <translation>5 – onwaarschijnlijk</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>6 – truth cannot be judged</source>
-        <translation type="unfinished"></translation>
+        <translation>6 – waarheid niet te beoordelen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Reported</source>
-        <translation type="unfinished"></translation>
+        <translation>Gemeld</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Under assessment</source>
-        <translation type="unfinished"></translation>
+        <translation>In beoordeling</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Assessed</source>
-        <translation type="unfinished"></translation>
+        <translation>Beoordeeld</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Confirmed</source>
-        <translation type="unfinished"></translation>
+        <translation>Bevestigd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Unconfirmed</source>
-        <translation type="unfinished"></translation>
+        <translation>Onbevestigd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Unlikely</source>
-        <translation type="unfinished"></translation>
+        <translation>Onwaarschijnlijk</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Fair</source>
-        <translation type="unfinished"></translation>
+        <translation>Redelijk</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Weak</source>
-        <translation type="unfinished"></translation>
+        <translation>Zwak</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Contested</source>
-        <translation type="unfinished"></translation>
+        <translation>Betwist</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Discounted</source>
-        <translation type="unfinished"></translation>
+        <translation>Verworpen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Not yet assessed</source>
-        <translation type="unfinished"></translation>
+        <translation>Nog niet beoordeeld</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Credible</source>
-        <translation type="unfinished"></translation>
+        <translation>Geloofwaardig</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Not credible</source>
-        <translation type="unfinished"></translation>
+        <translation>Niet geloofwaardig</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Duplicate</source>
-        <translation type="unfinished"></translation>
+        <translation>Duplicaat</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Acknowledgement</source>
-        <translation type="unfinished"></translation>
+        <translation>Erkenning</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Condolence payment</source>
-        <translation type="unfinished"></translation>
+        <translation>Condoleancebetaling</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Ex gratia payment</source>
-        <translation type="unfinished"></translation>
+        <translation>Ex-gratiabetaling</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Medical assistance</source>
-        <translation type="unfinished"></translation>
+        <translation>Medische hulp</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Other assistance</source>
-        <translation type="unfinished"></translation>
+        <translation>Andere hulp</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Repair</source>
-        <translation type="unfinished"></translation>
+        <translation>Herstel</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Referral</source>
-        <translation type="unfinished"></translation>
+        <translation>Doorverwijzing</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Tijd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Place</source>
-        <translation type="unfinished"></translation>
+        <translation>Plaats</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Harm</source>
-        <translation type="unfinished"></translation>
+        <translation>Schade</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Casualties</source>
-        <translation type="unfinished"></translation>
+        <translation>Doden en gewonden</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Engagement</source>
-        <translation type="unfinished"></translation>
+        <translation>Inzet</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Sources</source>
-        <translation type="unfinished"></translation>
+        <translation>Bronnen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Assessment</source>
-        <translation type="unfinished"></translation>
+        <translation>Beoordeling</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Response</source>
-        <translation type="unfinished"></translation>
+        <translation>Reactie</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Lessons</source>
-        <translation type="unfinished"></translation>
+        <translation>Lessen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Civilian</source>
-        <translation type="unfinished"></translation>
+        <translation>Burger</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Combatant</source>
-        <translation type="unfinished"></translation>
+        <translation>Strijder</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>DPH (direct participation in hostilities)</source>
-        <translation type="unfinished"></translation>
+        <translation>DPH (directe deelname aan vijandelijkheden)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Camera</source>
-        <translation type="unfinished"></translation>
+        <translation>Camera</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Phone</source>
-        <translation type="unfinished"></translation>
+        <translation>Telefoon</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Sd card</source>
-        <translation type="unfinished"></translation>
+        <source>SD card</source>
+        <translation>SD-kaart</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Usb drive</source>
-        <translation type="unfinished"></translation>
+        <source>USB drive</source>
+        <translation>USB-stick</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Email</source>
-        <translation type="unfinished"></translation>
+        <translation>E-mail</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Messaging app</source>
-        <translation type="unfinished"></translation>
+        <translation>Berichtenapp</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Web</source>
-        <translation type="unfinished"></translation>
+        <translation>Web</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Scanner</source>
-        <translation type="unfinished"></translation>
+        <translation>Scanner</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Taken by analyst</source>
-        <translation type="unfinished"></translation>
+        <translation>Genomen door analist</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Handed over</source>
-        <translation type="unfinished"></translation>
+        <translation>Overhandigd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Copied from device</source>
-        <translation type="unfinished"></translation>
+        <translation>Gekopieerd van apparaat</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Downloaded</source>
-        <translation type="unfinished"></translation>
+        <translation>Gedownload</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Received</source>
-        <translation type="unfinished"></translation>
+        <translation>Ontvangen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Normal</source>
-        <translation type="unfinished"></translation>
+        <translation>Normaal</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Identifiable people</source>
-        <translation type="unfinished"></translation>
+        <translation>Herkenbare personen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Graphic</source>
-        <translation type="unfinished"></translation>
+        <translation>Schokkend</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Written</source>
-        <translation type="unfinished"></translation>
+        <translation>Schriftelijk</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Verbal</source>
-        <translation type="unfinished"></translation>
+        <translation>Mondeling</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Recorded</source>
-        <translation type="unfinished"></translation>
+        <translation>Opgenomen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Given</source>
-        <translation type="unfinished"></translation>
+        <translation>Gegeven</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Withdrawn</source>
-        <translation type="unfinished"></translation>
+        <translation>Ingetrokken</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Eyewitness</source>
-        <translation type="unfinished"></translation>
+        <translation>Ooggetuige</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Hearsay</source>
-        <translation type="unfinished"></translation>
+        <translation>Van horen zeggen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Deskundige</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Victim</source>
-        <translation type="unfinished"></translation>
+        <translation>Slachtoffer</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Relative</source>
-        <translation type="unfinished"></translation>
+        <translation>Familielid</translation>
     </message>
 </context>
 </TS>
