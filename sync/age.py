@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import BinaryIO, Final
+from typing import BinaryIO, Final, Protocol
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, hpke
@@ -541,7 +541,7 @@ def _hybrid_recipients(recipients: Sequence[HybridRecipient | str]) -> list[Hybr
     return parsed
 
 
-def _write_header(stream_out: BinaryIO, recipients: Sequence[HybridRecipient | str]) -> bytes:
+def _write_header(stream_out: Sink, recipients: Sequence[HybridRecipient | str]) -> bytes:
     """Write the header and the payload nonce; return the payload key."""
     parsed = _hybrid_recipients(recipients)
     file_key = os.urandom(FILE_KEY_SIZE)
@@ -567,6 +567,12 @@ def encrypt(
     return encrypt_stream(key, stream_in, stream_out)
 
 
+class Sink(Protocol):
+    """Where an encrypting writer puts ciphertext: a file, or a writer thread in front of one."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+
 class EncryptingWriter:
     """The write side of `encrypt`: plaintext pushed in with `write`, sealed 64 KiB at a time.
 
@@ -576,7 +582,7 @@ class EncryptingWriter:
     chunk whatever is written.
     """
 
-    def __init__(self, stream_out: BinaryIO, key: bytes) -> None:
+    def __init__(self, stream_out: Sink, key: bytes) -> None:
         self._out = stream_out
         self._aead = _stream_aead(key)
         self._counter = 0
@@ -617,7 +623,7 @@ class EncryptingWriter:
 
 @contextmanager
 def encrypting_writer(
-    stream_out: BinaryIO, recipients: Sequence[HybridRecipient | str]
+    stream_out: Sink, recipients: Sequence[HybridRecipient | str]
 ) -> Iterator[EncryptingWriter]:
     """Write an age file by pushing plaintext into the yielded writer.
 

@@ -200,15 +200,26 @@ class BagWriter:
         self._octets = 0
         self._tagmanifest_sha256: str | None = None
 
-    def add_payload(self, path: str, size: int, stream: Readable) -> str:
-        """Copy one payload file (`data/...`) into the archive; returns its SHA-256 hex."""
+    def add_payload(
+        self, path: str, size: int, stream: Readable, *, verified_sha256: str | None = None
+    ) -> str:
+        """Copy one payload file (`data/...`) into the archive; returns its SHA-256 hex.
+
+        `verified_sha256`: the caller's stream already proves its bytes hash to this (the
+        evidence store checks every original it hands out, and raises before its last read if
+        they do not), so the manifest takes it instead of hashing the same bytes a second time.
+        """
         if self._tagmanifest_sha256 is not None:
             raise BagError("the tag files are written; no payload can be added after them")
         if not path.startswith("data/"):
             raise BadManifest(f"payload path {path!r} is not under data/")
-        hashing = _HashingReader(stream)
-        self._tar.add_file(path, size, hashing)
-        hexdigest = hashing.digest.hexdigest()
+        if verified_sha256 is not None:
+            self._tar.add_file(path, size, stream)
+            hexdigest = verified_sha256
+        else:
+            hashing = _HashingReader(stream)
+            self._tar.add_file(path, size, hashing)
+            hexdigest = hashing.digest.hexdigest()
         self._manifest.append((hexdigest, path))
         self._octets += size
         return hexdigest

@@ -506,6 +506,43 @@ def test_export_refused_when_the_integrity_check_fails(pair: Pair) -> None:
     assert sync_state(pair.field) == state
 
 
+def test_export_refused_when_an_exported_log_entry_was_altered(pair: Pair) -> None:
+    add_incident(pair.field)
+    conn = raw_connection(pair.field.path, pair.field._raw_key_hex())
+    try:
+        conn.execute("DROP TRIGGER IF EXISTS audit_leaves_no_update")
+        conn.execute(
+            "UPDATE audit_leaves SET entry = "
+            "CAST(replace(CAST(entry AS TEXT), 'Test Cell', 'Other Cell') AS BLOB) WHERE idx = 0"
+        )
+    finally:
+        conn.close()
+    state = sync_state(pair.field)
+    with pytest.raises(IntegrityError, match=r"audit leaf 0: its entry does not match"):
+        fieldsync.export_bundle(pair.field, pair.out)
+    assert os.listdir(pair.out) == []
+    assert sync_state(pair.field) == state
+
+
+def test_large_line_files_are_made_twice_with_the_same_bytes(
+    pair: Pair, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the cache limit records.jsonl is made again for the write: same bytes, same
+    manifest, so HQ's checks pass either way."""
+    for n in range(3):
+        add_incident(pair.field, f"Strike {n}")
+    monkeypatch.setattr(fieldsync, "CACHE_BYTES", 10)
+    result = fieldsync.export_bundle(pair.field, pair.out)
+    opened = open_bundle(pair, result.path, tmp_path / "q")
+    lines = (opened.folder / "data" / "records.jsonl").read_bytes().splitlines()
+    assert len(lines) == result.records == 3
+    assert [canonical.loads(line)["body"]["title"] for line in lines] == [
+        "Strike 0",
+        "Strike 1",
+        "Strike 2",
+    ]
+
+
 def test_export_refused_into_a_missing_folder(pair: Pair, tmp_path: Path) -> None:
     with pytest.raises(fieldsync.ExportRefused, match="does not exist"):
         fieldsync.export_bundle(pair.field, tmp_path / "nowhere")
@@ -519,6 +556,21 @@ def test_a_missing_original_refuses_the_export(pair: Pair) -> None:
     with pytest.raises(fieldsync.ExportRefused, match="missing from this vault's evidence"):
         fieldsync.export_bundle(pair.field, pair.out)
     assert os.listdir(pair.out) == []
+
+
+def test_a_damaged_original_stops_the_export_midway(pair: Pair) -> None:
+    """The original is checked as it streams (on the prefetch thread); damage found there
+    aborts the export: partial file deleted, nothing recorded."""
+    add_blob(pair, "recording.bin", 5 * CHUNK_SIZE)
+    [blob] = list(pair.field.blob_store().root.iterdir())
+    data = bytearray(blob.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    blob.write_bytes(bytes(data))
+    state = sync_state(pair.field)
+    with pytest.raises(fieldsync.ExportRefused, match="cannot be read back intact"):
+        fieldsync.export_bundle(pair.field, pair.out)
+    assert os.listdir(pair.out) == []
+    assert sync_state(pair.field) == state
 
 
 # --- receipts --------------------------------------------------------------------------------

@@ -18,18 +18,21 @@ signed, is never reused for other content, even after a crash.
 from __future__ import annotations
 
 import os
+import queue
 import re
 import secrets
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from fieldapp.domain import canonical
 from fieldapp.errors import EvidenceError, IntegrityError, NotEnrolled, SyncError
-from fieldapp.store import auditlog, enrollment, signednote
+from fieldapp.store import auditlog, enrollment, records, signednote
 from fieldapp.store.keyfile import fsync_dir
+from fieldapp.store.merkle import leaf_hash
 from fieldapp.store.vault import Vault
 from sync import age, statements
 from sync.bag import BagError, BagWriter
@@ -46,6 +49,10 @@ EVIDENCE_DIR = "data/evidence/"
 # Rows per read of the versions and audit tables: small enough that the vault lock is held
 # only briefly (the GUI stays responsive during a long export), large enough to be fast.
 BATCH_ROWS = 500
+# records.jsonl / auditlog.jsonl up to this size are made once and kept for the write.
+CACHE_BYTES = 32 * 1024 * 1024
+# The background writer syncs to disk every this many bytes (see _BackgroundFile).
+SYNC_BYTES = 64 * 1024 * 1024
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _BODY_MARKER = b'"body":null'
@@ -250,11 +257,28 @@ def _plan(vault: Vault) -> _Plan:
 def _record_line(row: Any) -> bytes:
     """One line of records.jsonl: canonical JSON with the stored body spliced in.
 
-    The stored body is already canonical (the integrity check that precedes every export
-    proves it), so splicing its bytes gives exactly `canonical.dumps` of the whole object
-    without parsing and re-serialising every body of a large export.
+    The stored row is checked against its own hash first (`records.stored_version_sha256`: one
+    hash proves the body canonical and unaltered), so splicing its bytes gives exactly
+    `canonical.dumps` of the whole object without parsing and re-serialising every body, and a
+    device never signs a version it cannot vouch for.
     """
     _, record_id, kind, version, author, device_id, at, reason, deleted, body, sha256 = row
+    body = bytes(body)
+    stored = records.stored_version_sha256(
+        record_id=record_id,
+        kind=kind,
+        version=int(version),
+        author=author,
+        device_id=device_id,
+        at=at,
+        reason=reason,
+        deleted=bool(deleted),
+        body_bytes=body,
+    )
+    if stored != sha256:
+        raise _integrity_failure(
+            [f"version {version} of {kind} {record_id}: body does not match its sha256"]
+        )
     head = canonical.dumps(
         {
             "at": at,
@@ -270,13 +294,43 @@ def _record_line(row: Any) -> bytes:
         }
     )
     # Inside canonical strings every quote is escaped, so the marker can only be the key.
-    return head.replace(_BODY_MARKER, b'"body":' + bytes(body), 1) + b"\n"
+    return head.replace(_BODY_MARKER, b'"body":' + body, 1) + b"\n"
 
 
 def _log_line(row: Any) -> bytes:
-    """One line of auditlog.jsonl: `{"entry": <the stored leaf entry>, "idx": n}`, canonical."""
-    idx, entry = row
-    return b'{"entry":' + bytes(entry) + b',"idx":' + str(int(idx)).encode("ascii") + b"}\n"
+    """One line of auditlog.jsonl: `{"entry": <the stored leaf entry>, "idx": n}`, canonical.
+
+    The entry must hash to its stored leaf hash; the leaf hashes themselves were checked
+    against the signed root by the integrity check, so every exported entry is the signed one.
+    """
+    idx, entry, stored_hash = row
+    entry = bytes(entry)
+    if leaf_hash(entry).hex() != stored_hash:
+        raise _integrity_failure([f"audit leaf {idx}: its entry does not match its leaf hash"])
+    return b'{"entry":' + entry + b',"idx":' + str(int(idx)).encode("ascii") + b"}\n"
+
+
+class _Lines:
+    """One payload file made of lines: its size before its bytes (a tar header needs it).
+
+    The lines are made (and checked) once to learn the size and kept for the write when they
+    fit in `CACHE_BYTES`; a larger file is made a second time instead, so memory stays flat
+    whatever the bundle size.
+    """
+
+    def __init__(self, make: Callable[[], Iterator[bytes]]) -> None:
+        self._make = make
+        self._kept: list[bytes] | None = []
+        self.size = 0
+        for line in make():
+            self.size += len(line)
+            if self._kept is not None:
+                self._kept.append(line)
+                if self.size > CACHE_BYTES:
+                    self._kept = None
+
+    def lines(self) -> Iterator[bytes]:
+        return iter(self._kept) if self._kept is not None else self._make()
 
 
 def _batched(vault: Vault, sql: str, lo: int, hi: int) -> Iterator[Any]:
@@ -300,7 +354,9 @@ _RECORD_SQL = (
     "FROM versions WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?"
 )
 # Leaf indices are 0-based; the batching key is exclusive, hence `idx > start - 1`.
-_LOG_SQL = "SELECT idx, entry FROM audit_leaves WHERE idx > ? AND idx <= ? ORDER BY idx LIMIT ?"
+_LOG_SQL = (
+    "SELECT idx, entry, leaf_hash FROM audit_leaves WHERE idx > ? AND idx <= ? ORDER BY idx LIMIT ?"
+)
 
 
 def _record_lines(vault: Vault, plan: _Plan) -> Iterator[bytes]:
@@ -343,6 +399,121 @@ class _ChunkReader:
         return data
 
 
+class _Prefetched:
+    """An iterator of chunks produced by a helper thread, a few chunks ahead of the consumer.
+
+    Decrypting and checking an original (the evidence store) then runs on the second core
+    while this thread tars and encrypts the previous chunks; both release the GIL in the
+    cryptography library and hashlib. The queue is short, so memory stays flat. An exception
+    of the producer (a damaged original) reaches the consumer at the point it occurred.
+    """
+
+    _END = object()
+
+    def __init__(self, chunks: Iterator[bytes], depth: int = 8) -> None:
+        self._chunks = chunks
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="export-prefetch", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for chunk in self._chunks:
+                if not self._put(chunk):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            self._put(exc)
+            return
+        self._put(self._END)
+
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            item = self._queue.get()
+            if item is self._END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            assert isinstance(item, bytes)
+            yield item
+
+    def close(self) -> None:
+        """Stop the producer (after a cancel or an error downstream) and wait for it."""
+        self._stop.set()
+        self._thread.join()
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+
+
+class _BackgroundFile:
+    """File writes on a helper thread, with a data sync every `SYNC_BYTES`.
+
+    Writing and flushing to disk are the slowest steps of an export (PERFORMANCE.md: fsync'd
+    writes at about 560 MiB/s); on their own thread they overlap with the encryption, and the
+    periodic `fdatasync` spreads the final flush over the export instead of adding it at the
+    end. `close()` waits for everything, syncs, and raises the first write error.
+    """
+
+    _END = object()
+
+    def __init__(self, raw: BinaryIO, depth: int = 16) -> None:
+        self._raw = raw
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="export-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        unsynced = 0
+        while True:
+            item = self._queue.get()
+            if item is self._END:
+                return
+            if self._error is not None:
+                continue  # drain: the producer learns of the error at its next write
+            assert isinstance(item, bytes)
+            try:
+                self._raw.write(item)
+                unsynced += len(item)
+                if unsynced >= SYNC_BYTES:
+                    self._raw.flush()
+                    os.fdatasync(self._raw.fileno())
+                    unsynced = 0
+            except BaseException as exc:
+                self._error = exc
+
+    def write(self, data: bytes, /) -> int:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(bytes(data))
+        return len(data)
+
+    def close(self) -> None:
+        """Wait for every queued write, then flush and fsync; raise a write error if any."""
+        self._queue.put(self._END)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+
+    def abandon(self) -> None:
+        """After an error upstream: stop the thread without syncing."""
+        self._error = self._error or ExportCancelled("abandoned")
+        self._queue.put(self._END)
+        self._thread.join()
+
+
 class _Meter:
     """Progress in payload bytes and the cancel check, once per chunk read."""
 
@@ -380,10 +551,6 @@ class _Metered:
         return data
 
 
-def _sizes(lines: Iterator[bytes]) -> int:
-    return sum(len(line) for line in lines)
-
-
 # --- export ---------------------------------------------------------------------------------
 def _require_enrollment(vault: Vault) -> enrollment.FieldEnrollment:
     enrolled = enrollment.field_enrollment(vault)
@@ -404,14 +571,18 @@ def _check_folder(out_dir: Path) -> None:
 
 
 def _check_integrity(vault: Vault, plan: _Plan) -> None:
-    # Pages and structure in full; the log from where this bundle's content starts (HQ holds
-    # and has checked everything before it).
-    report = vault.check(since=plan.base.log_size, full=False)
-    if report.ok:
-        return
-    shown = "; ".join(report.problems[:3])
-    more = f" (and {len(report.problems) - 3} more)" if len(report.problems) > 3 else ""
-    raise IntegrityError(
+    # Every page and the structure; the whole log's leaf hashes against every stored root and
+    # the newest signed checkpoint. The rows the bundle carries are checked one by one as they
+    # are read (`_record_line`, `_log_line`), before anything is written.
+    report = vault.check(since=plan.log_size, full=False)
+    if not report.ok:
+        raise _integrity_failure(report.problems)
+
+
+def _integrity_failure(problems: list[str]) -> IntegrityError:
+    shown = "; ".join(problems[:3])
+    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+    return IntegrityError(
         f"The vault failed its integrity check, so no bundle was written: {shown}{more}. "
         "Run `fieldapp log verify` for the full report."
     )
@@ -454,19 +625,19 @@ def _export(
                 "evidence store, and HQ has not acknowledged it; no bundle was written. "
                 "Run `fieldapp log verify`."
             )
-    records_size = _sizes(_record_lines(vault, plan))
-    log_size_bytes = _sizes(_log_lines(vault, plan))
+    lines = (
+        (RECORDS, _Lines(lambda: _record_lines(vault, plan))),
+        (AUDITLOG, _Lines(lambda: _log_lines(vault, plan))),
+    )
     chain_bytes = sum(len(note.encode("utf-8")) for seq, note in plan.chain)
     total = (
-        records_size
-        + log_size_bytes
+        sum(made.size for _, made in lines)
         + len(plan.checkpoint_note.encode("utf-8"))
         + chain_bytes
         + sum(size for _, size in plan.blobs)
     )
     meter = _Meter(total, progress, cancel)
     meter.check()
-    to = tuple(sorted(statements.recipient_fingerprint(r) for r in recipients))
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX, dir=out_dir)
     except OSError as exc:
@@ -476,39 +647,13 @@ def _export(
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as raw:
-            with age.encrypting_writer(raw, list(recipients)) as encrypted:
-                bag = BagWriter(encrypted)
-                bag.add_payload(
-                    RECORDS, records_size, meter.wrap(_ChunkReader(_record_lines(vault, plan)))
-                )
-                bag.add_payload(
-                    AUDITLOG, log_size_bytes, meter.wrap(_ChunkReader(_log_lines(vault, plan)))
-                )
-                _add_text(bag, meter, CHECKPOINT, plan.checkpoint_note)
-                for seq, note in plan.chain:
-                    _add_text(bag, meter, f"{CHAIN_DIR}{seq}.note", note)
-                for sha256, size in plan.blobs:
-                    chunks = store.open_plaintext(sha256)
-                    try:
-                        bag.add_payload(
-                            EVIDENCE_DIR + sha256, size, meter.wrap(_ChunkReader(chunks))
-                        )
-                    finally:
-                        chunks.close()
-                note = statements.BundleNote(
-                    origin=auditlog.origin(vault.device.device_id),
-                    device=vault.device.device_id,
-                    seq=plan.seq,
-                    prev=plan.prev,
-                    to=to,
-                    tagmanifest_sha256=bag.finish(),
-                    log_size=plan.log_size,
-                    log_root=plan.log_root,
-                    ack=plan.base.ack,
-                ).sign(vault.device.device_id, vault.signing_key)
-                bag.close(note.encode("utf-8"))
-            raw.flush()
-            os.fsync(raw.fileno())
+            background = _BackgroundFile(raw)
+            try:
+                note = _write_bundle(vault, plan, background, recipients, lines, meter)
+            except BaseException:
+                background.abandon()
+                raise
+            background.close()
             size = os.fstat(raw.fileno()).st_size
         meter.check()
         name = secrets.token_hex(16) + BUNDLE_SUFFIX
@@ -534,6 +679,12 @@ def _export(
         raise ExportRefused(
             f"The bundle could not be built: {exc}; no bundle was written."
         ) from exc
+    except EvidenceError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportRefused(
+            f"An evidence original cannot be read back intact ({exc}); no bundle was written. "
+            "Run `fieldapp vault check`."
+        ) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -548,6 +699,52 @@ def _export(
             "its content and its signed note."
         ) from exc
     return result
+
+
+def _write_bundle(
+    vault: Vault,
+    plan: _Plan,
+    out: _BackgroundFile,
+    recipients: tuple[str, str],
+    lines: tuple[tuple[str, _Lines], ...],
+    meter: _Meter,
+) -> str:
+    """Stream the whole bag through age into `out`; return the signed note it ends with."""
+    store = vault.blob_store()
+    to = tuple(sorted(statements.recipient_fingerprint(r) for r in recipients))
+    with age.encrypting_writer(out, list(recipients)) as encrypted:
+        bag = BagWriter(encrypted)
+        for path, made in lines:
+            bag.add_payload(path, made.size, meter.wrap(_ChunkReader(made.lines())))
+        _add_text(bag, meter, CHECKPOINT, plan.checkpoint_note)
+        for seq, note in plan.chain:
+            _add_text(bag, meter, f"{CHAIN_DIR}{seq}.note", note)
+        for sha256, size in plan.blobs:
+            # The store checks the original against its SHA-256 as it is read (and raises
+            # before the tar writer's final read), so the manifest need not hash it again.
+            chunks = _Prefetched(store.open_plaintext(sha256))
+            try:
+                bag.add_payload(
+                    EVIDENCE_DIR + sha256,
+                    size,
+                    meter.wrap(_ChunkReader(chunks)),
+                    verified_sha256=sha256,
+                )
+            finally:
+                chunks.close()
+        note = statements.BundleNote(
+            origin=auditlog.origin(vault.device.device_id),
+            device=vault.device.device_id,
+            seq=plan.seq,
+            prev=plan.prev,
+            to=to,
+            tagmanifest_sha256=bag.finish(),
+            log_size=plan.log_size,
+            log_root=plan.log_root,
+            ack=plan.base.ack,
+        ).sign(vault.device.device_id, vault.signing_key)
+        bag.close(note.encode("utf-8"))
+    return note
 
 
 def _add_text(bag: BagWriter, meter: _Meter, path: str, text: str) -> None:
