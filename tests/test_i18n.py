@@ -206,6 +206,7 @@ _SHOWN_ALL_ARGS = {
     "setSuffix",
     "setPrefix",
     "setSpecialValueText",
+    "setFormat",
     "showMessage",
     "setInformativeText",
     "setButtonText",

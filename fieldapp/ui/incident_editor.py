@@ -68,6 +68,7 @@ from fieldapp.domain.model import (
 from fieldapp.domain.validation import validate_incident
 from fieldapp.errors import FieldIssue, StaleVersion, ValidationError
 from fieldapp.reflists import bundled_reflists
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 from fieldapp.ui.messages import show_error
 from fieldapp.ui.tasks import Generation, Runner
 from fieldapp.ui.widgets import (
@@ -95,8 +96,8 @@ VALIDATE_DELAY_MS = 300
 """Debounce: validate once typing pauses, not on every key."""
 
 DEFAULT_REASON = "edited"
-TIME_HINT = "YYYY-MM-DDTHH:MM:SSZ (UTC)"
-DATE_HINT = "YYYY-MM-DD"
+TIME_HINT = QT_TRANSLATE_NOOP("IncidentEditor", "YYYY-MM-DDTHH:MM:SSZ (UTC)")
+DATE_HINT = QT_TRANSLATE_NOOP("IncidentEditor", "YYYY-MM-DD")
 
 _LAST_PART = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")
 _ROW_PART = re.compile(r"^\[(\d+)\](?:\.([A-Za-z_]\w*))?")
@@ -498,16 +499,16 @@ class IncidentEditor(QWidget):
 
     def _build_time(self) -> None:
         page, form = self._new_tab(self.tr("Time"))
-        self.start_edit = _line(page, TIME_HINT)
+        self.start_edit = _line(page, self.tr(TIME_HINT))
         self._add(page, form, self.tr("Start (UTC)"), self.start_edit, ["time.start"])
-        self.end_edit = _line(page, TIME_HINT)
+        self.end_edit = _line(page, self.tr(TIME_HINT))
         self._add(page, form, self.tr("End (UTC)"), self.end_edit, ["time.end"])
         self.offset_edit = _line(page, "+03:00")
         self.offset_edit.setMaximumWidth(100)
         self._add(page, form, self.tr("Local UTC offset"), self.offset_edit, ["time.utc_offset"])
         self.time_precision = VocabCombo.for_vocab(TIME_PRECISIONS, parent=page)
         self._add(page, form, self.tr("Precision"), self.time_precision, ["time.precision"])
-        self.reported_at_edit = _line(page, TIME_HINT)
+        self.reported_at_edit = _line(page, self.tr(TIME_HINT))
         self._add(
             page,
             form,
@@ -645,7 +646,7 @@ class IncidentEditor(QWidget):
         self._add(
             page, form, self.tr("Party name"), self.party_name_edit, ["engagement.party_name"]
         )
-        self.engagement_time_edit = _line(page, TIME_HINT)
+        self.engagement_time_edit = _line(page, self.tr(TIME_HINT))
         self._add(
             page, form, self.tr("Date and time"), self.engagement_time_edit, ["engagement.datetime"]
         )
@@ -721,7 +722,7 @@ class IncidentEditor(QWidget):
         self._add(page, form, self.tr("Rationale"), self.rationale_edit, ["assessment.rationale"])
         self.assessor_edit = _line(page, self.tr("pseudonym"))
         self._add(page, form, self.tr("Assessor"), self.assessor_edit, ["assessment.assessor"])
-        self.assessment_date_edit = _line(page, DATE_HINT)
+        self.assessment_date_edit = _line(page, self.tr(DATE_HINT))
         self._add(page, form, self.tr("Date"), self.assessment_date_edit, ["assessment.date"])
         self._targets["assessment"] = self._targets["assessment.workflow"]
 

@@ -18,8 +18,15 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar
 
 from fieldapp.domain.passphrase import Strength, check_passphrase
 from fieldapp.ui import theme
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 
-_SCORE_WORDS = ("very weak", "weak", "fair", "strong", "very strong")
+_SCORE_WORDS = (
+    QT_TRANSLATE_NOOP("NewPassphraseFields", "very weak"),
+    QT_TRANSLATE_NOOP("NewPassphraseFields", "weak"),
+    QT_TRANSLATE_NOOP("NewPassphraseFields", "fair"),
+    QT_TRANSLATE_NOOP("NewPassphraseFields", "strong"),
+    QT_TRANSLATE_NOOP("NewPassphraseFields", "very strong"),
+)
 
 
 class NewPassphraseFields(QObject):

@@ -40,9 +40,10 @@ from PySide6.QtWidgets import (
 
 from fieldapp.domain.model import PUBLIC_CATEGORIES, WORKFLOW
 from fieldapp.store.vault import IncidentQuery, IncidentRow, Vault
-from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP, current_language
 from fieldapp.ui.messages import show_error
 from fieldapp.ui.tasks import Generation, Runner
+from fieldapp.ui.widgets import vocab_label
 
 PAGE_SIZE = 200
 SEARCH_DEBOUNCE_MS = 300
@@ -54,8 +55,9 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 def label_for(code: str) -> str:
-    """A readable label for a vocabulary code: "under_assessment" -> "Under assessment"."""
-    return code.replace("_", " ").capitalize() if code else ""
+    """A readable label for a vocabulary code: "under_assessment" -> "Under assessment",
+    in the interface language (the editor's labels, so both views name a code alike)."""
+    return vocab_label(code) if code else ""
 
 
 def isolate(text: str) -> str:
@@ -352,7 +354,7 @@ class RegisterPanel(QWidget):
         combo = QComboBox()
         combo.addItem(any_label, None)
         for code in codes:
-            combo.addItem(self.tr(label_for(code)), code)
+            combo.addItem(label_for(code), code)
         combo.currentIndexChanged.connect(self.refresh)
         return combo
 
@@ -372,7 +374,7 @@ class RegisterPanel(QWidget):
 
         labels: dict[str, str] = {}
         for item in bundled_reflists().harm_types.items:
-            label = item.labels.get("en") or label_for(item.code)
+            label = item.label(current_language())
             labels[item.code] = label
             self.harm_combo.addItem(label, item.code)
         self.model.set_harm_labels(labels)

@@ -34,7 +34,7 @@
 <context>
     <name>IncidentEditor</name>
     <message numerus="yes">
-        <location filename="../../fieldapp/ui/incident_editor.py" line="+251"/>
+        <location filename="../../fieldapp/ui/incident_editor.py" line="+252"/>
         <source>Not saved: %n problem(s) to correct first (listed below).</source>
         <translation>
             <numerusform>Not saved: %n problem to correct first (listed below).</numerusform>

@@ -1084,7 +1084,17 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>IncidentEditor</name>
     <message>
-        <location filename="../../fieldapp/ui/incident_editor.py" line="+210"/>
+        <location filename="../../fieldapp/ui/incident_editor.py" line="+99"/>
+        <source>YYYY-MM-DDTHH:MM:SSZ (UTC)</source>
+        <translation>JJJJ-MM-DDTUU:MM:SSZ (UTC)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>YYYY-MM-DD</source>
+        <translation>JJJJ-MM-DD</translation>
+    </message>
+    <message>
+        <location line="+111"/>
         <source>New incident (not saved yet).</source>
         <translation>Nieuw incident (nog niet opgeslagen).</translation>
     </message>
@@ -1727,7 +1737,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>IncidentTableModel</name>
     <message>
-        <location filename="../../fieldapp/ui/register.py" line="+94"/>
+        <location filename="../../fieldapp/ui/register.py" line="+96"/>
         <source>Reference</source>
         <translation>Referentie</translation>
     </message>
@@ -2150,7 +2160,32 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>NewPassphraseFields</name>
     <message>
-        <location filename="../../fieldapp/ui/passphrase_fields.py" line="+52"/>
+        <location filename="../../fieldapp/ui/passphrase_fields.py" line="+24"/>
+        <source>very weak</source>
+        <translation>zeer zwak</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>weak</source>
+        <translation>zwak</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>fair</source>
+        <translation>redelijk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>strong</source>
+        <translation>sterk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>very strong</source>
+        <translation>zeer sterk</translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <location line="+67"/>
         <source>Strength: none</source>
         <translation>Sterkte: geen</translation>
@@ -3933,7 +3968,7 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
     <message>
         <location line="+2"/>
         <source>Declared</source>
-        <translation>Verklaard</translation>
+        <translation>Erkend</translation>
     </message>
     <message>
         <location line="+1"/>
