@@ -87,6 +87,7 @@ def _report_text(report: ImportReport) -> str:
 def cmd_hq_import(ctx: Context) -> int:
     """Import every file given, in order; one refused file does not stop the others."""
     from fieldapp.store.hqimport import ReceiveError, import_bundle
+    from sync.quarantine import QuarantineError
 
     receipts = Path(ctx.args.receipts).expanduser() if ctx.args.receipts else None
     vault = ctx.open_vault()
@@ -97,7 +98,7 @@ def cmd_hq_import(ctx: Context) -> int:
         for name in ctx.args.files:
             try:
                 report = import_bundle(vault, Path(name), receipts_dir=receipts)
-            except ReceiveError as exc:
+            except (ReceiveError, QuarantineError) as exc:
                 failed = True
                 results.append({"status": "not received", "file": name, "reason": str(exc)})
                 texts.append(f"{name}: not received: {exc}")

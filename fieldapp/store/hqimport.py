@@ -797,6 +797,9 @@ def _process(
                 limits,
             )
         except QuarantineError as exc:
+            if exc.stage == "disk":
+                # HQ's own disk failed, not the bundle: it stays `received`, to import again.
+                raise
             raise Refused(str(exc)) from None
         try:
             _step(progress, cancel, "checking")
@@ -1123,7 +1126,9 @@ def import_bundle(
 
     A refusal is a report with status `rejected` and its reason, not an exception, because
     the file was received (and kept in the inbox) even though its content was refused. Only
-    a file that cannot be received at all (missing, over the size cap, disk full) raises.
+    a file that cannot be received at all (missing, over the size cap, disk full) raises, and
+    so does a failure of HQ's own disk while decrypting (`QuarantineError` with stage "disk"),
+    which leaves the file `received` so that it can be imported again.
     After a successful import, bundles of the same device held for a gap are retried.
     """
     path = Path(path)
