@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from fieldapp.domain.canonical import CanonicalJSONError, dumps, loads, sha256_hex
@@ -79,3 +81,59 @@ def test_escaped_pairs_and_large_integers_at_the_limit() -> None:
     assert loads(dumps(10**30 - 1)) == 10**30 - 1
     with pytest.raises(CanonicalJSONError, match="integer longer"):
         dumps(-(10**30))
+
+
+TRICKY = [
+    "",
+    "plain",
+    'quote " and backslash \\ and slash /',
+    "line\nbreak\ttab\x00nul\x1f",
+    "\u202eRTL override\u200b zero width",
+    "مرحبا — Ωmega 😀",
+    "\u2028\u2029",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_string_writes_what_dumps_writes(text: str) -> None:
+    from fieldapp.domain.canonical import string
+
+    assert string(text) == dumps(text)
+
+
+def test_string_integer_boolean_refuse_what_dumps_refuses() -> None:
+    from fieldapp.domain.canonical import boolean, integer, string
+
+    with pytest.raises(CanonicalJSONError, match="surrogate"):
+        string("\udc80")
+    with pytest.raises(CanonicalJSONError):
+        string(3)  # type: ignore[arg-type]
+    with pytest.raises(CanonicalJSONError):
+        integer(True)
+    with pytest.raises(CanonicalJSONError, match="integer longer"):
+        integer(10**40)
+    assert integer(-12) == dumps(-12)
+    assert (boolean(True), boolean(False)) == (dumps(True), dumps(False))
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_stored_version_hash_equals_the_hash_of_the_parsed_version(text: str) -> None:
+    from fieldapp.store.records import stored_version_sha256, version_sha256
+
+    meta: dict[str, Any] = {
+        "record_id": "0" * 32,
+        "kind": "incident",
+        "version": 7,
+        "author": text,
+        "device_id": "f" * 32,
+        "at": "2026-11-22T13:00:00Z",
+        "reason": text,
+        "deleted": False,
+    }
+    body = {"title": text, "n": [1, {"z": text, "a": None}]}
+    assert stored_version_sha256(**meta, body_bytes=dumps(body)) == version_sha256(
+        **meta, body=body
+    )
+    # One byte of the body different (same JSON value, not canonical): another hash.
+    spaced = dumps(body).replace(b":", b": ", 1)
+    assert stored_version_sha256(**meta, body_bytes=spaced) != version_sha256(**meta, body=body)

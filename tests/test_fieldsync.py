@@ -720,3 +720,47 @@ def test_round_trip_through_hq_with_a_lost_bundle(pair: Pair, tmp_path: Path) ->
     assert report.status == "imported", report.reason
     assert (report.seq, report.versions) == (3, 1)
     assert pair.field.verify_log().ok
+
+
+@pytest.mark.parametrize("deleted", [False, True])
+def test_record_line_is_the_canonical_object(deleted: bool) -> None:
+    from fieldapp.store.records import version_sha256
+
+    meta: dict[str, Any] = {
+        "record_id": "a" * 32,
+        "kind": "witness",
+        "version": 3,
+        "author": 'analyst "kestrel" \u202e',
+        "device_id": "b" * 32,
+        "at": "2026-11-22T13:00:00Z",
+        "reason": "line\nbreak مرحبا",
+        "deleted": deleted,
+    }
+    body: dict[str, Any] = {} if deleted else {"name": "Huda", "list": [1, "x"]}
+    sha = version_sha256(**meta, body=body)
+    row = (
+        1,
+        meta["record_id"],
+        meta["kind"],
+        meta["version"],
+        meta["author"],
+        meta["device_id"],
+        meta["at"],
+        meta["reason"],
+        int(deleted),
+        canonical.dumps(body),
+        sha,
+    )
+    expected = {
+        "at": meta["at"],
+        "author": meta["author"],
+        "body": body,
+        "deleted": deleted,
+        "device": meta["device_id"],
+        "kind": meta["kind"],
+        "reason": meta["reason"],
+        "record_id": meta["record_id"],
+        "sha256": sha,
+        "version": 3,
+    }
+    assert fieldsync._record_line(row) == canonical.dumps(expected) + b"\n"

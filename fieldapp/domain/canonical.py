@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from json.encoder import encode_basestring as _encode_string
 from typing import Any
 
 JSONValue = Any  # recursive JSON value: None | bool | int | str | list | dict
@@ -98,6 +99,33 @@ def dumps(value: JSONValue) -> bytes:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise CanonicalJSONError("text holds a lone surrogate") from exc
+
+
+def string(value: str) -> bytes:
+    """The canonical bytes of one JSON string, exactly as `dumps` writes it.
+
+    For the few hot paths that write a fixed-shape object (a record version's hash preimage,
+    a bundle line) by concatenation instead of walking a dict: same escaping (the json
+    module's own C encoder), same refusal of lone surrogates.
+    """
+    if type(value) is not str:
+        raise CanonicalJSONError(f"{type(value).__name__} is not a string")
+    try:
+        return _encode_string(value).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise CanonicalJSONError("text holds a lone surrogate") from exc
+
+
+def integer(value: int) -> bytes:
+    """The canonical bytes of one JSON integer (booleans and huge values refused)."""
+    if type(value) is not int:
+        raise CanonicalJSONError(f"{type(value).__name__} is not an integer")
+    _check(value)
+    return str(value).encode("ascii")
+
+
+def boolean(value: bool) -> bytes:
+    return b"true" if value else b"false"
 
 
 def _no_duplicates(pairs: list[tuple[str, JSONValue]]) -> dict[str, JSONValue]:

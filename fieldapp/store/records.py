@@ -159,24 +159,33 @@ def stored_version_sha256(
     hashed at save time, so this one hash proves the body both unaltered and canonical: checking
     100k versions costs a hash each instead of a parse and re-serialisation.
     """
-    head = canonical.dumps(
-        {
-            "record_id": record_id,
-            "kind": kind,
-            "version": version,
-            "author": author,
-            "device_id": device_id,
-            "at": at,
-            "reason": reason,
-            "deleted": deleted,
-            "body": None,
-        }
+    # The canonical object written key by key, in sorted key order (a test holds this equal
+    # to canonical.dumps of the same dict).
+    s = canonical.string
+    preimage = b"".join(
+        (
+            b'{"at":',
+            s(at),
+            b',"author":',
+            s(author),
+            b',"body":',
+            body_bytes,
+            b',"deleted":',
+            canonical.boolean(deleted),
+            b',"device_id":',
+            s(device_id),
+            b',"kind":',
+            s(kind),
+            b',"reason":',
+            s(reason),
+            b',"record_id":',
+            s(record_id),
+            b',"version":',
+            canonical.integer(version),
+            b"}",
+        )
     )
-    # Quotes inside canonical strings are escaped, so this marker can only be the body key.
-    return hashlib.sha256(head.replace(_BODY_NULL, b'"body":' + body_bytes, 1)).hexdigest()
-
-
-_BODY_NULL = b'"body":null'
+    return hashlib.sha256(preimage).hexdigest()
 
 
 def is_record_id(text: str) -> bool:
