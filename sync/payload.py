@@ -162,14 +162,6 @@ def _lines(stream: BinaryIO, name: str, max_lines: int) -> Iterator[tuple[int, b
         yield number, body
 
 
-def canonical_bytes(value: Any) -> bytes:
-    """canonical.dumps of a value that `canonical.loads` already checked, without checking it
-    a second time: the check walks every string and dominates the cost of a large import."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
-
-
 def _object(data: bytes, name: str, number: int, trusted: bool = False) -> dict[str, Any]:
     where = f"{name} line {number}"
     if not data:
@@ -186,7 +178,7 @@ def _object(data: bytes, name: str, number: int, trusted: bool = False) -> dict[
         raise PayloadError(f"{where}: {exc}") from None
     if not isinstance(value, dict):
         raise PayloadError(f"{where} is not a JSON object")
-    if canonical_bytes(value) != data:
+    if canonical.dumps(value) != data:
         raise PayloadError(f"{where} is not canonical JSON (sorted keys, no spaces)")
     return value
 
@@ -305,7 +297,7 @@ def iter_auditlog(
         if previous is not None and idx != previous + 1:
             raise PayloadError(f"{where}: leaf {idx} follows leaf {previous}; not contiguous")
         previous = idx
-        yield LogLine(idx, entry, canonical_bytes(entry))
+        yield LogLine(idx, entry, canonical.dumps(entry))
 
 
 def read_note(path: Path, name: str) -> str:

@@ -533,23 +533,18 @@ def _model(kind: str) -> Any:
 
 
 def _line_sha256(line: bundle_payload.RecordLine) -> str:
-    """`records.version_sha256` of a parsed line, without re-checking the body (the strict
-    parser just did): that second walk of every string was the largest cost of an import."""
-    return hashlib.sha256(
-        bundle_payload.canonical_bytes(
-            {
-                "record_id": line.record_id,
-                "kind": line.kind,
-                "version": line.version,
-                "author": line.author,
-                "device_id": line.device,
-                "at": line.at,
-                "reason": line.reason,
-                "deleted": line.deleted,
-                "body": line.body,
-            }
-        )
-    ).hexdigest()
+    """The version hash of a parsed line (`records.version_sha256`, from the body's bytes)."""
+    return records.stored_version_sha256(
+        record_id=line.record_id,
+        kind=line.kind,
+        version=line.version,
+        author=line.author,
+        device_id=line.device,
+        at=line.at,
+        reason=line.reason,
+        deleted=line.deleted,
+        body_bytes=canonical.dumps(line.body),
+    )
 
 
 def _validate_body(line: bundle_payload.RecordLine) -> Any:
@@ -969,7 +964,7 @@ def _commit(
                     )
                 continue
             added += 1
-            body_bytes = bundle_payload.canonical_bytes(line.body)
+            body_bytes = canonical.dumps(line.body)
             version_seq, sha = records.append_version(
                 conn,
                 record_id=line.record_id,
