@@ -305,6 +305,8 @@ def decide(links: Sequence[Link], state: SeqState) -> Decision:
 
 # --- step 1: the inbox --------------------------------------------------------------------------
 def inbox_dir(vault: Vault) -> Path:
+    """Where received files are kept as `<sha256>.chmb`: inside the vault folder, so erasing
+    the vault removes them, and named by content, so one file is kept once."""
     return vault.path / "inbox"
 
 
