@@ -27,12 +27,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.store.keyfile import KdfParams
 from fieldapp.store.vault import Vault
 from fieldapp.ui import i18n
 from fieldapp.ui.clipboard import ClipboardGuard
+from fieldapp.ui.device import DeviceDialog
 from fieldapp.ui.main_window import MainWindow
 from fieldapp.ui.settings import SettingsDialog, UiSettings
 from fieldapp.ui.tasks import InlineRunner
+from fieldapp.ui.unlock import UnlockDialog
+from fieldapp.ui.vault_admin import AddUserDialog, ChangePassphraseDialog, CheckDialog, EraseDialog
+from fieldapp.ui.wizard import CreateVaultWizard
 
 ROOT = Path(__file__).resolve().parent.parent
 UI = ROOT / "fieldapp" / "ui"
@@ -634,4 +639,53 @@ def test_dutch_main_window_and_editor_lay_out_without_clipping(
         editor.tabs.setCurrentIndex(index)
         qtbot.wait(1)
         problems += [f"{editor.tabs.tabText(index)}: {p}" for p in clipped_labels(editor)]
+    assert problems == []
+
+
+def _dialogs(vault: Vault, tmp_path: Path) -> Iterator[tuple[str, QWidget]]:
+    """Every dialog of the field app, shown as a user first sees it."""
+    runner = InlineRunner()
+    unlock = UnlockDialog(vault.path, runner)
+    unlock.show()
+    yield "unlock", unlock
+    wizard = CreateVaultWizard(tmp_path / "new-vault", KdfParams.TEST_ONLY, runner)
+    wizard.show()
+    yield "wizard: identity", wizard
+    wizard.identity_page.cell_edit.setText("Cel Noord")
+    wizard.identity_page.analyst_edit.setText("analist-07")
+    wizard.next()
+    yield "wizard: passphrase", wizard
+    settings = SettingsDialog(
+        UiSettings(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    )
+    settings.show()
+    yield "settings", settings
+    device = DeviceDialog(vault.device, ClipboardGuard())
+    device.show()
+    yield "device", device
+    for cls in (ChangePassphraseDialog, AddUserDialog, CheckDialog, EraseDialog):
+        admin = cls(runner)
+        admin.open_for(vault)
+        yield cls.__name__, admin
+
+
+@pytest.mark.parametrize("language", ["nl", "pseudo-rtl"])
+def test_dialogs_lay_out_without_clipping(
+    app: QApplication, qtbot, vault: Vault, tmp_path: Path, language: str
+) -> None:
+    if language == "nl":
+        i18n.install_language(app, "nl")
+    else:
+        i18n.install_pseudo_rtl(app)
+    problems = []
+    shown = 0
+    for name, dialog in _dialogs(vault, tmp_path):
+        if dialog.objectName() != "createVaultWizard" or name.endswith("identity"):
+            qtbot.addWidget(dialog)
+        qtbot.waitExposed(dialog)
+        QApplication.processEvents()  # let a page switched to lay itself out
+        shown += 1
+        assert shown_labels(dialog), name
+        problems += [f"{name}: {p}" for p in clipped_labels(dialog)]
+    assert shown == 9
     assert problems == []

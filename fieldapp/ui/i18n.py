@@ -133,7 +133,10 @@ class PseudoRtlTranslator(QTranslator):
     ) -> str:
         if not source_text:
             return source_text
-        return source_text + " " + self.FILLER * max(2, len(source_text) // 3)
+        # In words of five letters, as real text: one long unbreakable run would measure the
+        # pseudo-locale, not the layout.
+        filler = self.FILLER * max(2, len(source_text) // 3)
+        return " ".join([source_text, *(filler[i : i + 5] for i in range(0, len(filler), 5))])
 
     def isEmpty(self) -> bool:
         return False

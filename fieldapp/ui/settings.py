@@ -8,6 +8,7 @@ in one place so a reviewer can check that rule at a glance.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.ui.i18n import LANGUAGES, default_language
+from fieldapp.ui.widgets import fit_wrapped_text
 
 ORGANISATION = "fieldapp"
 APPLICATION = "fieldapp"
@@ -206,6 +208,11 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.setMinimumWidth(440)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The auto-lock note wraps to more lines in longer languages than the layout reserves.
+        fit_wrapped_text(self)
 
     def accept(self) -> None:
         minutes = self.autolock_spin.value()

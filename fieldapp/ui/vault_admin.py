@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -38,6 +38,7 @@ from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for
 from fieldapp.ui.passphrase_fields import NewPassphraseFields
 from fieldapp.ui.tasks import Generation, Runner
+from fieldapp.ui.widgets import fit_wrapped_text
 
 MAX_NAME_LENGTH = 80
 # Red, but readable on both themes; a destructive button must never look like the usual one.
@@ -181,23 +182,13 @@ class AdminDialog(QDialog):
         """Subclasses re-apply their own enabling rules once not busy."""
 
     def _fit(self) -> None:
-        """Grow to fit text that appeared after opening (advice, errors, problems).
+        """Grow to fit text that appeared after opening (advice, errors, problems)."""
+        fit_wrapped_text(self)
 
-        A top-level window's minimum size ignores word-wrapped labels' height-for-width, so
-        without this a three-line message would be drawn squashed into one line's space.
-        """
-        layout = self.layout()
-        if layout is None or not self.isVisible():
-            return
-        layout.activate()
-        needed = max(
-            layout.heightForWidth(self.width())
-            if layout.hasHeightForWidth()
-            else layout.sizeHint().height(),
-            layout.minimumSize().height(),
-        )
-        if needed > self.height():
-            self.resize(self.width(), needed)
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The opening text may need more lines than the layout's minimum (translations).
+        self._fit()
 
     def show_error(self, exc_or_text: BaseException | str) -> None:
         text = exc_or_text if isinstance(exc_or_text, str) else error_text(exc_or_text)
@@ -276,6 +267,7 @@ class ChangePassphraseDialog(AdminDialog):
                 "the new passphrase opens it for {user}. Other users keep their own."
             ).format(user=vault.user)
         )
+        self._fit()
         self.current_edit.setFocus()
 
     def reset(self) -> None:

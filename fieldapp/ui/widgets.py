@@ -203,6 +203,27 @@ def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     return label
 
 
+def fit_wrapped_text(window: QWidget) -> None:
+    """Grow a shown top-level `window` to the height its word-wrapped labels need.
+
+    A top-level window's minimum size ignores word-wrapped labels' height-for-width, so
+    without this a three-line message is drawn squashed into one line's space. Longer
+    translations (Dutch, Arabic) make that likely where the English happened to fit.
+    """
+    layout = window.layout()
+    if layout is None or not window.isVisible():
+        return
+    layout.activate()
+    needed = max(
+        layout.heightForWidth(window.width())
+        if layout.hasHeightForWidth()
+        else layout.sizeHint().height(),
+        layout.minimumSize().height(),
+    )
+    if needed > window.height():
+        window.resize(window.width(), needed)
+
+
 def plain_tooltip(text: str) -> str:
     """Tooltip markup that shows `text` literally (Qt guesses rich text for tooltips)."""
     if not text:

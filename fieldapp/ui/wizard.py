@@ -34,11 +34,21 @@ from fieldapp.ui.tasks import Runner
 MAX_NAME_LENGTH = 80
 
 
+def _intro(text: str) -> QLabel:
+    """The page's opening sentence, wrapped to the page's width."""
+    label = QLabel(text)
+    label.setObjectName("pageIntro")
+    label.setWordWrap(True)
+    return label
+
+
 class IdentityPage(QWizardPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTitle(self.tr("Create a vault"))
-        self.setSubTitle(
+        # In the page, not the wizard's header: the header does not grow for a subtitle that
+        # wraps to more lines (longer translations), the page's layout does.
+        intro = _intro(
             self.tr(
                 "Everything this app records is kept in an encrypted vault on this computer. "
                 "Name the cell and choose the pseudonym your records will carry."
@@ -72,6 +82,7 @@ class IdentityPage(QWizardPage):
         form.addRow(cell_label, self.cell_edit)
         form.addRow(analyst_label, self.analyst_edit)
         layout = QVBoxLayout(self)
+        layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(hint)
         layout.addWidget(self.error_label)
@@ -111,7 +122,7 @@ class PassphrasePage(QWizardPage):
         self._owner = owner
         self._busy = False
         self.setTitle(self.tr("Choose a passphrase"))
-        self.setSubTitle(
+        intro = _intro(
             self.tr(
                 "The passphrase is the only way into the vault: nobody can recover it. Use at "
                 "least 12 characters; several unrelated words are strong and easy to type."
@@ -142,6 +153,7 @@ class PassphrasePage(QWizardPage):
         form = QFormLayout()
         self.fields.add_rows(form, self.tr("&Passphrase:"), self.tr("&Repeat:"))
         layout = QVBoxLayout(self)
+        layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addStretch(1)
@@ -202,9 +214,7 @@ class DonePage(QWizardPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTitle(self.tr("Vault created"))
-        self.setSubTitle(
-            self.tr("Keep the passphrase safe. Below is this device's identity for HQ.")
-        )
+        intro = _intro(self.tr("Keep the passphrase safe. Below is this device's identity for HQ."))
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.code_label = QLabel()
         self.code_label.setObjectName("deviceCode")
@@ -214,6 +224,7 @@ class DonePage(QWizardPage):
         self.fingerprint_label.setFont(mono)
         self.fingerprint_label.setWordWrap(True)
         form = QFormLayout(self)
+        form.addRow(intro)
         form.addRow(self.tr("Device code:"), self.code_label)
         form.addRow(self.tr("Fingerprint:"), self.fingerprint_label)
         hint = QLabel(

@@ -188,7 +188,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>AddUserDialog</name>
     <message>
-        <location filename="../../fieldapp/ui/vault_admin.py" line="+340"/>
+        <location filename="../../fieldapp/ui/vault_admin.py" line="+332"/>
         <source>Add user</source>
         <translation>Gebruiker toevoegen</translation>
     </message>
@@ -332,7 +332,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>BreakdownGrid</name>
     <message>
-        <location filename="../../fieldapp/ui/widgets.py" line="+325"/>
+        <location filename="../../fieldapp/ui/widgets.py" line="+346"/>
         <source>Killed (min – max)</source>
         <translation>Gedood (min – max)</translation>
     </message>
@@ -365,7 +365,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>ChangePassphraseDialog</name>
     <message>
-        <location filename="../../fieldapp/ui/vault_admin.py" line="-195"/>
+        <location filename="../../fieldapp/ui/vault_admin.py" line="-196"/>
         <source>Change passphrase</source>
         <translation>Wachtwoordzin wijzigen</translation>
     </message>
@@ -400,7 +400,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>Nieuwe wachtwoordzin voor {user}. De gegevens in de kluis blijven zoals ze zijn; voortaan opent alleen de nieuwe wachtwoordzin de kluis voor {user}. Andere gebruikers houden hun eigen wachtwoordzin.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Type your current passphrase.</source>
         <translation>Typ uw huidige wachtwoordzin.</translation>
     </message>
@@ -487,7 +487,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>CreateVaultWizard</name>
     <message>
-        <location filename="../../fieldapp/ui/wizard.py" line="+250"/>
+        <location filename="../../fieldapp/ui/wizard.py" line="+261"/>
         <source>fieldapp: new vault</source>
         <translation>fieldapp: nieuwe kluis</translation>
     </message>
@@ -548,12 +548,12 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../fieldapp/ui/wizard.py" line="-46"/>
+        <location filename="../../fieldapp/ui/wizard.py" line="-45"/>
         <source>Vault created</source>
         <translation>Kluis aangemaakt</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Keep the passphrase safe. Below is this device&apos;s identity for HQ.</source>
         <translation>Bewaar de wachtwoordzin goed. Hieronder staat de identiteit van dit apparaat voor het HK.</translation>
     </message>
@@ -1031,12 +1031,12 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>IdentityPage</name>
     <message>
-        <location filename="../../fieldapp/ui/wizard.py" line="-181"/>
+        <location filename="../../fieldapp/ui/wizard.py" line="-184"/>
         <source>Create a vault</source>
         <translation>Een kluis aanmaken</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Everything this app records is kept in an encrypted vault on this computer. Name the cell and choose the pseudonym your records will carry.</source>
         <translation>Alles wat deze app vastlegt, wordt bewaard in een versleutelde kluis op deze computer. Geef de cel een naam en kies het pseudoniem dat uw records dragen.</translation>
     </message>
@@ -1066,7 +1066,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>&amp;Pseudoniem analist:</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Give the cell a name.</source>
         <translation>Geef de cel een naam.</translation>
     </message>
@@ -1790,7 +1790,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fieldapp/ui/main_window.py" line="+143"/>
+        <location filename="../../fieldapp/ui/main_window.py" line="+152"/>
         <source>fieldapp</source>
         <translation>fieldapp</translation>
     </message>
@@ -1833,6 +1833,21 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <location line="+1"/>
         <source>&amp;Audit log</source>
         <translation>&amp;Auditlog</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Sync</source>
+        <translation>&amp;Synchronisatie</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>In&amp;box</source>
+        <translation>&amp;Inbox</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Devices</source>
+        <translation>A&amp;pparaten</translation>
     </message>
     <message>
         <location line="+29"/>
@@ -1955,7 +1970,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>Hoofdbalk</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+74"/>
         <source>Cell: {name}</source>
         <translation>Cel: {name}</translation>
     </message>
@@ -2005,7 +2020,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>Het incident in de editor heeft niet-opgeslagen wijzigingen. Verwerpen?</translation>
     </message>
     <message>
-        <location line="+179"/>
+        <location line="+189"/>
         <source>Erasing the vault…</source>
         <translation>De kluis wordt gewist…</translation>
     </message>
@@ -2591,7 +2606,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../fieldapp/ui/settings.py" line="+147"/>
+        <location filename="../../fieldapp/ui/settings.py" line="+149"/>
         <source>Settings</source>
         <translation>Instellingen</translation>
     </message>
@@ -3791,7 +3806,7 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
 <context>
     <name>vocab</name>
     <message>
-        <location filename="../../fieldapp/ui/widgets.py" line="-366"/>
+        <location filename="../../fieldapp/ui/widgets.py" line="-387"/>
         <source>Exact</source>
         <translation>Exact</translation>
     </message>
