@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QMenu,
     QTabBar,
     QWidget,
 )
@@ -446,11 +447,22 @@ def test_main_window_speaks_dutch(dutch_window: MainWindow) -> None:
     assert "Dood" in boxes and "Death" not in boxes
 
 
-def test_mnemonics_of_the_dutch_tabs_are_unique(dutch_window: MainWindow) -> None:
-    texts = _tab_texts(dutch_window.tabs.tabBar()) + _tab_texts(dutch_window.detail_tabs.tabBar())
-    keys = [m.group(1).lower() for t in texts if (m := re.search(r"&(?!&)(\w)", t))]
-    assert len(keys) == len(texts), texts
-    assert len(set(keys)) == len(keys), texts
+def _mnemonic_clashes(texts: list[str]) -> list[str]:
+    keys = [m.group(1).lower() if (m := re.search(r"&(?!&)(\w)", t)) else "" for t in texts]
+    missing = [t for t, k in zip(texts, keys, strict=True) if not k]
+    clashes = [t for t, k in zip(texts, keys, strict=True) if k and keys.count(k) > 1]
+    return missing + clashes
+
+
+def test_mnemonics_of_the_dutch_tabs_and_menus_are_unique(dutch_window: MainWindow) -> None:
+    tabs = _tab_texts(dutch_window.tabs.tabBar()) + _tab_texts(dutch_window.detail_tabs.tabBar())
+    assert _mnemonic_clashes(tabs) == []
+    assert _mnemonic_clashes([a.text() for a in dutch_window.menuBar().actions()]) == []
+    menus = dutch_window.menuBar().findChildren(QMenu)
+    assert len(menus) >= 2
+    for menu in menus:
+        texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+        assert _mnemonic_clashes(texts) == [], menu.title()
 
 
 def test_settings_dialog_offers_the_language_for_the_next_start(

@@ -1902,7 +1902,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location line="+3"/>
         <source>&amp;Verify log</source>
-        <translation>Log &amp;verifiëren</translation>
+        <translation>Log ve&amp;rifiëren</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1942,7 +1942,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location line="+3"/>
         <source>&amp;Erase vault…</source>
-        <translation>Kluis &amp;wissen…</translation>
+        <translation>Kluis wiss&amp;en…</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1952,7 +1952,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location line="+2"/>
         <source>&amp;Quit</source>
-        <translation>&amp;Afsluiten</translation>
+        <translation>A&amp;fsluiten</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -2944,7 +2944,7 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
     <message>
         <location line="+2"/>
         <source>&amp;Quit</source>
-        <translation>&amp;Afsluiten</translation>
+        <translation>A&amp;fsluiten</translation>
     </message>
     <message>
         <location line="+30"/>
