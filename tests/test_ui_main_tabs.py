@@ -132,3 +132,43 @@ def test_first_show_frames_the_markers_closely(window: MainWindow, vault: Vault)
     assert window.map_panel.map.zoom >= 9
     lat, lon = window.map_panel.map.center_latlon()
     assert abs(lat - 33.35) < 0.05 and abs(lon - 44.4) < 0.05
+
+
+def test_a_field_vault_has_the_sync_tab_and_no_hq_tabs(window: MainWindow) -> None:
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert "&Sync" in titles and "In&box" not in titles and "&Devices" not in titles
+    assert window.sync is not None and window.inbox is None and window.devices is None
+    window.tabs.setCurrentIndex(window.sync_tab)
+    assert "not enrolled" in window.sync.enrolment_label.text().lower()
+    window.lock()
+    assert window.sync.enrolment_label.text() == "Locked."
+
+
+def test_an_hq_vault_has_inbox_and_devices_and_they_follow_imports(
+    qtbot, tmp_path: Path, vault: Vault
+) -> None:
+    from fieldapp.store import fieldsync
+    from tests.sync_helpers import enroll, make_hq_vault
+
+    hq = make_hq_vault(tmp_path / "hq")
+    enroll(vault, hq)
+    vault.save_incident(Incident(title="Market strike"), "first report")
+    bundle = fieldsync.export_bundle(vault, tmp_path)
+    settings = UiSettings(QSettings(str(tmp_path / "hq.ini"), QSettings.Format.IniFormat))
+    w = MainWindow(hq, InlineRunner(), settings, ClipboardGuard())
+    qtbot.addWidget(w)
+    try:
+        titles = [w.tabs.tabText(i) for i in range(w.tabs.count())]
+        assert "In&box" in titles and "&Devices" in titles and "&Sync" not in titles
+        assert w.inbox is not None and w.devices is not None
+        w.tabs.setCurrentIndex(w.devices_tab)
+        assert w.devices.table.rowCount() == 1
+        assert w.register.model.rowCount() == 0
+        w.inbox.import_paths([bundle.path])
+        # The import refreshed the register (the field's incident is now at HQ) and devices.
+        assert w.register.model.rowCount() == 1
+        last_seq = w.devices.table.item(0, 2)
+        assert last_seq is not None and last_seq.text() == "1"
+    finally:
+        w.shutdown()
+        hq.lock()

@@ -35,12 +35,14 @@ from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.device import DeviceDialog
 from fieldapp.ui.evidence import EvidencePanel
 from fieldapp.ui.history import HistoryPanel
+from fieldapp.ui.hq_panels import DevicesPanel, InboxPanel
 from fieldapp.ui.incident_editor import IncidentEditor
 from fieldapp.ui.map_panel import MapPanel
 from fieldapp.ui.messages import message_for
 from fieldapp.ui.observations import ObservationLog
 from fieldapp.ui.register import RegisterPanel
 from fieldapp.ui.settings import SettingsDialog, UiSettings
+from fieldapp.ui.sync_panel import SyncPanel
 from fieldapp.ui.tasks import Runner
 from fieldapp.ui.unlock import UnlockDialog
 from fieldapp.ui.vault_admin import (
@@ -120,6 +122,12 @@ class MainWindow(QMainWindow):
         self.audit = AuditLogView(runner)
         self.map_panel = MapPanel(runner, settings)
         self.witnesses = WitnessPanel(runner)
+        # Sync screens by role: a field vault sends bundles, an HQ vault receives them. The
+        # role is fixed when a vault is made, so the tabs are chosen once.
+        self.role = vault.device.role
+        self.sync: SyncPanel | None = SyncPanel(runner) if self.role == "field" else None
+        self.inbox: InboxPanel | None = InboxPanel(runner) if self.role == "hq" else None
+        self.devices: DevicesPanel | None = DevicesPanel(runner) if self.role == "hq" else None
         self._panels: list[_VaultPanel] = [
             self.register,
             self.editor,
@@ -129,6 +137,7 @@ class MainWindow(QMainWindow):
             self.audit,
             self.map_panel,
             self.witnesses,
+            *(panel for panel in (self.sync, self.inbox, self.devices) if panel is not None),
         ]
 
         self._build_layout()
@@ -170,6 +179,13 @@ class MainWindow(QMainWindow):
         self.witnesses_tab = self.tabs.addTab(self.witnesses, self.tr("&Witnesses"))
         self.map_tab = self.tabs.addTab(self.map_panel, self.tr("&Map"))
         self.audit_tab = self.tabs.addTab(self.audit, self.tr("&Audit log"))
+        self.sync_tab = self.inbox_tab = self.devices_tab = -1
+        if self.sync is not None:
+            self.sync_tab = self.tabs.addTab(self.sync, self.tr("&Sync"))
+        if self.inbox is not None:
+            self.inbox_tab = self.tabs.addTab(self.inbox, self.tr("In&box"))
+        if self.devices is not None:
+            self.devices_tab = self.tabs.addTab(self.devices, self.tr("&Devices"))
 
         self.locked_page = _LockedPage()
         self.stack = QStackedWidget()
@@ -319,6 +335,8 @@ class MainWindow(QMainWindow):
         self.evidence.incident_changed.connect(self._incident_changed_elsewhere)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.map_panel.record_activated.connect(self.open_record)
+        if self.inbox is not None and self.devices is not None:
+            self.inbox.imported.connect(self._bundles_imported)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(self._application_state)
@@ -528,6 +546,16 @@ class MainWindow(QMainWindow):
             self.map_panel.refresh()
         elif index == self.witnesses_tab:
             self.witnesses.refresh()
+        elif self.sync is not None and index == self.sync_tab:
+            self.sync.refresh()  # saves since the last look change what is pending
+        elif self.devices is not None and index == self.devices_tab:
+            self.devices.refresh()
+
+    def _bundles_imported(self) -> None:
+        """New versions from the field: the device states and every list may have changed."""
+        assert self.devices is not None
+        self.devices.refresh()
+        self.register.refresh()
 
     def open_record(self, kind: str, record_id: str) -> None:
         """Open what a map marker stands for: an incident in the editor, else its tab."""
