@@ -395,6 +395,49 @@ def _save_composite(
     return path
 
 
+def _sync_shots(
+    window: MainWindow, field: Vault, root: Path, runner: InlineRunner, app: QApplication, out: Path
+) -> list[Path]:
+    """The field's Sync tab after an export, then an HQ window that imported that bundle."""
+    from fieldapp.store import enrollment, fieldsync
+
+    hq = Vault.create(
+        root / "hq",
+        SAMPLE_PASSPHRASE,
+        cell_name="CHM HQ",
+        analyst="investigator-03",
+        role="hq",
+        kdf=KdfParams.TEST_ONLY,
+    )
+    enrollment.create_hq_keys(hq)
+    _, certificate = enrollment.issue_certificate(hq, enrollment.enrollment_request(field))
+    enrollment.accept_enrollment(field, certificate, enrollment.load_hq_keys(hq).recipients_note)
+    (root / "usb").mkdir()
+    bundle = fieldsync.export_bundle(field, root / "usb")
+    written = []
+    assert window.sync is not None
+    window.tabs.setCurrentIndex(window.sync_tab)
+    window.sync.refresh()
+    written.append(_save(window, out, "19-sync.png", app))
+
+    settings = UiSettings(QSettings(str(root / "hq.ini"), QSettings.Format.IniFormat))
+    hq_window = MainWindow(hq, runner, settings, ClipboardGuard())
+    hq_window.resize(1500, 900)
+    hq_window.show()
+    assert hq_window.inbox is not None
+    hq_window.tabs.setCurrentIndex(hq_window.inbox_tab)
+    hq_window.inbox.import_paths([bundle.path])
+    written.append(_save(hq_window, out, "20-hq-inbox.png", app))
+    hq_window.tabs.setCurrentIndex(hq_window.devices_tab)
+    written.append(_save(hq_window, out, "21-hq-devices.png", app))
+    hq_window.tabs.setCurrentIndex(hq_window.register_tab)
+    written.append(_save(hq_window, out, "22-hq-register.png", app))
+    hq_window.shutdown()
+    hq_window.close()
+    window.tabs.setCurrentIndex(window.register_tab)
+    return written
+
+
 def render(out: Path, theme: str = "dark") -> list[Path]:
     """Write the screenshots into `out`; returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
@@ -463,6 +506,7 @@ def render(out: Path, theme: str = "dark") -> list[Path]:
         written.append(_save(window, out, "17-witnesses.png", app))
         window.tabs.setCurrentIndex(window.map_tab)
         written.append(_save(window, out, "16-map.png", app))
+        written.extend(_sync_shots(window, opened[0], root, runner, app, out))
         window.verify_log()
         written.append(_save(window, out, "08-audit-log.png", app))
         window.tabs.setCurrentIndex(window.register_tab)
