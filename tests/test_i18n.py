@@ -681,14 +681,12 @@ def _dialogs(vault: Vault, tmp_path: Path) -> Iterator[tuple[str, QWidget]]:
         yield cls.__name__, admin
 
 
-@pytest.mark.parametrize("language", ["nl", "pseudo-rtl"])
+@pytest.mark.parametrize("variant", ["nl", i18n.PSEUDO_RTL])
 def test_dialogs_lay_out_without_clipping(
-    app: QApplication, qtbot, vault: Vault, tmp_path: Path, language: str
+    app: QApplication, qtbot, vault: Vault, tmp_path: Path, variant: str
 ) -> None:
-    if language == "nl":
-        i18n.install_language(app, "nl")
-    else:
-        i18n.install_pseudo_rtl(app)
+    i18n.install_variant(app, variant)
+    assert app.isRightToLeft() == (variant == i18n.PSEUDO_RTL)
     problems = []
     shown = 0
     for name, dialog in _dialogs(vault, tmp_path):

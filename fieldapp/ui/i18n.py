@@ -149,6 +149,17 @@ def install_pseudo_rtl(app: QApplication) -> None:
     app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
 
 
+PSEUDO_RTL = "pseudo-rtl"
+
+
+def install_variant(app: QApplication, variant: str) -> None:
+    """One switch for screenshots and layout checks: a language code, or `PSEUDO_RTL`."""
+    if variant == PSEUDO_RTL:
+        install_pseudo_rtl(app)
+    else:
+        install_language(app, variant)
+
+
 def installed_translators(app: QObject) -> list[QTranslator]:
     """The translators this module installed (for tests and the about box)."""
     return list(app.findChildren(QTranslator, _INSTALLED_PROPERTY))
