@@ -39,6 +39,7 @@ from fieldapp.ui.tasks import InlineRunner
 from fieldapp.ui.unlock import UnlockDialog
 from fieldapp.ui.vault_admin import AddUserDialog, ChangePassphraseDialog, CheckDialog, EraseDialog
 from fieldapp.ui.wizard import CreateVaultWizard
+from tests.helpers import make_vault
 
 ROOT = Path(__file__).resolve().parent.parent
 UI = ROOT / "fieldapp" / "ui"
@@ -699,3 +700,32 @@ def test_dialogs_lay_out_without_clipping(
         problems += [f"{name}: {p}" for p in clipped_labels(dialog)]
     assert shown == 9
     assert problems == []
+
+
+@pytest.mark.parametrize("variant", ["nl", i18n.PSEUDO_RTL])
+def test_hq_main_window_lays_out_without_clipping(
+    app: QApplication, qtbot, tmp_path: Path, variant: str
+) -> None:
+    i18n.install_variant(app, variant)
+    hq = make_vault(tmp_path / "hq", role="hq")
+    window = _main_window(qtbot, hq, tmp_path)
+    window.resize(1280, 860)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        texts = []
+        problems = []
+        for index in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(index)
+            QApplication.processEvents()
+            texts.append(window.tabs.tabText(index))
+            assert shown_labels(window), window.tabs.tabText(index)
+            problems += [f"{window.tabs.tabText(index)}: {p}" for p in clipped_labels(window)]
+        assert problems == []
+        if variant == "nl":
+            assert texts[-2:] == ["&Inbox", "A&pparaten"]
+            assert _mnemonic_clashes(texts) == []
+    finally:
+        window.shutdown()
+        if window.unlock_dialog is not None:
+            window.unlock_dialog.done(0)
