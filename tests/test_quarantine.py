@@ -141,3 +141,15 @@ def test_stale_folders_of_a_dead_import_are_removed(tmp_path: Path) -> None:
     assert remove_stale(root, older_than_s=3600) == 1
     assert [p.name for p in root.iterdir()] == ["fresh"]
     assert remove_stale(tmp_path / "missing") == 0
+
+
+def test_a_child_over_its_memory_limit_is_a_clean_refusal(
+    tmp_path: Path, hq: age.HybridIdentity
+) -> None:
+    """Address space far too small for Python and the decryptor: the child fails, the parent
+    reports it and leaves nothing behind (what a decompression-bomb-like input would cause)."""
+    root = tmp_path / "q"
+    with pytest.raises(QuarantineError) as info:
+        open_bundle(bundle(tmp_path, good(hq)), [str(hq)], root, Limits(memory_mb=24))
+    assert info.value.stage == "limit" and "limits reached" in str(info.value)
+    assert list(root.iterdir()) == []
