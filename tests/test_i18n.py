@@ -729,3 +729,11 @@ def test_hq_main_window_lays_out_without_clipping(
         window.shutdown()
         if window.unlock_dialog is not None:
             window.unlock_dialog.done(0)
+
+
+def test_counts_follow_the_interface_language(app: QApplication) -> None:
+    i18n.install_language(app, "en")
+    assert i18n.format_count(1234567) == "1,234,567"
+    i18n.install_language(app, "nl")
+    # A Dutch reader takes "1,234" for one and a quarter.
+    assert i18n.format_count(1234567) == "1.234.567"

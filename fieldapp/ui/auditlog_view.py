@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.store.vault import AuditEntry, LogReport, Vault
 from fieldapp.ui import theme
-from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP, format_count
 from fieldapp.ui.messages import message_for, show_error
 from fieldapp.ui.register import format_time, isolate
 from fieldapp.ui.tasks import Generation, Runner
@@ -219,7 +219,9 @@ class AuditLogView(QWidget):
             last = min(self._offset + PAGE_SIZE, self._size)
             self.page_label.setText(
                 self.tr("Entries {first}–{last} of {size}, newest first").format(
-                    first=f"{self._offset + 1:,}", last=f"{last:,}", size=f"{self._size:,}"
+                    first=format_count(self._offset + 1),
+                    last=format_count(last),
+                    size=format_count(self._size),
                 )
             )
 
@@ -258,7 +260,9 @@ class AuditLogView(QWidget):
                 self.tr(
                     "✓ Log verified: {size} entries and {checkpoints} signed checkpoints "
                     "recomputed, no problems."
-                ).format(size=f"{report.size:,}", checkpoints=f"{report.checkpoints:,}")
+                ).format(
+                    size=format_count(report.size), checkpoints=format_count(report.checkpoints)
+                )
             )
             self.result_label.setStyleSheet(f"color: {theme.colour('ok')};")
         else:

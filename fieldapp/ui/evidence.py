@@ -51,7 +51,7 @@ from fieldapp.domain.geo import to_mgrs
 from fieldapp.errors import FieldappError, VaultLocked
 from fieldapp.store.vault import Vault
 from fieldapp.ui.evidence_viewer import EvidenceViewer
-from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP, format_count
 from fieldapp.ui.messages import message_for, show_error
 from fieldapp.ui.tasks import Generation, Progress, Runner, Task
 from fieldapp.ui.widgets import plain_label, plain_tooltip, vocab_label
@@ -911,7 +911,7 @@ class EvidencePanel(QWidget):
         facts = self.facts
         facts["name"].setText(item.original_name)
         facts["media"].setText(item.media_type or self.tr("unknown"))
-        facts["size"].setText(self.tr("{size} bytes").format(size=f"{item.size:,}"))
+        facts["size"].setText(self.tr("{size} bytes").format(size=format_count(item.size)))
         facts["sha256"].setText(sha256_groups(item.sha256))
         facts["image"].setText(
             self.tr("{format} {width} × {height} px").format(

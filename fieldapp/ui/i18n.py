@@ -51,6 +51,17 @@ def current_language() -> str:
     return _current
 
 
+def interface_locale() -> QLocale:
+    """The locale of the interface language, for numbers: "1,234" in English is "1.234" in Dutch,
+    and a Dutch reader takes "1,234" for one and a quarter."""
+    return QLocale(QLocale.Language.Dutch if _current == "nl" else QLocale.Language.English)
+
+
+def format_count(value: int) -> str:
+    """A count with the interface language's digit grouping."""
+    return interface_locale().toString(value)
+
+
 def translations_dir() -> Path:
     """The folder with the compiled catalogues (`fieldapp_<lang>.qm`), checkout or frozen app."""
     return resources_dir() / "i18n"

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.domain.model import PUBLIC_CATEGORIES, WORKFLOW
 from fieldapp.store.vault import IncidentQuery, IncidentRow, Vault
-from fieldapp.ui.i18n import QT_TRANSLATE_NOOP, current_language
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP, current_language, format_count
 from fieldapp.ui.messages import show_error
 from fieldapp.ui.tasks import Generation, Runner
 from fieldapp.ui.widgets import vocab_label
@@ -517,13 +517,13 @@ class RegisterPanel(QWidget):
         elif self.model.loaded < total:
             self.count_label.setText(
                 self.tr("Showing {shown} of {total} incidents").format(
-                    shown=f"{self.model.loaded:,}", total=f"{total:,}"
+                    shown=format_count(self.model.loaded), total=format_count(total)
                 )
             )
         elif total == 1:
             self.count_label.setText(self.tr("1 incident"))
         else:
-            self.count_label.setText(self.tr("{total} incidents").format(total=f"{total:,}"))
+            self.count_label.setText(self.tr("{total} incidents").format(total=format_count(total)))
         query = self._query
         if query.date_from and query.date_to and query.date_from > query.date_to:
             # Say why the list is empty instead of leaving the user to guess.

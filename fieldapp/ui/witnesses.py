@@ -59,7 +59,7 @@ from fieldapp.domain.witness import (
 )
 from fieldapp.errors import FieldIssue, RecordNotFound, ValidationError
 from fieldapp.store.vault import IncidentQuery
-from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP, format_count
 from fieldapp.ui.messages import show_error
 from fieldapp.ui.observations import excerpt, now_utc
 from fieldapp.ui.tasks import Generation, Runner
@@ -1300,7 +1300,7 @@ def _evidence_label(item: EvidenceItem) -> str:
     return QCoreApplication.translate("WitnessPanel", "{name} ({type}, {size} bytes)").format(
         name=name,
         type=item.media_type or QCoreApplication.translate("WitnessPanel", "file"),
-        size=f"{item.size:,}",
+        size=format_count(item.size),
     )
 
 
