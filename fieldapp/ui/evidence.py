@@ -51,7 +51,7 @@ from fieldapp.domain.geo import to_mgrs
 from fieldapp.errors import FieldappError, VaultLocked
 from fieldapp.store.vault import Vault
 from fieldapp.ui.evidence_viewer import EvidenceViewer
-from fieldapp.ui.i18n import QT_TRANSLATE_NOOP, format_count
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP, format_count, interface_locale
 from fieldapp.ui.messages import message_for, show_error
 from fieldapp.ui.tasks import Generation, Progress, Runner, Task
 from fieldapp.ui.widgets import plain_label, plain_tooltip, vocab_label
@@ -368,7 +368,7 @@ def describe_consistency(result: Consistency | None) -> str:
     if result.distance_km is not None:
         parts.append(
             QCoreApplication.translate("evidence", "{km} km from the incident's place").format(
-                km=f"{result.distance_km:.2f}"
+                km=interface_locale().toString(result.distance_km, "f", 2)
             )
         )
     else:
