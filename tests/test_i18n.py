@@ -605,6 +605,12 @@ def test_main_window_tabs_lay_out_without_clipping_right_to_left(
         qtbot.wait(1)
         assert shown_labels(rtl_window), rtl_window.tabs.tabText(index)
         problems += [f"{rtl_window.tabs.tabText(index)}: {p}" for p in clipped_labels(rtl_window)]
+    rtl_window.tabs.setCurrentIndex(rtl_window.register_tab)
+    for index in range(rtl_window.detail_tabs.count()):
+        rtl_window.detail_tabs.setCurrentIndex(index)
+        QApplication.processEvents()
+        title = rtl_window.detail_tabs.tabText(index)
+        problems += [f"{title}: {p}" for p in clipped_labels(rtl_window)]
     assert problems == []
 
 
@@ -647,6 +653,12 @@ def test_dutch_main_window_and_editor_lay_out_without_clipping(
             f"{dutch_window.tabs.tabText(index)}: {p}" for p in clipped_labels(dutch_window)
         ]
     dutch_window.tabs.setCurrentIndex(dutch_window.register_tab)
+    for index in range(dutch_window.detail_tabs.count()):
+        dutch_window.detail_tabs.setCurrentIndex(index)
+        QApplication.processEvents()
+        title = dutch_window.detail_tabs.tabText(index)
+        problems += [f"{title}: {p}" for p in clipped_labels(dutch_window)]
+    dutch_window.detail_tabs.setCurrentIndex(0)
     editor = dutch_window.editor
     for index in range(editor.tabs.count()):
         editor.tabs.setCurrentIndex(index)
