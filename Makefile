@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/register.py
 	$(PY) benchmarks/ingest.py
+	$(PY) benchmarks/sync_bundle.py
 
 dist: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dist]'

@@ -961,7 +961,7 @@ def cmd_init(ctx: Context) -> int:
     try:
         hq: dict[str, Any] = {}
         if a.role == "hq":
-            from fieldapp.store import enrollment
+            from sync import enrollment
 
             try:
                 listing = enrollment.create_hq_keys(vault)

@@ -1,7 +1,7 @@
 """Command line, the field side of sync: `bundle export`, `bundle status`, `receipt import`,
 `receipt purge`.
 
-The work is `fieldapp.store.fieldsync` (the GUI calls the same functions); this module only
+The work is `sync.fieldsync` (the GUI calls the same functions); this module only
 reads files, prints, and locks the vault again on the way out.
 """
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fieldapp.cli import AddCommand, Context, SyncGroups
-    from fieldapp.store.fieldsync import PurgeResult
+    from sync.fieldsync import PurgeResult
 
 MAX_RECEIPT_FILE = 64 * 1024  # a receipt is well under 1 KiB; a large file is not one
 
@@ -31,7 +31,7 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def cmd_bundle_export(ctx: Context) -> int:
-    from fieldapp.store import fieldsync
+    from sync import fieldsync
 
     out = Path(ctx.args.out).expanduser() if ctx.args.out else Path.cwd()
     vault = ctx.open_vault()
@@ -58,7 +58,7 @@ def cmd_bundle_export(ctx: Context) -> int:
 
 
 def cmd_bundle_status(ctx: Context) -> int:
-    from fieldapp.store import fieldsync
+    from sync import fieldsync
 
     vault = ctx.open_vault()
     try:
@@ -106,7 +106,7 @@ def cmd_bundle_status(ctx: Context) -> int:
 
 def _read_receipt(path_text: str) -> str:
     from fieldapp.cli import UsageError
-    from fieldapp.store.fieldsync import ReceiptRefused
+    from sync.fieldsync import ReceiptRefused
 
     path = Path(path_text).expanduser()
     try:
@@ -133,7 +133,7 @@ def _purge_text(result: PurgeResult) -> str:
 
 
 def cmd_receipt_import(ctx: Context) -> int:
-    from fieldapp.store import fieldsync
+    from sync import fieldsync
 
     text = _read_receipt(ctx.args.file)
     vault = ctx.open_vault()
@@ -158,7 +158,7 @@ def cmd_receipt_import(ctx: Context) -> int:
 
 
 def cmd_receipt_purge(ctx: Context) -> int:
-    from fieldapp.store import fieldsync
+    from sync import fieldsync
 
     vault = ctx.open_vault()
     try:

@@ -87,7 +87,7 @@ def _confirm(ctx: Context, question: str) -> bool:
 
 
 def cmd_hq_keys_export(ctx: Context) -> int:
-    from fieldapp.store import enrollment
+    from sync import enrollment
 
     vault = ctx.open_vault()
     try:
@@ -112,7 +112,7 @@ def cmd_hq_keys_export(ctx: Context) -> int:
 
 
 def cmd_hq_keys_rotate(ctx: Context) -> int:
-    from fieldapp.store import enrollment
+    from sync import enrollment
 
     vault = ctx.open_vault()
     try:
@@ -128,7 +128,7 @@ def cmd_hq_keys_rotate(ctx: Context) -> int:
 
 
 def cmd_hq_keys_escrow(ctx: Context) -> int:
-    from fieldapp.store import enrollment
+    from sync import enrollment
 
     vault = ctx.open_vault()
     try:
@@ -147,8 +147,8 @@ def cmd_hq_keys_escrow(ctx: Context) -> int:
 
 
 def cmd_hq_enroll(ctx: Context) -> int:
-    from fieldapp.store import enrollment
     from fieldapp.store.device import fingerprint
+    from sync import enrollment
 
     text = _read_text(ctx.args.request, "enrolment request")
     request = enrollment.read_request(text)
@@ -188,7 +188,7 @@ def cmd_hq_enroll(ctx: Context) -> int:
 
 
 def cmd_hq_revoke(ctx: Context) -> int:
-    from fieldapp.store import enrollment
+    from sync import enrollment
     from sync.statements import open_device_certificate
 
     vault = ctx.open_vault()
@@ -214,7 +214,7 @@ def cmd_hq_revoke(ctx: Context) -> int:
 
 
 def cmd_enroll_request(ctx: Context) -> int:
-    from fieldapp.store import enrollment
+    from sync import enrollment
 
     vault = ctx.open_vault()
     try:
@@ -248,7 +248,7 @@ def _enrollment_json(pinned: Any) -> dict[str, Any]:
 
 
 def cmd_enroll_accept(ctx: Context) -> int:
-    from fieldapp.store import enrollment
+    from sync import enrollment
 
     certificate = _read_text(ctx.args.certificate, "device certificate")
     recipients = _read_text(ctx.args.recipients, "recipient list")
@@ -274,7 +274,7 @@ def cmd_enroll_accept(ctx: Context) -> int:
 
 
 def cmd_enroll_status(ctx: Context) -> int:
-    from fieldapp.store import enrollment
+    from sync import enrollment
 
     vault = ctx.open_vault()
     try:
@@ -294,7 +294,7 @@ def cmd_enroll_status(ctx: Context) -> int:
 
 
 def cmd_enroll_recipients(ctx: Context) -> int:
-    from fieldapp.store import enrollment
+    from sync import enrollment
 
     text = _read_text(ctx.args.file, "recipient list")
     vault = ctx.open_vault()
@@ -311,10 +311,10 @@ def cmd_enroll_recipients(ctx: Context) -> int:
 
 def cmd_enroll_recover(ctx: Context) -> int:
     from fieldapp.cli import NEW_PASSPHRASE_ENV
-    from fieldapp.store.vault import Vault
+    from sync import enrollment
 
     identity = _read_text(ctx.args.identity, "escrow identity")
-    vault = Vault.recover(
+    vault = enrollment.recover(
         ctx.vault_path,
         identity,
         ctx.new_passphrase(NEW_PASSPHRASE_ENV),

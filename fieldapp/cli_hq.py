@@ -9,7 +9,7 @@ from fieldapp import errors
 
 if TYPE_CHECKING:
     from fieldapp.cli import AddCommand, Context, SyncGroups
-    from fieldapp.store.hqimport import DeviceState, ImportReport, InboxRow, VerifyReport
+    from sync.hqimport import DeviceState, ImportReport, InboxRow, VerifyReport
 
 MAX_KEY_FILE = 1024 * 1024  # an identity file or a certificate is a few kilobytes
 
@@ -86,7 +86,7 @@ def _report_text(report: ImportReport) -> str:
 
 def cmd_hq_import(ctx: Context) -> int:
     """Import every file given, in order; one refused file does not stop the others."""
-    from fieldapp.store.hqimport import ReceiveError, import_bundle
+    from sync.hqimport import ReceiveError, import_bundle
     from sync.quarantine import QuarantineError
 
     receipts = Path(ctx.args.receipts).expanduser() if ctx.args.receipts else None
@@ -146,7 +146,7 @@ def _device_text(d: DeviceState) -> str:
 
 
 def cmd_hq_devices(ctx: Context) -> int:
-    from fieldapp.store.hqimport import devices
+    from sync.hqimport import devices
 
     vault = ctx.open_vault()
     try:
@@ -176,7 +176,7 @@ def _inbox_json(r: InboxRow) -> dict[str, Any]:
 
 
 def cmd_hq_inbox(ctx: Context) -> int:
-    from fieldapp.store.hqimport import inbox
+    from sync.hqimport import inbox
 
     vault = ctx.open_vault()
     try:
@@ -236,8 +236,8 @@ def _verify_text(r: VerifyReport) -> str:
 
 def cmd_bundle_verify(ctx: Context) -> int:
     """Check a bundle without any vault (auditors, experts): see `hqimport.verify_bundle`."""
-    from fieldapp.store.hqimport import verify_bundle
     from fieldapp.store.signednote import NoteError, parse_vkey
+    from sync.hqimport import verify_bundle
 
     a = ctx.args
     identities = _identities(a.identity)

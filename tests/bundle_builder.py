@@ -1,6 +1,6 @@
 """Build sync bundles by hand for the HQ import tests, hostile ones included.
 
-The real exporter (`fieldapp.store.fieldsync`) makes only well-formed bundles; these tests also
+The real exporter (`sync.fieldsync`) makes only well-formed bundles; these tests also
 need a bundle whose note, log, records or archive is wrong in one precise way. So this builder
 reads a real field vault's rows and writes the BUNDLE.md layout itself, with hooks to change any
 file or the note before signing, using the project's own BagWriter, age and statements.

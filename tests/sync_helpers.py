@@ -14,9 +14,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from fieldapp.store import enrollment
 from fieldapp.store.device import device_code
 from fieldapp.store.vault import Vault
+from sync import enrollment
 from tests.helpers import make_vault
 
 HQ_ANALYST = "hq-operator-heron"

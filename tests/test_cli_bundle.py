@@ -16,9 +16,8 @@ from typing import Any
 import pytest
 
 from fieldapp.cli import main
-from fieldapp.store import enrollment
 from fieldapp.store.vault import Vault
-from sync import age
+from sync import age, enrollment
 from sync.statements import Receipt, note_hash, open_bundle_note
 from tests.helpers import TEST_PASSPHRASE, make_vault
 from tests.sync_helpers import enroll, make_hq_vault

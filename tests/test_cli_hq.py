@@ -13,9 +13,10 @@ import pytest
 
 from fieldapp.cli import main
 from fieldapp.domain.model import Incident
-from fieldapp.store import enrollment, fieldsync, signednote
+from fieldapp.store import signednote
 from fieldapp.store.signednote import vkey
 from fieldapp.store.vault import Vault
+from sync import enrollment, fieldsync
 from tests.helpers import TEST_PASSPHRASE, make_vault
 from tests.sync_helpers import enroll, make_hq_vault
 

@@ -25,7 +25,7 @@ from fieldapp.errors import (
     RecoveryError,
     WrongPassphrase,
 )
-from fieldapp.store import enrollment, keyfile, signednote
+from fieldapp.store import keyfile, signednote
 from fieldapp.store.device import device_code
 from fieldapp.store.keyfile import (
     EscrowSlot,
@@ -36,7 +36,7 @@ from fieldapp.store.keyfile import (
     write_keyfile,
 )
 from fieldapp.store.vault import Vault
-from sync import age
+from sync import age, enrollment
 from sync.age import HybridIdentity
 from sync.statements import (
     EnrollmentRequest,
@@ -438,7 +438,9 @@ def test_recovery_round_trip(tmp_path: Path, field: Vault, hq: Vault) -> None:
     field.lock()
     identity = _export_escrow(hq, tmp_path, remove=True)
     # The analyst forgot the passphrase; HQ's escrow identity opens the vault.
-    vault = Vault.recover(tmp_path / "field", identity, NEW_PASSPHRASE, kdf=KdfParams.TEST_ONLY)
+    vault = enrollment.recover(
+        tmp_path / "field", identity, NEW_PASSPHRASE, kdf=KdfParams.TEST_ONLY
+    )
     try:
         assert vault.get_incident(incident.id)[0].title == incident.title
         assert vault.user == ANALYST
@@ -452,7 +454,9 @@ def test_recovery_round_trip(tmp_path: Path, field: Vault, hq: Vault) -> None:
         Vault.unlock(tmp_path / "field", TEST_PASSPHRASE)
     Vault.unlock(tmp_path / "field", NEW_PASSPHRASE).lock()
     # The escrow slot survives, so recovery works a second time.
-    Vault.recover(tmp_path / "field", identity, TEST_PASSPHRASE, kdf=KdfParams.TEST_ONLY).lock()
+    enrollment.recover(
+        tmp_path / "field", identity, TEST_PASSPHRASE, kdf=KdfParams.TEST_ONLY
+    ).lock()
 
 
 def test_escrow_export_removes_the_identity_from_hq(tmp_path: Path, hq: Vault) -> None:
@@ -481,11 +485,11 @@ def test_recovery_with_a_wrong_identity_is_refused(tmp_path: Path, field: Vault,
     before = snapshot(tmp_path / "field")
     stranger = str(HybridIdentity.generate())
     with pytest.raises(RecoveryError, match=r"opens none of this vault's escrow slots"):
-        Vault.recover(tmp_path / "field", stranger, NEW_PASSPHRASE, kdf=KdfParams.TEST_ONLY)
+        enrollment.recover(tmp_path / "field", stranger, NEW_PASSPHRASE, kdf=KdfParams.TEST_ONLY)
     with pytest.raises(RecoveryError, match="exactly one AGE-SECRET-KEY-PQ-1"):
-        Vault.recover(tmp_path / "field", "", NEW_PASSPHRASE, kdf=KdfParams.TEST_ONLY)
+        enrollment.recover(tmp_path / "field", "", NEW_PASSPHRASE, kdf=KdfParams.TEST_ONLY)
     with pytest.raises(RecoveryError, match="not a valid age identity"):
-        Vault.recover(tmp_path / "field", "AGE-SECRET-KEY-PQ-1XYZ", NEW_PASSPHRASE)
+        enrollment.recover(tmp_path / "field", "AGE-SECRET-KEY-PQ-1XYZ", NEW_PASSPHRASE)
     assert snapshot(tmp_path / "field") == before
 
 
@@ -495,7 +499,7 @@ def test_recovery_of_an_unenrolled_vault_is_refused(
     field.lock()
     identity = _export_escrow(hq, tmp_path)
     with pytest.raises(RecoveryError, match="has no escrow slot"):
-        Vault.recover(tmp_path / "field", identity, NEW_PASSPHRASE, kdf=KdfParams.TEST_ONLY)
+        enrollment.recover(tmp_path / "field", identity, NEW_PASSPHRASE, kdf=KdfParams.TEST_ONLY)
 
 
 def test_a_passphrase_never_opens_the_escrow_slot(tmp_path: Path, field: Vault, hq: Vault) -> None:
@@ -528,7 +532,7 @@ def test_a_forged_escrow_slot_cannot_replace_a_working_slot(
     write_keyfile(tmp_path / "field", KeyFile(kf.vault_id, kf.db, kf.slots, (forged,)))
     before = snapshot(tmp_path / "field")
     with pytest.raises(DamagedKeyfile, match=r"escrowed key does not open vault.db"):
-        Vault.recover(tmp_path / "field", identity, NEW_PASSPHRASE, kdf=KdfParams.TEST_ONLY)
+        enrollment.recover(tmp_path / "field", identity, NEW_PASSPHRASE, kdf=KdfParams.TEST_ONLY)
     assert snapshot(tmp_path / "field") == before
     Vault.unlock(tmp_path / "field", TEST_PASSPHRASE).lock()
 
@@ -547,7 +551,7 @@ def test_an_escrow_slot_from_another_vault_is_refused(
     moved = KeyFile(mine.vault_id, mine.db, mine.slots, theirs.escrow)
     write_keyfile(tmp_path / "field", moved)
     with pytest.raises(DamagedKeyfile, match="sealed for another vault or slot"):
-        Vault.recover(tmp_path / "field", identity, NEW_PASSPHRASE, kdf=KdfParams.TEST_ONLY)
+        enrollment.recover(tmp_path / "field", identity, NEW_PASSPHRASE, kdf=KdfParams.TEST_ONLY)
 
 
 def test_a_rotated_escrow_key_gets_its_own_slot(tmp_path: Path, field: Vault, hq: Vault) -> None:
@@ -557,7 +561,7 @@ def test_a_rotated_escrow_key_gets_its_own_slot(tmp_path: Path, field: Vault, hq
     assert len(read_keyfile(tmp_path / "field").escrow) == 2
     field.lock()
     identity = _export_escrow(hq, tmp_path)  # the newest escrow identity
-    Vault.recover(tmp_path / "field", identity, NEW_PASSPHRASE, kdf=KdfParams.TEST_ONLY).lock()
+    enrollment.recover(tmp_path / "field", identity, NEW_PASSPHRASE, kdf=KdfParams.TEST_ONLY).lock()
 
 
 # --- vault.key strictness for the new slot kind ---------------------------------------------------

@@ -26,13 +26,12 @@ from fieldapp.domain import canonical
 from fieldapp.domain.model import Incident
 from fieldapp.errors import EvidenceNotFound, IntegrityError, NotEnrolled
 from fieldapp.media import MediaSandbox
-from fieldapp.store import enrollment, fieldsync, hqimport
 from fieldapp.store.checkpoint import parse_checkpoint
 from fieldapp.store.merkle import leaf_hash, root_of
 from fieldapp.store.signednote import open_note
 from fieldapp.store.stream import CHUNK_SIZE
 from fieldapp.store.vault import Vault
-from sync import age
+from sync import age, enrollment, fieldsync, hqimport
 from sync.bag import extract_bag
 from sync.payload import read_payload
 from sync.statements import BundleNote, Receipt, note_hash, open_bundle_note

@@ -17,10 +17,11 @@ from PIL import Image
 
 from fieldapp.domain.model import Incident
 from fieldapp.media import MediaSandbox
-from fieldapp.store import enrollment, fieldsync, signednote
-from fieldapp.store.hqimport import devices, import_bundle, inbox
+from fieldapp.store import signednote
 from fieldapp.store.records import IncidentQuery
 from fieldapp.store.vault import Vault
+from sync import enrollment, fieldsync
+from sync.hqimport import devices, import_bundle, inbox
 from sync.statements import open_receipt
 from tests.helpers import make_vault
 from tests.sync_helpers import enroll, make_hq_vault
@@ -204,7 +205,7 @@ def test_disk_full_while_receiving_records_nothing(
     import errno
     import os
 
-    from fieldapp.store.hqimport import ReceiveError
+    from sync.hqimport import ReceiveError
 
     add_incident(sites.a, "Market strike")
     path = export(sites.a, sites.out)
@@ -223,7 +224,7 @@ def test_disk_full_while_receiving_records_nothing(
 
 
 def test_cancel_keeps_the_file_received_and_progress_names_the_stages(sites: Sites) -> None:
-    from fieldapp.store.hqimport import ImportCancelled
+    from sync.hqimport import ImportCancelled
 
     add_incident(sites.a, "Market strike")
     path = export(sites.a, sites.out)
@@ -261,7 +262,7 @@ def test_a_field_vault_cannot_import(sites: Sites) -> None:
 
 
 def test_verify_bundle_refuses_another_devices_certificate(sites: Sites) -> None:
-    from fieldapp.store.hqimport import BundleInvalid, verify_bundle
+    from sync.hqimport import BundleInvalid, verify_bundle
 
     add_incident(sites.a, "Market strike")
     path = export(sites.a, sites.out)

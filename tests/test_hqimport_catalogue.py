@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from fieldapp.store import enrollment
-from fieldapp.store.hqimport import import_bundle
+from sync import enrollment
+from sync.hqimport import import_bundle
 from sync.quarantine import Limits
 from tests.bundle_builder import FieldSide, bag_bytes, encrypt, write_bundle
 from tests.helpers import make_vault

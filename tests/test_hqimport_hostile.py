@@ -18,8 +18,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fieldapp.domain.model import Incident
-from fieldapp.store import enrollment
-from fieldapp.store.hqimport import (
+from fieldapp.store.vault import Vault
+from sync import age, enrollment
+from sync.hqimport import (
     BundleTooLarge,
     Decision,
     ImportReport,
@@ -30,8 +31,6 @@ from fieldapp.store.hqimport import (
     import_bundle,
     inbox,
 )
-from fieldapp.store.vault import Vault
-from sync import age
 from sync.statements import GENESIS, recipient_fingerprint
 from tests.bundle_builder import (
     FieldSide,

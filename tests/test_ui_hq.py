@@ -15,7 +15,6 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from fieldapp.store import enrollment, fieldsync, hqimport
 from fieldapp.store.vault import Vault
 from fieldapp.ui.hq_panels import (
     DevicesPanel,
@@ -26,6 +25,7 @@ from fieldapp.ui.hq_panels import (
 )
 from fieldapp.ui.sync_panel import SyncPanel
 from fieldapp.ui.tasks import InlineRunner, TaskRunner
+from sync import enrollment, fieldsync, hqimport
 from tests.helpers import ANALYST, make_vault
 from tests.sync_helpers import enroll, make_hq_vault
 from tests.test_ui_sync import ScriptedDialogs, add_incident, error_box

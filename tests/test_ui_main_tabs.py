@@ -147,7 +147,7 @@ def test_a_field_vault_has_the_sync_tab_and_no_hq_tabs(window: MainWindow) -> No
 def test_an_hq_vault_has_inbox_and_devices_and_they_follow_imports(
     qtbot, tmp_path: Path, vault: Vault
 ) -> None:
-    from fieldapp.store import fieldsync
+    from sync import fieldsync
     from tests.sync_helpers import enroll, make_hq_vault
 
     hq = make_hq_vault(tmp_path / "hq")

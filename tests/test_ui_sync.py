@@ -18,10 +18,10 @@ from pytestqt.qtbot import QtBot
 
 from fieldapp.domain.model import Incident
 from fieldapp.media import MediaSandbox
-from fieldapp.store import enrollment, fieldsync
 from fieldapp.store.vault import Vault
 from fieldapp.ui.sync_panel import FileDialogs, SyncPanel, read_statement
 from fieldapp.ui.tasks import InlineRunner
+from sync import enrollment, fieldsync
 from sync.statements import Receipt, note_hash, open_bundle_note
 from tests.helpers import make_vault
 from tests.sync_helpers import enroll, make_hq_vault

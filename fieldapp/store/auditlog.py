@@ -160,7 +160,7 @@ def _summary(entry: dict[str, Any], reason: str | None, deleted: bool | None) ->
 
 
 def _enrollment_summary(kind: Any, entry: dict[str, Any]) -> str | None:
-    """One line per enrolment event (fieldapp/store/enrollment.py, Vault.recover)."""
+    """One line per enrolment event (sync/enrollment.py, Vault.recover)."""
     by = entry.get("author")
     lines = {
         "hq_keys_created": f"HQ keys created for {entry.get('origin')} by {by}",

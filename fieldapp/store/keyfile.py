@@ -20,7 +20,7 @@ moving a slot to another vault, renaming it, or weakening its parameters makes i
 
 An *escrow* slot (issue 4) is the recovery path when every passphrase is lost: the DEK sealed
 with age to HQ's escrow recipient, whose identity HQ keeps offline. It has no KDF, so no
-passphrase can ever open it; the sealing itself happens in `fieldapp.store.enrollment` (this
+passphrase can ever open it; the sealing itself happens in `sync.enrollment` (this
 module stays free of age), and the sealed plaintext names the vault and slot so a sealed DEK
 moved into another vault's key file is refused.
 """

@@ -452,7 +452,7 @@ class Vault:
     def recover(
         cls,
         path: Path,
-        identity_text: str,
+        open_escrow: Callable[[KeyFile], tuple[bytearray, keyfile.EscrowSlot]],
         new_passphrase: str,
         *,
         label: str | None = None,
@@ -460,17 +460,17 @@ class Vault:
     ) -> Vault:
         """Open a vault whose passphrases are lost with HQ's escrow identity; set a new one.
 
-        The new passphrase slot replaces the slot of `label` (default: the first user's), since
-        that passphrase is forgotten or compromised, or is added for a new label. The escrowed
-        key is tried on the database BEFORE vault.key changes: a forged escrow slot (anyone
-        can seal to HQ's public escrow recipient) must not cost the vault a working slot.
+        `open_escrow` unseals the data key from the key file's escrow slot (age decryption
+        lives above the store: `sync.enrollment.recover` passes it). The new passphrase slot
+        replaces the slot of `label` (default: the first user's), since that passphrase is
+        forgotten or compromised, or is added for a new label. The escrowed key is tried on the
+        database BEFORE vault.key changes: a forged escrow slot (anyone can seal to HQ's public
+        escrow recipient) must not cost the vault a working slot.
         """
-        from fieldapp.store import enrollment  # the store's sync module; age lives there
-
         path = Path(path)
         _folder_state(path)
         kf = keyfile.read_keyfile(path)
-        dek, escrow = enrollment.open_escrow(kf, identity_text)
+        dek, escrow = open_escrow(kf)
         try:
             db_path = path / db.DB_NAME
             try:

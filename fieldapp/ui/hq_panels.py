@@ -1,9 +1,9 @@
 """HQ's sync tabs: the "Inbox" (import bundles, see every file received) and "Devices".
 
-What a bundle may change is decided by `fieldapp.store.hqimport` alone; the inbox only feeds it
+What a bundle may change is decided by `sync.hqimport` alone; the inbox only feeds it
 files and reports, one line per bundle, what became of each: imported, duplicate, held for a
 missing seq, or refused with the reason the store gave. Enrolment and revocation go through
-`fieldapp.store.enrollment`; the tab shows the request's fingerprint and asks the operator to
+`sync.enrollment`; the tab shows the request's fingerprint and asks the operator to
 confirm it was compared with the analyst out of band before anything is signed.
 
 Everything shown comes from field devices (file names, analyst pseudonyms, reasons quoting
@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.errors import FieldappError
-from fieldapp.store import enrollment, hqimport
 from fieldapp.store.device import fingerprint
 from fieldapp.store.vault import Vault
 from fieldapp.ui.messages import message_for, show_error
@@ -51,6 +50,7 @@ from fieldapp.ui.sync_panel import (
 )
 from fieldapp.ui.tasks import Generation, Progress, Runner, Task
 from fieldapp.ui.widgets import plain_label, plain_tooltip
+from sync import enrollment, hqimport
 from sync.statements import EnrollmentRequest
 
 BUNDLE_SUFFIX = ".chmb"

@@ -399,7 +399,7 @@ def _sync_shots(
     window: MainWindow, field: Vault, root: Path, runner: InlineRunner, app: QApplication, out: Path
 ) -> list[Path]:
     """The field's Sync tab after an export, then an HQ window that imported that bundle."""
-    from fieldapp.store import enrollment, fieldsync
+    from sync import enrollment, fieldsync
 
     hq = Vault.create(
         root / "hq",

@@ -2,8 +2,8 @@
 
 Every step that touches the vault or a file runs in the task runner; the widgets only show
 results. Statements from HQ (certificate, recipient list, receipt) are read here and handed to
-the store as text, so what is trusted is decided in one place (`fieldapp.store.enrollment` and
-`fieldapp.store.fieldsync`), never by the GUI.
+the store as text, so what is trusted is decided in one place (`sync.enrollment` and
+`sync.fieldsync`), never by the GUI.
 
 Decisions that cannot be undone (trusting HQ's root key, deleting originals) are asked in an
 inline box rather than a modal dialog: the window stays usable, a lock drops the question with
@@ -35,14 +35,13 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.errors import SyncError
-from fieldapp.store import enrollment, fieldsync
 from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for, show_error
 from fieldapp.ui.register import format_time
 from fieldapp.ui.tasks import CancelledError, Generation, Progress, Runner, Task
 from fieldapp.ui.widgets import plain_label
-from sync import statements
+from sync import enrollment, fieldsync, statements
 
 # Statements are a few hundred bytes; anything this big is not one, and is not read whole.
 MAX_STATEMENT_BYTES = 64 * 1024

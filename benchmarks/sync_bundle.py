@@ -1,7 +1,7 @@
 """Sync benchmark: one bundle with 1 GB of evidence and 100k record versions, field to HQ.
 
-    .venv/bin/python benchmarks/sync.py [--evidence-mb 1024] [--file-mb 4] [--versions 100000]
-                                        [--work DIR] [--keep]
+    .venv/bin/python benchmarks/sync_bundle.py [--evidence-mb 1024] [--file-mb 4]
+                                               [--versions 100000] [--work DIR] [--keep]
 
 Issue 4, section 5. In one run, on the same data:
 
@@ -65,9 +65,10 @@ def _field_and_hq(work: Path, evidence_mb: int, file_mb: int, versions: int) -> 
     `work/plain` for the tar + pyrage comparison."""
     from fieldapp.domain import canonical
     from fieldapp.domain.model import Observation, to_dict
-    from fieldapp.store import enrollment, records
+    from fieldapp.store import records
     from fieldapp.store.keyfile import KdfParams
     from fieldapp.store.vault import Vault
+    from sync import enrollment
 
     hq = Vault.create(
         work / "hq",
@@ -127,8 +128,8 @@ def _field_and_hq(work: Path, evidence_mb: int, file_mb: int, versions: int) -> 
 
 # --- the two children -----------------------------------------------------------------------------
 def _child(kind: str, work: str, arg: str) -> None:
-    from fieldapp.store import fieldsync, hqimport
     from fieldapp.store.vault import Vault
+    from sync import fieldsync, hqimport
 
     root = Path(work)
     if kind == "export":

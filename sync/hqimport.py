@@ -53,12 +53,12 @@ from fieldapp.reflists import bundled_reflists
 from fieldapp.store import auditlog, projection, records
 from fieldapp.store.checkpoint import CheckpointError, parse_checkpoint
 from fieldapp.store.device import device_code
-from fieldapp.store.enrollment import load_hq_keys
 from fieldapp.store.merkle import Frontier, leaf_hash
 from fieldapp.store.signednote import NoteError, Verifier, check_public_key, key_id, open_note
 from fieldapp.store.vault import Vault
 from sync import payload as bundle_payload
 from sync import quarantine
+from sync.enrollment import load_hq_keys
 from sync.quarantine import Limits, QuarantineError
 from sync.statements import (
     BundleNote,

@@ -30,11 +30,11 @@ from typing import Any, BinaryIO
 
 from fieldapp.domain import canonical
 from fieldapp.errors import EvidenceError, IntegrityError, NotEnrolled, SyncError
-from fieldapp.store import auditlog, enrollment, records, signednote
+from fieldapp.store import auditlog, records, signednote
 from fieldapp.store.keyfile import fsync_dir
 from fieldapp.store.merkle import leaf_hash
 from fieldapp.store.vault import Vault
-from sync import age, statements
+from sync import age, enrollment, statements
 from sync.bag import BagError, BagWriter
 from sync.ustar import Readable, UstarError
 

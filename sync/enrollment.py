@@ -27,7 +27,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -41,7 +40,8 @@ from fieldapp.errors import (
 )
 from fieldapp.store import auditlog, keyfile, signednote
 from fieldapp.store.device import device_code, fingerprint, public_bytes
-from fieldapp.store.keyfile import EscrowSlot, KeyFile
+from fieldapp.store.keyfile import EscrowSlot, KdfParams, KeyFile
+from fieldapp.store.vault import Vault
 from sync import age
 from sync.age import HybridIdentity
 from sync.statements import (
@@ -57,9 +57,6 @@ from sync.statements import (
     open_self_signed_recipient_list,
     recipient_fingerprint,
 )
-
-if TYPE_CHECKING:
-    from fieldapp.store.vault import Vault
 
 HQ_ORIGIN_PREFIX = "fieldapp-hq/"
 ROOT_SUFFIX = ".root"
@@ -727,6 +724,27 @@ def _seal_escrow(vault: Vault, listing: RecipientList) -> EscrowSlot:
 def _write_escrow_slot(vault: Vault, slot: EscrowSlot) -> None:
     kf = keyfile.read_keyfile(vault.path)
     keyfile.write_keyfile(vault.path, kf.with_escrow(slot))
+
+
+def recover(
+    path: Path,
+    identity_text: str,
+    new_passphrase: str,
+    *,
+    label: str | None = None,
+    kdf: KdfParams = KdfParams.DEFAULT,
+) -> Vault:
+    """Recover a field vault whose passphrases are lost, with HQ's escrow identity.
+
+    See `Vault.recover`: the escrow slot is opened here (it needs age), the rest is the store's.
+    """
+    return Vault.recover(
+        path,
+        lambda kf: open_escrow(kf, identity_text),
+        new_passphrase,
+        label=label,
+        kdf=kdf,
+    )
 
 
 def open_escrow(kf: KeyFile, identity_text: str) -> tuple[bytearray, EscrowSlot]:
