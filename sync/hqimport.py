@@ -660,6 +660,7 @@ def _check_records(
     new = 0
     skipped = 0
     needed: set[str] = set()
+    resent: set[str] = set()
     warnings: list[str] = []
     horizon = datetime.fromisoformat(vault.now().replace("Z", "+00:00")) + CLOCK_SKEW
     for line in pl.records():
@@ -699,6 +700,10 @@ def _check_records(
                     "rewritten, only given a new version"
                 )
             skipped += 1
+            if line.kind == "evidence" and not line.deleted:
+                # A cumulative bundle sent again before its receipt arrived carries the
+                # originals of versions HQ already has: named by a record, so not "extra".
+                resent.add(str(line.body.get("sha256", "")))
             continue
         if line.record_id in latest:
             current = latest[line.record_id]
@@ -727,7 +732,7 @@ def _check_records(
             raise Refused(
                 f"evidence original {sha} is referenced but is neither in the bundle nor at HQ"
             )
-    extra = sorted(set(pl.evidence) - needed)
+    extra = sorted(set(pl.evidence) - needed - resent)
     if extra:
         raise Refused(f"data/evidence/{extra[0]} is not referenced by any record in the bundle")
     blobs = {sha: path for sha, path in pl.evidence.items() if sha in needed}

@@ -199,6 +199,21 @@ def test_evidence_originals_reach_hq(sites: Sites) -> None:
     assert sites.hq.verify_log().ok
 
 
+def test_a_resent_original_of_a_version_hq_holds_is_accepted(sites: Sites) -> None:
+    """The receipt for bundle 1 has not reached the field, so bundle 2 carries bundle 1's
+    content again, its photo included: that original is named by a version HQ holds, so it
+    is not an unreferenced extra file."""
+    with MediaSandbox(workers=1) as box:
+        sites.a.add_evidence(photo(sites.tmp / "a.jpg", "red"), sandbox=box)
+    first = import_bundle(sites.hq, export(sites.a, sites.out), receipts_dir=sites.receipts)
+    assert first.status == "imported"
+    add_incident(sites.a, "Market strike")
+    second = import_bundle(sites.hq, export(sites.a, sites.out), receipts_dir=sites.receipts)
+    assert (second.status, second.seq, second.reason) == ("imported", 2, "")
+    assert titles(sites.hq) == ["Market strike"]
+    assert sites.hq.verify_log().ok
+
+
 def test_disk_full_while_receiving_records_nothing(
     sites: Sites, monkeypatch: pytest.MonkeyPatch
 ) -> None:
