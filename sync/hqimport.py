@@ -75,6 +75,7 @@ RECEIPT_SUFFIX = ".chmr"
 CLOCK_SKEW = timedelta(days=1)  # E11: versions dated further ahead than this are flagged
 MAX_WARNINGS = 20  # a report lists the first few; a device with a wrong clock has many
 _COPY_CHUNK = 1024 * 1024
+LEAF_BATCH = 1000  # HQ audit leaves written per batch: flat memory, one frontier write each
 _DEVICE_LINE = re.compile(r"\ndevice ([0-9a-f]{32})\n")
 
 Progress = Callable[[str], None]
@@ -958,6 +959,8 @@ def _commit(
         if (int(row[0]), str(row[1]), row[2]) != (last, device.state.last_hash, None):
             raise Refused("the device's state changed during the import; import the file again")
         added = 0
+        # HQ's own leaves, one per new version, appended in batches (in version order).
+        leaves: list[tuple[dict[str, Any], int | None]] = []
         for line in checked.payload.records(trusted=True):
             # Only versions new to HQ are appended; the checks counted them.
             held = conn.execute(
@@ -987,19 +990,23 @@ def _commit(
             )
             if sha != line.sha256:  # recomputed in the checks; a mismatch is our own bug
                 raise IntegrityError(f"version hash of {line.record_id} changed while storing")
-            auditlog.append(
-                conn,
-                auditlog.version_entry(
-                    kind=line.kind,
-                    record_id=line.record_id,
-                    version=line.version,
-                    sha256=sha,
-                    at=line.at,
-                    author=line.author,
-                    device=line.device,
-                ),
-                version_seq=version_seq,
+            leaves.append(
+                (
+                    auditlog.version_entry(
+                        kind=line.kind,
+                        record_id=line.record_id,
+                        version=line.version,
+                        sha256=sha,
+                        at=line.at,
+                        author=line.author,
+                        device=line.device,
+                    ),
+                    version_seq,
+                )
             )
+            if len(leaves) >= LEAF_BATCH:
+                auditlog.append_many(conn, leaves)
+                leaves.clear()
             if checked.finals.get(line.record_id) == line.version:
                 # The record's newest version: its current-state rows, from the body in hand.
                 projection.apply(
@@ -1012,6 +1019,7 @@ def _commit(
                     line.at,
                     body_bytes,
                 )
+        auditlog.append_many(conn, leaves)
         if added != checked.new_versions:
             raise Refused("the records changed between the checks and the import; refused")
         conn.executemany(

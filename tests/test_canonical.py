@@ -137,3 +137,18 @@ def test_stored_version_hash_equals_the_hash_of_the_parsed_version(text: str) ->
     # One byte of the body different (same JSON value, not canonical): another hash.
     spaced = dumps(body).replace(b":", b": ", 1)
     assert stored_version_sha256(**meta, body_bytes=spaced) != version_sha256(**meta, body=body)
+
+
+def test_depth_limit_counts_scalars_inside_the_deepest_container() -> None:
+    from fieldapp.domain.canonical import MAX_DEPTH
+
+    def nested(levels: int, leaf: object) -> object:
+        value = leaf
+        for _ in range(levels):
+            value = [value]
+        return value
+
+    assert loads(dumps(nested(MAX_DEPTH, "x"))) == nested(MAX_DEPTH, "x")
+    for leaf in ("x", None, 1):
+        with pytest.raises(CanonicalJSONError, match="nesting"):
+            dumps(nested(MAX_DEPTH + 1, leaf))

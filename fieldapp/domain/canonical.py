@@ -45,16 +45,32 @@ def _check(value: JSONValue, depth: int = 0, texts: bool = True) -> None:
             raise CanonicalJSONError(f"integer longer than {MAX_INT_DIGITS} digits")
         return
     if kind is dict:
+        if value and depth >= MAX_DEPTH:  # its members would sit deeper than allowed
+            raise CanonicalJSONError(f"nesting deeper than {MAX_DEPTH}")
         for key, item in value.items():
             if type(key) is not str:
                 raise CanonicalJSONError(f"object key {key!r} is not a string")
             if texts:
                 _check_text(key)
-            _check(item, depth + 1, texts)
+            # Strings and None inline: most members of a record are, and a call each is
+            # most of the cost of this walk.
+            member = type(item)
+            if member is str:
+                if texts:
+                    _check_text(item)
+            elif item is not None:
+                _check(item, depth + 1, texts)
         return
     if kind is list:
+        if value and depth >= MAX_DEPTH:
+            raise CanonicalJSONError(f"nesting deeper than {MAX_DEPTH}")
         for item in value:
-            _check(item, depth + 1, texts)
+            member = type(item)
+            if member is str:
+                if texts:
+                    _check_text(item)
+            elif item is not None:
+                _check(item, depth + 1, texts)
         return
     _check_other(value, depth, texts)
 
