@@ -550,6 +550,30 @@ def _line_sha256(line: bundle_payload.RecordLine) -> str:
     )
 
 
+def _version_leaf(line: bundle_payload.RecordLine, device_id: str) -> bytes:
+    """The leaf hash the device's log must hold for this version line.
+
+    Checked first: the line names the bundle's device and its sha256 is that of its content
+    (E8 and the log check both rest on that hash).
+    """
+    label = f"{line.kind} {line.record_id} version {line.version}"
+    if line.device != device_id:
+        raise Refused(f"{label} names device {line.device}, not the bundle's device")
+    sha = _line_sha256(line)
+    if sha != line.sha256:
+        raise Refused(f"{label}: its sha256 does not match its content")
+    entry = auditlog.version_entry(
+        kind=line.kind,
+        record_id=line.record_id,
+        version=line.version,
+        sha256=sha,
+        at=line.at,
+        author=line.author,
+        device=line.device,
+    )
+    return leaf_hash(canonical.dumps(entry))
+
+
 def _validate_body(line: bundle_payload.RecordLine) -> Any:
     """E10: the body must be the model's shape and pass the same rules as a local save."""
     label = f"{line.kind} {line.record_id} version {line.version}"
@@ -666,26 +690,12 @@ def _check_records(
     horizon = datetime.fromisoformat(vault.now().replace("Z", "+00:00")) + CLOCK_SKEW
     for line in pl.records():
         label = f"{line.kind} {line.record_id} version {line.version}"
-        if line.device != device.device_id:
-            raise Refused(f"{label} names device {line.device}, not the bundle's device")
-        sha = _line_sha256(line)
-        if sha != line.sha256:
-            raise Refused(f"{label}: its sha256 does not match its content")
-        entry = canonical.dumps(
-            auditlog.version_entry(
-                kind=line.kind,
-                record_id=line.record_id,
-                version=line.version,
-                sha256=sha,
-                at=line.at,
-                author=line.author,
-                device=line.device,
-            )
-        )
-        if leaf_hash(entry) not in leaves and (
+        sha = line.sha256
+        digest = _version_leaf(line, device.device_id)
+        if digest not in leaves and (
             conn.execute(
                 "SELECT 1 FROM device_log WHERE device_id = ? AND leaf_hash = ?",
-                (device.device_id, leaf_hash(entry).hex()),
+                (device.device_id, digest.hex()),
             ).fetchone()
             is None
         ):
@@ -1342,25 +1352,12 @@ def verify_bundle(
             versions = 0
             for rec in pl.records():
                 versions += 1
-                label = f"{rec.kind} {rec.record_id} version {rec.version}"
-                if rec.device != cert.device:
-                    raise BundleInvalid(f"{label} names another device")
-                sha = _line_sha256(rec)
-                if sha != rec.sha256:
-                    raise BundleInvalid(f"{label}: its sha256 does not match its content")
-                entry = canonical.dumps(
-                    auditlog.version_entry(
-                        kind=rec.kind,
-                        record_id=rec.record_id,
-                        version=rec.version,
-                        sha256=sha,
-                        at=rec.at,
-                        author=rec.author,
-                        device=rec.device,
+                digest = _version_leaf(rec, cert.device)  # device and hash: always checked
+                if log_checked and digest not in leaves:
+                    raise BundleInvalid(
+                        f"{rec.kind} {rec.record_id} version {rec.version} is not in the "
+                        "device's signed log"
                     )
-                )
-                if log_checked and leaf_hash(entry) not in leaves:
-                    raise BundleInvalid(f"{label} is not in the device's signed log")
         except Refused as exc:
             raise BundleInvalid(str(exc)) from None
         finally:
