@@ -749,3 +749,9 @@ def test_counts_follow_the_interface_language(app: QApplication) -> None:
     i18n.install_language(app, "nl")
     # A Dutch reader takes "1,234" for one and a quarter.
     assert i18n.format_count(1234567) == "1.234.567"
+
+
+def test_status_command_reports_complete_catalogues(capsys: pytest.CaptureFixture[str]) -> None:
+    assert tool.main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "fieldapp_nl.ts:" in out and "0 unfinished" in out

@@ -309,7 +309,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>Regels {first}–{last} van {size}, nieuwste eerst</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Verifying the log…</source>
         <translation>Log wordt geverifieerd…</translation>
     </message>
@@ -324,7 +324,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>✓ Log geverifieerd: {size} regels en {checkpoints} ondertekende controlepunten opnieuw berekend, geen problemen.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>✗ Log verification FAILED ({count} problems):</source>
         <translation>✗ Logverificatie MISLUKT ({count} problemen):</translation>
     </message>
@@ -479,7 +479,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>ConfirmBox</name>
     <message>
-        <location filename="../../fieldapp/ui/sync_panel.py" line="+139"/>
+        <location filename="../../fieldapp/ui/sync_panel.py" line="+138"/>
         <source>Cancel</source>
         <translation>Annuleren</translation>
     </message>
