@@ -28,11 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from fieldapp.domain import canonical
 from fieldapp.errors import EvidenceError, IntegrityError, NotEnrolled, SyncError
 from fieldapp.store import auditlog, records, signednote
+from fieldapp.store.blobs import BlobStore
 from fieldapp.store.keyfile import fsync_dir
 from fieldapp.store.merkle import leaf_hash
+from fieldapp.store.stream import decrypt_chunks, encrypt_stream
 from fieldapp.store.vault import Vault
 from sync import age, enrollment, statements
 from sync.bag import BagError, BagWriter
@@ -49,8 +53,6 @@ EVIDENCE_DIR = "data/evidence/"
 # Rows per read of the versions and audit tables: small enough that the vault lock is held
 # only briefly (the GUI stays responsive during a long export), large enough to be fast.
 BATCH_ROWS = 500
-# records.jsonl / auditlog.jsonl up to this size are made once and kept for the write.
-CACHE_BYTES = 32 * 1024 * 1024
 # The background writer syncs to disk every this many bytes (see _BackgroundFile).
 SYNC_BYTES = 64 * 1024 * 1024
 
@@ -320,27 +322,31 @@ def _log_line(row: Any) -> bytes:
     return b'{"entry":' + entry + b',"idx":' + str(int(idx)).encode("ascii") + b"}\n"
 
 
-class _Lines:
-    """One payload file made of lines: its size before its bytes (a tar header needs it).
+class _Spool:
+    """One payload file made of lines, made (and checked) once: its size before its bytes.
 
-    The lines are made (and checked) once to learn the size and kept for the write when they
-    fit in `CACHE_BYTES`; a larger file is made a second time instead, so memory stays flat
-    whatever the bundle size.
+    A tar header needs the size before the data. The lines go into an anonymous temporary file
+    sealed with a one-time key (age STREAM, `fieldapp.store.stream`), so memory stays flat for
+    any bundle, no plaintext touches the disk, and the write reads back exactly the bytes that
+    were checked instead of querying and rebuilding 100k lines a second time.
     """
 
-    def __init__(self, make: Callable[[], Iterator[bytes]]) -> None:
-        self._make = make
-        self._kept: list[bytes] | None = []
-        self.size = 0
-        for line in make():
-            self.size += len(line)
-            if self._kept is not None:
-                self._kept.append(line)
-                if self.size > CACHE_BYTES:
-                    self._kept = None
+    def __init__(self, lines: Iterator[bytes], folder: Path) -> None:
+        self._key = secrets.token_bytes(32)
+        # Closed by close(): the spool lives across the whole export.
+        self._file = tempfile.TemporaryFile(dir=folder, prefix=PARTIAL_PREFIX)  # noqa: SIM115
+        try:
+            self.size = encrypt_stream(self._key, _ChunkReader(lines), self._file)
+        except BaseException:
+            self._file.close()
+            raise
 
-    def lines(self) -> Iterator[bytes]:
-        return iter(self._kept) if self._kept is not None else self._make()
+    def chunks(self) -> Iterator[bytes]:
+        self._file.seek(0)
+        return decrypt_chunks(self._key, self._file)
+
+    def close(self) -> None:
+        self._file.close()
 
 
 def _batched(vault: Vault, sql: str, lo: int, hi: int) -> Iterator[Any]:
@@ -580,13 +586,39 @@ def _check_folder(out_dir: Path) -> None:
         raise ExportRefused(f"{out_dir} is not a folder; no bundle was written.")
 
 
-def _check_integrity(vault: Vault, plan: _Plan) -> None:
-    # Every page and the structure; the whole log's leaf hashes against every stored root and
-    # the newest signed checkpoint. The rows the bundle carries are checked one by one as they
-    # are read (`_record_line`, `_log_line`), before anything is written.
-    report = vault.check(since=plan.log_size, full=False)
-    if not report.ok:
-        raise _integrity_failure(report.problems)
+class _IntegrityCheck:
+    """The vault check before signing, run on a helper thread while the originals stream.
+
+    Every page and the structure; the whole log's leaf hashes against every stored root and
+    the newest signed checkpoint (`Vault.check(full=False)`). The rows the bundle carries are
+    checked one by one as they are read (`_record_line`, `_log_line`). The check needs the
+    database and the originals do not, so the two overlap; `wait()` before signing and
+    recording raises if the check failed, and the bundle is then discarded.
+    """
+
+    def __init__(self, vault: Vault, plan: _Plan) -> None:
+        self._problems: list[str] = []
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self._problems = vault.check(since=plan.log_size, full=False).problems
+            except BaseException as exc:  # raised by wait(), on the export's thread
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="export-check", daemon=True)
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def wait(self) -> None:
+        """Wait for the check; raise `IntegrityError` (or its own error) if it failed."""
+        self.join()
+        if self._error is not None:
+            raise self._error
+        if self._problems:
+            raise _integrity_failure(self._problems)
 
 
 def _integrity_failure(problems: list[str]) -> IntegrityError:
@@ -626,8 +658,8 @@ def _export(
 ) -> ExportResult:
     _check_folder(out_dir)
     plan = _plan(vault)
-    _check_integrity(vault, plan)
     store = vault.blob_store()
+    signing_key = vault.signing_key
     for sha256, _ in plan.blobs:
         if not store.exists(sha256):
             raise ExportRefused(
@@ -635,10 +667,45 @@ def _export(
                 "evidence store, and HQ has not acknowledged it; no bundle was written. "
                 "Run `fieldapp log verify`."
             )
-    lines = (
-        (RECORDS, _Lines(lambda: _record_lines(vault, plan))),
-        (AUDITLOG, _Lines(lambda: _log_lines(vault, plan))),
-    )
+    lines: list[tuple[str, _Spool]] = []
+    try:
+        for name, made in ((RECORDS, _record_lines), (AUDITLOG, _log_lines)):
+            lines.append((name, _Spool(made(vault, plan), out_dir)))
+        check = _IntegrityCheck(vault, plan)  # from here on, only originals are read
+        try:
+            parts = _Parts(store, signing_key, tuple(lines), check)
+            return _write_and_record(vault, out_dir, plan, recipients, parts, progress, cancel)
+        finally:
+            check.join()  # never leave it holding the vault after a failure
+    except OSError as exc:
+        raise ExportRefused(
+            f"Writing in {out_dir} failed ({exc.strerror or exc}); no bundle was written."
+        ) from exc
+    finally:
+        for _, spool in lines:
+            spool.close()
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What the writing needs, all taken before the integrity check holds the vault."""
+
+    store: BlobStore
+    signing_key: Ed25519PrivateKey
+    lines: tuple[tuple[str, _Spool], ...]
+    check: _IntegrityCheck
+
+
+def _write_and_record(
+    vault: Vault,
+    out_dir: Path,
+    plan: _Plan,
+    recipients: tuple[str, str],
+    parts: _Parts,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> ExportResult:
+    lines = parts.lines
     chain_bytes = sum(len(note.encode("utf-8")) for seq, note in plan.chain)
     total = (
         sum(made.size for _, made in lines)
@@ -659,7 +726,7 @@ def _export(
         with os.fdopen(fd, "wb") as raw:
             background = _BackgroundFile(raw)
             try:
-                note = _write_bundle(vault, plan, background, recipients, lines, meter)
+                note = _write_bundle(vault, plan, background, recipients, parts, meter)
             except BaseException:
                 background.abandon()
                 raise
@@ -716,16 +783,20 @@ def _write_bundle(
     plan: _Plan,
     out: _BackgroundFile,
     recipients: tuple[str, str],
-    lines: tuple[tuple[str, _Lines], ...],
+    parts: _Parts,
     meter: _Meter,
 ) -> str:
-    """Stream the whole bag through age into `out`; return the signed note it ends with."""
-    store = vault.blob_store()
+    """Stream the whole bag through age into `out`; return the signed note it ends with.
+
+    The note is signed only once the integrity check has passed (`parts.check.wait()`): a
+    device never signs content it cannot vouch for.
+    """
+    store = parts.store
     to = tuple(sorted(statements.recipient_fingerprint(r) for r in recipients))
     with age.encrypting_writer(out, list(recipients)) as encrypted:
         bag = BagWriter(encrypted)
-        for path, made in lines:
-            bag.add_payload(path, made.size, meter.wrap(_ChunkReader(made.lines())))
+        for path, made in parts.lines:
+            bag.add_payload(path, made.size, meter.wrap(_ChunkReader(made.chunks())))
         _add_text(bag, meter, CHECKPOINT, plan.checkpoint_note)
         for seq, note in plan.chain:
             _add_text(bag, meter, f"{CHAIN_DIR}{seq}.note", note)
@@ -742,17 +813,19 @@ def _write_bundle(
                 )
             finally:
                 chunks.close()
+        tagmanifest = bag.finish()
+        parts.check.wait()
         note = statements.BundleNote(
             origin=auditlog.origin(vault.device.device_id),
             device=vault.device.device_id,
             seq=plan.seq,
             prev=plan.prev,
             to=to,
-            tagmanifest_sha256=bag.finish(),
+            tagmanifest_sha256=tagmanifest,
             log_size=plan.log_size,
             log_root=plan.log_root,
             ack=plan.base.ack,
-        ).sign(vault.device.device_id, vault.signing_key)
+        ).sign(vault.device.device_id, parts.signing_key)
         bag.close(note.encode("utf-8"))
     return note
 

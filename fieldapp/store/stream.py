@@ -19,7 +19,7 @@ Memory stays flat: at most two chunks are held at a time, whatever the stream's 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -75,7 +75,13 @@ def _nonce(counter: int, last: bool) -> bytes:
     return counter.to_bytes(_COUNTER_BYTES, "big") + (_LAST if last else _NOT_LAST)
 
 
-def _read_exactly(src: BinaryIO, size: int) -> bytes:
+class Source(Protocol):
+    """Anything `encrypt_stream` can read plaintext from: a file, or a generator of lines."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+def _read_exactly(src: Source, size: int) -> bytes:
     """Read up to `size` bytes, looping over short reads (pipes, raw files) until EOF.
 
     Chunk boundaries are part of the format, so a short read must never be taken for the end.
@@ -96,7 +102,7 @@ def _read_exactly(src: BinaryIO, size: int) -> bytes:
 
 def encrypt_stream(
     key: bytes,
-    src: BinaryIO,
+    src: Source,
     dst: BinaryIO,
     *,
     on_plaintext: Callable[[bytes], None] | None = None,
