@@ -562,7 +562,7 @@ def _version_leaf(line: bundle_payload.RecordLine, device_id: str) -> bytes:
     sha = _line_sha256(line)
     if sha != line.sha256:
         raise Refused(f"{label}: its sha256 does not match its content")
-    entry = auditlog.version_entry(
+    entry = auditlog.version_entry_bytes(
         kind=line.kind,
         record_id=line.record_id,
         version=line.version,
@@ -571,7 +571,7 @@ def _version_leaf(line: bundle_payload.RecordLine, device_id: str) -> bytes:
         author=line.author,
         device=line.device,
     )
-    return leaf_hash(canonical.dumps(entry))
+    return leaf_hash(entry)
 
 
 def _validate_body(line: bundle_payload.RecordLine) -> Any:
@@ -970,7 +970,7 @@ def _commit(
             raise Refused("the device's state changed during the import; import the file again")
         added = 0
         # HQ's own leaves, one per new version, appended in batches (in version order).
-        leaves: list[tuple[dict[str, Any], int | None]] = []
+        leaves: list[tuple[bytes, str, str, int | None]] = []
         for line in checked.payload.records(trusted=True):
             # Only versions new to HQ are appended; the checks counted them.
             held = conn.execute(
@@ -1000,20 +1000,16 @@ def _commit(
             )
             if sha != line.sha256:  # recomputed in the checks; a mismatch is our own bug
                 raise IntegrityError(f"version hash of {line.record_id} changed while storing")
-            leaves.append(
-                (
-                    auditlog.version_entry(
-                        kind=line.kind,
-                        record_id=line.record_id,
-                        version=line.version,
-                        sha256=sha,
-                        at=line.at,
-                        author=line.author,
-                        device=line.device,
-                    ),
-                    version_seq,
-                )
+            entry = auditlog.version_entry_bytes(
+                kind=line.kind,
+                record_id=line.record_id,
+                version=line.version,
+                sha256=sha,
+                at=line.at,
+                author=line.author,
+                device=line.device,
             )
+            leaves.append((entry, line.at, "version", version_seq))
             if len(leaves) >= LEAF_BATCH:
                 auditlog.append_many(conn, leaves)
                 leaves.clear()

@@ -158,3 +158,12 @@ def test_a_file_changed_after_the_bag_check_is_refused(tmp_path: Path) -> None:
     (data / "records.jsonl").write_bytes(canonical.dumps(record(reason="later")) + b"\n")
     with pytest.raises(PayloadError, match="changed after the bag was checked"):
         list(payload.records())
+
+
+def test_log_line_bytes_are_the_entry_even_with_an_inner_idx_key() -> None:
+    """The entry's bytes are cut from the canonical line; an `idx` key nested inside the entry
+    must not be mistaken for the line's own."""
+    entry = {"type": "note", "z": {"a": 1, "idx": 7}, "text": 'x,"idx":9'}
+    line = canonical.dumps({"entry": entry, "idx": 0}) + b"\n"
+    [parsed] = parse_auditlog(io.BytesIO(line))
+    assert parsed.data == canonical.dumps(entry)

@@ -271,3 +271,18 @@ def test_non_canonical_body_is_named_as_such(vault: Vault) -> None:
     assert vault.verify_log().problems[0] == (
         f"version 1 of incident {inc.id}: body is not in canonical form"
     )
+
+
+def test_version_entry_bytes_are_the_canonical_entry() -> None:
+    from fieldapp.store.auditlog import version_entry, version_entry_bytes
+
+    facts: dict[str, Any] = {
+        "kind": "statement",
+        "record_id": "c" * 32,
+        "version": 12,
+        "sha256": "d" * 64,
+        "at": "2026-11-22T13:00:00Z",
+        "author": 'analyst "kestrel" \u202e مرحبا',
+        "device": "e" * 32,
+    }
+    assert version_entry_bytes(**facts) == canonical.dumps(version_entry(**facts))

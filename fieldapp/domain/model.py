@@ -312,11 +312,31 @@ def from_dict(cls: type[T], data: Any, path: str = "") -> T:
         raise ShapeError(f"{path or cls.__name__}: unknown field {unknown[0]!r}")
     kwargs: dict[str, Any] = {}
     for name, value in data.items():
-        kwargs[name] = _convert(hints[name], value, f"{path}.{name}" if path else name)
+        hint = hints[name]
+        # Text fields are most fields of every record: checked inline, no call, no path string.
+        if hint is str and isinstance(value, str):
+            kwargs[name] = value
+        else:
+            kwargs[name] = _convert(hint, value, f"{path}.{name}" if path else name)
     return cls(**kwargs)
 
 
 def _convert(hint: Any, value: Any, path: str) -> Any:
+    # The plain types first: they need none of the typing introspection below.
+    if hint is str:
+        if not isinstance(value, str):
+            raise ShapeError(f"{path}: expected text")
+        return value
+    if hint is int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ShapeError(f"{path}: expected a whole number")
+        return value
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ShapeError(f"{path}: expected true or false")
+        return value
+    if hint in _SHAPES:
+        return from_dict(hint, value, path)
     origin = typing.get_origin(hint)
     if origin in (Union, types.UnionType):
         args = typing.get_args(hint)
@@ -331,16 +351,4 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
         return [_convert(item_hint, v, f"{path}[{i}]") for i, v in enumerate(value)]
     if dataclasses.is_dataclass(hint):
         return from_dict(hint, value, path)  # type: ignore[arg-type]
-    if hint is int:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ShapeError(f"{path}: expected a whole number")
-        return value
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise ShapeError(f"{path}: expected true or false")
-        return value
-    if hint is str:
-        if not isinstance(value, str):
-            raise ShapeError(f"{path}: expected text")
-        return value
     raise ShapeError(f"{path}: unsupported type {hint!r}")

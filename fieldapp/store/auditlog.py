@@ -80,26 +80,55 @@ def load_frontier(conn: Any) -> Frontier:
     return Frontier() if row is None else Frontier.from_json(row[0])
 
 
+def version_entry_bytes(
+    *, kind: str, record_id: str, version: int, sha256: str, at: str, author: str, device: str
+) -> bytes:
+    """`canonical.dumps(version_entry(...))`, written key by key (a test holds them equal).
+
+    An HQ import makes one for each of up to 100k versions, twice (check, then store).
+    """
+    s = canonical.string
+    return b"".join(
+        (
+            b'{"at":',
+            s(at),
+            b',"author":',
+            s(author),
+            b',"device":',
+            s(device),
+            b',"kind":',
+            s(kind),
+            b',"record_id":',
+            s(record_id),
+            b',"sha256":',
+            s(sha256),
+            b',"type":"version","version":',
+            canonical.integer(version),
+            b"}",
+        )
+    )
+
+
 def append(conn: Any, entry: dict[str, Any], *, version_seq: int | None = None) -> int:
     """Append one leaf and advance the stored frontier; returns the leaf index.
 
     Runs inside the caller's transaction, so the leaf exists iff the change exists.
     """
-    return append_many(conn, [(entry, version_seq)]) - 1
+    leaf = (canonical.dumps(entry), str(entry.get("at", "")), str(entry["type"]), version_seq)
+    return append_many(conn, [leaf]) - 1
 
 
-def append_many(conn: Any, items: Iterable[tuple[dict[str, Any], int | None]]) -> int:
-    """Append leaves (entry, version seq) in order; returns the index after the last one.
+def append_many(conn: Any, leaves: Iterable[tuple[bytes, str, str, int | None]]) -> int:
+    """Append leaves (canonical entry bytes, at, type, version seq) in order; returns the
+    log size after them.
 
     The frontier is read and written once for the lot: an HQ import appends a leaf for each
     of up to 100k versions in one transaction.
     """
     frontier = load_frontier(conn)
     rows = []
-    for entry, version_seq in items:
-        data = canonical.dumps(entry)
+    for data, at, kind, version_seq in leaves:
         digest = leaf_hash(data)
-        at, kind = str(entry.get("at", "")), str(entry["type"])
         rows.append((frontier.size, at, kind, data, digest.hex(), version_seq))
         frontier.append(digest)
     conn.executemany(
@@ -399,7 +428,9 @@ def verify(
             want = expected_entries.get(int(version_seq))
             if want is None:
                 problems.append(f"audit leaf {idx}: names a record version that does not exist")
-            elif canonical.dumps(want) != bytes(data):
+            elif version_entry_bytes(**{k: v for k, v in want.items() if k != "type"}) != bytes(
+                data
+            ):
                 problems.append(
                     f"audit leaf {idx}: entry does not match version {want['version']} of "
                     f"{want['kind']} {want['record_id']}"

@@ -225,36 +225,18 @@ def append_version(
     serialising and checking a large body twice on every save.
     """
     data = canonical.dumps(body) if body_bytes is None else body_bytes
-    meta = canonical.dumps(
-        {
-            "record_id": record_id,
-            "kind": kind,
-            "version": version,
-            "author": author,
-            "device_id": device_id,
-            "at": at,
-            "reason": reason,
-            "deleted": deleted,
-            "body": None,
-        }
+    # The hash of exactly the bytes stored (one definition for saving and checking).
+    sha = stored_version_sha256(
+        record_id=record_id,
+        kind=kind,
+        version=version,
+        author=author,
+        device_id=device_id,
+        at=at,
+        reason=reason,
+        deleted=deleted,
+        body_bytes=data,
     )
-    # Splice the body into its place: the same bytes `version_sha256` hashes. The marker can
-    # only be the key itself, because inside canonical strings every quote is escaped.
-    marker = b'"body":null'
-    if meta.count(marker) == 1:
-        sha = hashlib.sha256(meta.replace(marker, b'"body":' + data)).hexdigest()
-    else:  # pragma: no cover - defensive; cannot happen with escaped strings
-        sha = version_sha256(
-            record_id=record_id,
-            kind=kind,
-            version=version,
-            author=author,
-            device_id=device_id,
-            at=at,
-            reason=reason,
-            deleted=deleted,
-            body=body,
-        )
     cur = conn.execute(
         "INSERT INTO versions (record_id, kind, version, author, device_id, at, reason, "
         "deleted, body, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
