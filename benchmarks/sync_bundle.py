@@ -170,6 +170,7 @@ def _vm_hwm_mb() -> float:
 
 
 def _run_child(kind: str, work: Path, arg: Path) -> dict[str, Any]:
+    os.sync()  # each run starts with no dirty pages left by the one before
     out = subprocess.run(
         [sys.executable, __file__, "--child", kind, str(work), str(arg)],
         check=True,
@@ -186,6 +187,7 @@ def tar_pyrage(plain: Path, target: Path) -> tuple[float, int]:
     import pyrage
 
     recipient = pyrage.x25519.Identity.generate().to_public()
+    os.sync()
     t0 = time.perf_counter()
     tar = subprocess.Popen(
         ["tar", "-c", "-C", str(plain), "."], stdout=subprocess.PIPE, bufsize=CHUNK_SIZE
