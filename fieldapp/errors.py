@@ -63,6 +63,14 @@ class RecordNotFound(FieldappError):
     """No record (or no version) with that id."""
 
 
+class ForeignRecord(FieldappError):
+    """The record was made on another device (imported at HQ); only that device changes it.
+
+    A version written here would fork the record's history from the field's, and the field's
+    next version of it could then never be imported.
+    """
+
+
 class StaleVersion(FieldappError):
     """Someone saved the record after it was loaded; reload before saving again."""
 

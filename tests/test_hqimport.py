@@ -338,3 +338,24 @@ def test_every_kind_edits_and_deletions_project_at_hq(sites: Sites) -> None:
     assert [s.original_text for s, _ in sites.hq.list_statements()] == ["I saw it"]
     assert [o.text for o in sites.hq.list_observations()] == ["smoke to the north"]
     assert len(sites.hq.list_evidence(kept.id)) == 1
+
+
+def test_hq_cannot_edit_or_delete_a_record_imported_from_the_field(sites: Sites) -> None:
+    """A version written at HQ would fork the record from the field's history, and the field's
+    next version could then never be imported: HQ's own assessments are separate records."""
+    from fieldapp.errors import ForeignRecord
+
+    inc = add_incident(sites.a, "Market strike")
+    assert import_bundle(sites.hq, export(sites.a, sites.out)).status == "imported"
+    at_hq, version = sites.hq.get_incident(inc.id)
+    at_hq.summary = "rewritten at HQ"
+    with pytest.raises(ForeignRecord, match=f"recorded on device {sites.a.device.code}"):
+        sites.hq.save_incident(at_hq, "edit", expected_version=version)
+    with pytest.raises(ForeignRecord):
+        sites.hq.delete_incident(inc.id, "duplicate")
+    # The field's own next version still imports.
+    mine, version = sites.a.get_incident(inc.id)
+    mine.summary = "three houses damaged"
+    sites.a.save_incident(mine, "site visit", expected_version=version)
+    assert import_bundle(sites.hq, export(sites.a, sites.out)).status == "imported"
+    assert sites.hq.get_incident(inc.id)[0].summary == "three houses damaged"

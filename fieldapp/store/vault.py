@@ -54,6 +54,7 @@ from fieldapp.errors import (
     DamagedKeyfile,
     EvidenceNotFound,
     FieldIssue,
+    ForeignRecord,
     NotAVault,
     NoVault,
     PartOfVault,
@@ -701,6 +702,17 @@ class Vault:
             raise RecordNotFound(f"There is no {kind} with id {record_id}.")
         if latest[1]:
             raise RecordNotFound(f"The {kind} {record_id} was deleted.")
+        (owner,) = self._conn.execute(
+            "SELECT device_id FROM versions WHERE record_id = ? AND version = 1", (record_id,)
+        ).fetchone()
+        if owner != self.device.device_id:
+            row = self._conn.execute(
+                "SELECT code FROM devices WHERE device_id = ?", (owner,)
+            ).fetchone()
+            raise ForeignRecord(
+                f"This {kind} was recorded on device {row[0] if row else owner} and imported "
+                "here; only that device can change it. Nothing was saved."
+            )
         return latest[0]
 
     @_locked

@@ -30,6 +30,7 @@ _TITLES: dict[type[errors.FieldappError], str] = {
     errors.IntegrityError: QT_TRANSLATE_NOOP("messages", "Integrity check failed"),
     errors.RecordNotFound: QT_TRANSLATE_NOOP("messages", "Not found"),
     errors.StaleVersion: QT_TRANSLATE_NOOP("messages", "Changed elsewhere"),
+    errors.ForeignRecord: QT_TRANSLATE_NOOP("messages", "Recorded on another device"),
     errors.ValidationError: QT_TRANSLATE_NOOP("messages", "Please correct the record"),
     errors.MapDataError: QT_TRANSLATE_NOOP("messages", "Map pack unusable"),
     errors.EvidenceError: QT_TRANSLATE_NOOP("messages", "Evidence not stored"),
