@@ -3625,6 +3625,11 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
     </message>
     <message>
         <location line="+1"/>
+        <source>Recorded on another device</source>
+        <translation>Vastgelegd op een ander apparaat</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Please correct the record</source>
         <translation>Corrigeer het record</translation>
     </message>
