@@ -139,7 +139,7 @@ def test_short_reads_do_not_change_chunk_boundaries() -> None:
 
     plaintext = os.urandom(CHUNK_SIZE + 10)
     out = io.BytesIO()
-    encrypt_stream(KEY, Trickle(plaintext), out)  # type: ignore[arg-type]
+    encrypt_stream(KEY, Trickle(plaintext), out)
     assert out.getvalue() == seal(plaintext)
     back = io.BytesIO()
     decrypt_stream(KEY, Trickle(out.getvalue()), back)  # type: ignore[arg-type]
