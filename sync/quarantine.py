@@ -14,6 +14,11 @@ child or the parent, deletes that folder, so no part of a refused bundle stays o
 from __future__ import annotations
 
 import contextlib
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: stale folders are found by age instead
+    fcntl = None  # type: ignore[assignment]
 import json
 import os
 import secrets
@@ -72,17 +77,64 @@ class Limits:
     max_total_size: int = DEFAULT_MAX_TOTAL_SIZE
 
 
+# Each quarantine folder has a sibling `<name>.lock`, held with an exclusive flock by the
+# process that uses the folder. The kernel drops the lock when that process dies, however it
+# dies (SIGKILL, power cut), so the next import can tell a dead import's plaintext from a live
+# one's and remove it at once. Where flock does not exist (Windows), the age rule below decides.
+_HELD: dict[str, int] = {}
+LOCK_SUFFIX = ".lock"
+
+
+def _lock_path(folder: Path) -> Path:
+    return folder.with_name(folder.name + LOCK_SUFFIX)
+
+
+def _hold(folder: Path) -> None:
+    """Take the folder's lock for this process (before the folder exists)."""
+    if fcntl is None:
+        return
+    fd = os.open(_lock_path(folder), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    _HELD[str(folder)] = fd
+
+
 def remove_folder(folder: Path) -> None:
-    """Delete a quarantine folder and everything in it; missing is fine."""
+    """Delete a quarantine folder and everything in it, then its lock; missing is fine."""
     with contextlib.suppress(FileNotFoundError):
         shutil.rmtree(folder)
+    with contextlib.suppress(FileNotFoundError):
+        _lock_path(folder).unlink()
+    fd = _HELD.pop(str(folder), None)
+    if fd is not None:
+        os.close(fd)
+
+
+def _dead(folder: Path, limit: float) -> bool:
+    """True when no living process holds the folder (or, without flock, when it is old)."""
+    if fcntl is None:
+        return folder.stat().st_mtime < limit
+    if str(folder) in _HELD:
+        return False  # ours, in use
+    try:
+        fd = os.open(_lock_path(folder), os.O_RDWR | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return True  # made before its lock was taken, or its lock already removed: orphaned
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False  # a living import holds it
+    finally:
+        os.close(fd)  # closing drops the lock we may have taken
+    return True
 
 
 def remove_stale(quarantine_root: Path, older_than_s: float = 2 * DEFAULT_TIMEOUT_S) -> int:
     """Delete quarantine folders left by a process that died mid-import (crash, power cut).
 
-    A live import never runs longer than its timeout, so a folder older than twice that is
-    plaintext nobody will ever clean up otherwise. Returns how many folders were removed.
+    A folder whose lock no living process holds is plaintext nobody will ever clean up
+    otherwise (without flock: a folder older than twice the import timeout, which no live
+    import reaches). Lock files left without a folder go too. Returns how many folders were
+    removed.
     """
     import time
 
@@ -92,9 +144,15 @@ def remove_stale(quarantine_root: Path, older_than_s: float = 2 * DEFAULT_TIMEOU
     limit = time.time() - older_than_s
     for entry in quarantine_root.iterdir():
         with contextlib.suppress(OSError):
-            if entry.is_dir() and not entry.is_symlink() and entry.stat().st_mtime < limit:
+            if entry.is_symlink():
+                continue
+            if entry.is_dir() and _dead(entry, limit):
                 remove_folder(entry)
                 removed += 1
+            elif entry.name.endswith(LOCK_SUFFIX):
+                folder = entry.with_name(entry.name[: -len(LOCK_SUFFIX)])
+                if not folder.exists() and _dead(folder, limit):
+                    entry.unlink()
     return removed
 
 
@@ -130,7 +188,12 @@ def open_bundle(
         raise QuarantineError("no age identity to decrypt the bundle with", "age")
     quarantine_root.mkdir(mode=0o700, parents=True, exist_ok=True)
     folder = quarantine_root / secrets.token_hex(16)
-    folder.mkdir(mode=0o700)
+    _hold(folder)
+    try:
+        folder.mkdir(mode=0o700)
+    except BaseException:
+        remove_folder(folder)  # releases the lock taken for it
+        raise
     request = {
         "bundle": str(Path(bundle).resolve()),
         "folder": str(folder.resolve()),

@@ -760,3 +760,32 @@ def test_record_line_is_the_canonical_object(deleted: bool) -> None:
         "version": 3,
     }
     assert fieldsync._record_line(row) == canonical.dumps(expected) + b"\n"
+
+
+def test_a_dead_exports_partial_file_is_removed_a_live_ones_kept(pair: Pair) -> None:
+    import subprocess
+    import sys
+
+    dead = pair.out / ".partial-dead.tmp"
+    dead.write_bytes(b"age-encryption.org/v1 ... no final chunk")
+    live = pair.out / ".partial-live.tmp"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_CREAT | os.O_RDWR); "
+            "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); sys.stdin.read()",
+            str(live),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        add_incident(pair.field)
+        result = fieldsync.export_bundle(pair.field, pair.out)
+        assert sorted(os.listdir(pair.out)) == sorted([live.name, result.path.name])
+    finally:
+        holder.kill()
+        holder.wait()

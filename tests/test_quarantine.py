@@ -127,20 +127,45 @@ def test_run_in_process_reports_damage_first(tmp_path: Path, hq: age.HybridIdent
     json.dumps(answer)  # the answer crosses the pipe as JSON
 
 
-def test_stale_folders_of_a_dead_import_are_removed(tmp_path: Path) -> None:
+def test_a_dead_imports_folder_goes_at_once_a_living_ones_stays(tmp_path: Path) -> None:
+    """The lock beside each folder is held by the process using it; the kernel drops it when
+    that process dies, however it dies. A free lock (or none) marks plaintext nobody will
+    clean up: removed at the next import, whatever its age. A held one is left alone."""
     import os
+    import subprocess
+    import sys
 
     from sync.quarantine import remove_stale
 
     root = tmp_path / "q"
-    old, fresh = root / "old", root / "fresh"
-    (old / "data").mkdir(parents=True)
-    (old / "data" / "records.jsonl").write_text("plaintext")
-    fresh.mkdir()
-    os.utime(old, (0, 0))
-    assert remove_stale(root, older_than_s=3600) == 1
-    assert [p.name for p in root.iterdir()] == ["fresh"]
+    dead, live = root / "dead", root / "live"
+    (dead / "data").mkdir(parents=True)
+    (dead / "data" / "records.jsonl").write_text("plaintext")
+    (root / "dead.lock").touch()
+    live.mkdir()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_CREAT | os.O_RDWR); "
+            "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); sys.stdin.read()",
+            str(root / "live.lock"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert remove_stale(root) == 1
+        assert sorted(p.name for p in root.iterdir()) == ["live", "live.lock"]
+    finally:
+        holder.kill()
+        holder.wait()
+    assert remove_stale(root) == 1  # its process is gone: so is its plaintext
+    assert list(root.iterdir()) == []
     assert remove_stale(tmp_path / "missing") == 0
+    assert not os.path.exists(root / "live")
 
 
 def test_a_child_over_its_memory_limit_is_a_clean_refusal(
