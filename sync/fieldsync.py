@@ -286,33 +286,22 @@ def _record_line(row: Any) -> bytes:
         raise _integrity_failure(
             [f"version {version} of {kind} {record_id}: body does not match its sha256"]
         )
-    # Canonical JSON written key by key in sorted order (a test holds it equal to dumps).
     s = canonical.string
-    return b"".join(
+    line = canonical.encoded_object(
         (
-            b'{"at":',
-            s(at),
-            b',"author":',
-            s(author),
-            b',"body":',
-            body,
-            b',"deleted":',
-            canonical.boolean(bool(deleted)),
-            b',"device":',
-            s(device_id),
-            b',"kind":',
-            s(kind),
-            b',"reason":',
-            s(reason),
-            b',"record_id":',
-            s(record_id),
-            b',"sha256":',
-            s(sha256),
-            b',"version":',
-            canonical.integer(int(version)),
-            b"}\n",
+            ("at", s(at)),
+            ("author", s(author)),
+            ("body", body),
+            ("deleted", canonical.boolean(bool(deleted))),
+            ("device", s(device_id)),
+            ("kind", s(kind)),
+            ("reason", s(reason)),
+            ("record_id", s(record_id)),
+            ("sha256", s(sha256)),
+            ("version", canonical.integer(int(version))),
         )
     )
+    return line + b"\n"
 
 
 def _log_line(row: Any) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from json.encoder import encode_basestring as _encode_string
 from typing import Any
 
@@ -142,6 +143,19 @@ def integer(value: int) -> bytes:
 
 def boolean(value: bool) -> bytes:
     return b"true" if value else b"false"
+
+
+def encoded_object(members: Sequence[tuple[str, bytes]]) -> bytes:
+    """`{"key":value,...}` from members whose values are canonical bytes already.
+
+    The keys must come in sorted order (checked), so the result is exactly what `dumps` writes
+    for the same object; hot paths use it to splice stored bodies and write fixed-shape
+    objects without walking a dict.
+    """
+    keys = [key for key, _ in members]
+    if keys != sorted(keys) or len(set(keys)) != len(keys):
+        raise CanonicalJSONError(f"object keys must be distinct and sorted: {keys}")
+    return b"{" + b",".join(string(key) + b":" + value for key, value in members) + b"}"
 
 
 def _no_duplicates(pairs: list[tuple[str, JSONValue]]) -> dict[str, JSONValue]:

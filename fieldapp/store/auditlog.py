@@ -88,23 +88,16 @@ def version_entry_bytes(
     An HQ import makes one for each of up to 100k versions, twice (check, then store).
     """
     s = canonical.string
-    return b"".join(
+    return canonical.encoded_object(
         (
-            b'{"at":',
-            s(at),
-            b',"author":',
-            s(author),
-            b',"device":',
-            s(device),
-            b',"kind":',
-            s(kind),
-            b',"record_id":',
-            s(record_id),
-            b',"sha256":',
-            s(sha256),
-            b',"type":"version","version":',
-            canonical.integer(version),
-            b"}",
+            ("at", s(at)),
+            ("author", s(author)),
+            ("device", s(device)),
+            ("kind", s(kind)),
+            ("record_id", s(record_id)),
+            ("sha256", s(sha256)),
+            ("type", b'"version"'),
+            ("version", canonical.integer(version)),
         )
     )
 

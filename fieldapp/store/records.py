@@ -159,30 +159,18 @@ def stored_version_sha256(
     hashed at save time, so this one hash proves the body both unaltered and canonical: checking
     100k versions costs a hash each instead of a parse and re-serialisation.
     """
-    # The canonical object written key by key, in sorted key order (a test holds this equal
-    # to canonical.dumps of the same dict).
     s = canonical.string
-    preimage = b"".join(
+    preimage = canonical.encoded_object(
         (
-            b'{"at":',
-            s(at),
-            b',"author":',
-            s(author),
-            b',"body":',
-            body_bytes,
-            b',"deleted":',
-            canonical.boolean(deleted),
-            b',"device_id":',
-            s(device_id),
-            b',"kind":',
-            s(kind),
-            b',"reason":',
-            s(reason),
-            b',"record_id":',
-            s(record_id),
-            b',"version":',
-            canonical.integer(version),
-            b"}",
+            ("at", s(at)),
+            ("author", s(author)),
+            ("body", body_bytes),
+            ("deleted", canonical.boolean(deleted)),
+            ("device_id", s(device_id)),
+            ("kind", s(kind)),
+            ("reason", s(reason)),
+            ("record_id", s(record_id)),
+            ("version", canonical.integer(version)),
         )
     )
     return hashlib.sha256(preimage).hexdigest()
