@@ -261,6 +261,11 @@ def _plan(vault: Vault) -> _Plan:
 
 
 # --- payload streams --------------------------------------------------------------------------
+_RECORD_LINE = canonical.ObjectShape(
+    "at", "author", "body", "deleted", "device", "kind", "reason", "record_id", "sha256", "version"
+)
+
+
 def _record_line(row: Any) -> bytes:
     """One line of records.jsonl: canonical JSON with the stored body spliced in.
 
@@ -287,19 +292,17 @@ def _record_line(row: Any) -> bytes:
             [f"version {version} of {kind} {record_id}: body does not match its sha256"]
         )
     s = canonical.string
-    line = canonical.encoded_object(
-        (
-            ("at", s(at)),
-            ("author", s(author)),
-            ("body", body),
-            ("deleted", canonical.boolean(bool(deleted))),
-            ("device", s(device_id)),
-            ("kind", s(kind)),
-            ("reason", s(reason)),
-            ("record_id", s(record_id)),
-            ("sha256", s(sha256)),
-            ("version", canonical.integer(int(version))),
-        )
+    line = _RECORD_LINE.encode(
+        s(at),
+        s(author),
+        body,
+        canonical.boolean(bool(deleted)),
+        s(device_id),
+        s(kind),
+        s(reason),
+        s(record_id),
+        s(sha256),
+        canonical.integer(int(version)),
     )
     return line + b"\n"
 

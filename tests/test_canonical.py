@@ -154,11 +154,14 @@ def test_depth_limit_counts_scalars_inside_the_deepest_container() -> None:
             dumps(nested(MAX_DEPTH + 1, leaf))
 
 
-def test_encoded_object_is_dumps_and_refuses_unsorted_keys() -> None:
-    from fieldapp.domain.canonical import encoded_object, string
+def test_object_shape_writes_dumps_and_refuses_unsorted_keys() -> None:
+    from fieldapp.domain.canonical import ObjectShape, string
 
-    assert encoded_object((("a", b"1"), ("b", string("x")))) == dumps({"b": "x", "a": 1})
+    shape = ObjectShape("a", "b")
+    assert shape.encode(b"1", string("x")) == dumps({"b": "x", "a": 1})
+    with pytest.raises(CanonicalJSONError, match="values expected"):
+        shape.encode(b"1")
     with pytest.raises(CanonicalJSONError, match="sorted"):
-        encoded_object((("b", b"1"), ("a", b"2")))
+        ObjectShape("b", "a")
     with pytest.raises(CanonicalJSONError, match="distinct"):
-        encoded_object((("a", b"1"), ("a", b"2")))
+        ObjectShape("a", "a")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
 from json.encoder import encode_basestring as _encode_string
 from typing import Any
 
@@ -145,17 +144,26 @@ def boolean(value: bool) -> bytes:
     return b"true" if value else b"false"
 
 
-def encoded_object(members: Sequence[tuple[str, bytes]]) -> bytes:
-    """`{"key":value,...}` from members whose values are canonical bytes already.
+class ObjectShape:
+    """A fixed set of keys, written as canonical JSON from values that are canonical already.
 
-    The keys must come in sorted order (checked), so the result is exactly what `dumps` writes
-    for the same object; hot paths use it to splice stored bodies and write fixed-shape
-    objects without walking a dict.
+    For hot paths (a version's hash preimage, a bundle's record line, a version's log entry):
+    the keys are checked sorted and distinct once, when the shape is made, and `encode` only
+    joins bytes, giving exactly what `dumps` writes for the same object.
     """
-    keys = [key for key, _ in members]
-    if keys != sorted(keys) or len(set(keys)) != len(keys):
-        raise CanonicalJSONError(f"object keys must be distinct and sorted: {keys}")
-    return b"{" + b",".join(string(key) + b":" + value for key, value in members) + b"}"
+
+    def __init__(self, *keys: str) -> None:
+        if list(keys) != sorted(set(keys)):
+            raise CanonicalJSONError(f"object keys must be distinct and sorted: {list(keys)}")
+        self.keys = keys
+        # One bytes template, {"k1":%b,"k2":%b}: filling it is a single C-level operation.
+        heads = [(b"{" if i == 0 else b",") + string(key) + b":" for i, key in enumerate(keys)]
+        self._template = b"".join(head.replace(b"%", b"%%") + b"%b" for head in heads) + b"}"
+
+    def encode(self, *values: bytes) -> bytes:
+        if len(values) != len(self.keys):
+            raise CanonicalJSONError(f"{len(self.keys)} values expected, got {len(values)}")
+        return self._template % values
 
 
 def _no_duplicates(pairs: list[tuple[str, JSONValue]]) -> dict[str, JSONValue]:

@@ -80,6 +80,11 @@ def load_frontier(conn: Any) -> Frontier:
     return Frontier() if row is None else Frontier.from_json(row[0])
 
 
+_VERSION_ENTRY = canonical.ObjectShape(
+    "at", "author", "device", "kind", "record_id", "sha256", "type", "version"
+)
+
+
 def version_entry_bytes(
     *, kind: str, record_id: str, version: int, sha256: str, at: str, author: str, device: str
 ) -> bytes:
@@ -88,17 +93,15 @@ def version_entry_bytes(
     An HQ import makes one for each of up to 100k versions, twice (check, then store).
     """
     s = canonical.string
-    return canonical.encoded_object(
-        (
-            ("at", s(at)),
-            ("author", s(author)),
-            ("device", s(device)),
-            ("kind", s(kind)),
-            ("record_id", s(record_id)),
-            ("sha256", s(sha256)),
-            ("type", b'"version"'),
-            ("version", canonical.integer(version)),
-        )
+    return _VERSION_ENTRY.encode(
+        s(at),
+        s(author),
+        s(device),
+        s(kind),
+        s(record_id),
+        s(sha256),
+        b'"version"',
+        canonical.integer(version),
     )
 
 

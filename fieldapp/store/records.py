@@ -140,6 +140,12 @@ def version_sha256(
     )
 
 
+# The object `version_sha256` hashes, for `stored_version_sha256`.
+_VERSION_SHAPE = canonical.ObjectShape(
+    "at", "author", "body", "deleted", "device_id", "kind", "reason", "record_id", "version"
+)
+
+
 def stored_version_sha256(
     *,
     record_id: str,
@@ -160,18 +166,16 @@ def stored_version_sha256(
     100k versions costs a hash each instead of a parse and re-serialisation.
     """
     s = canonical.string
-    preimage = canonical.encoded_object(
-        (
-            ("at", s(at)),
-            ("author", s(author)),
-            ("body", body_bytes),
-            ("deleted", canonical.boolean(deleted)),
-            ("device_id", s(device_id)),
-            ("kind", s(kind)),
-            ("reason", s(reason)),
-            ("record_id", s(record_id)),
-            ("version", canonical.integer(version)),
-        )
+    preimage = _VERSION_SHAPE.encode(
+        s(at),
+        s(author),
+        body_bytes,
+        canonical.boolean(deleted),
+        s(device_id),
+        s(kind),
+        s(reason),
+        s(record_id),
+        canonical.integer(version),
     )
     return hashlib.sha256(preimage).hexdigest()
 
