@@ -12,9 +12,10 @@ Issue 4, section 5. In one run, on the same data:
    (the evidence originals and the records as JSON lines) piped into `pyrage.encrypt_io` to one
    X25519 recipient, written and fsynced. Target: export >= 1.0x its MB/s.
 3. **The primitive floor**: the passes any export must make over every byte, each timed alone
-   on 64 KiB chunks here: ChaCha20-Poly1305 open (the evidence store), SHA-256 (the BagIt
-   manifest), ChaCha20-Poly1305 seal (age STREAM), fsync'd sequential write. The floor's MB/s is
-   the harmonic sum of the four. Targets: export >= 0.7x floor, import >= 0.6x floor.
+   on 64 KiB chunks here (best of three rounds): ChaCha20-Poly1305 open (the evidence store),
+   SHA-256 (the BagIt manifest), ChaCha20-Poly1305 seal (age STREAM), fsync'd sequential write.
+   The floor's MB/s is the harmonic sum of the four. Targets: export >= 0.7x floor, import
+   >= 0.6x floor.
 4. **Import** (`hqimport.import_bundle`: inbox copy, decrypt into quarantine in a limited
    subprocess, strict ustar and bag, note/log/records checks, blobs into HQ's store, one
    transaction) in a fresh child process: MB/s of bundle and peak RSS (target < 300 MB, which must
@@ -57,6 +58,7 @@ TARGET_IMPORT_VS_FLOOR = 0.6
 TARGET_RSS_MB = 300.0
 MIB = 1024 * 1024
 FLOOR_SAMPLE = 256 * MIB
+FLOOR_ROUNDS = 3
 
 
 # --- setup ----------------------------------------------------------------------------------------
@@ -203,41 +205,49 @@ def tar_pyrage(plain: Path, target: Path) -> tuple[float, int]:
 
 
 # --- the floor ------------------------------------------------------------------------------------
-def floor_mbps(scratch: Path) -> dict[str, float]:
-    """MB/s of each primitive pass over FLOOR_SAMPLE bytes in 64 KiB chunks, and their sum."""
+def floor_mbps(scratch: Path, rounds: int = FLOOR_ROUNDS) -> dict[str, float]:
+    """MB/s of each primitive pass over FLOOR_SAMPLE bytes in 64 KiB chunks, and their sum.
+
+    Each pass is timed `rounds` times and its best kept: a floor is what the machine can do,
+    and the machine is shared (a slow round measures a neighbour, not the primitive).
+    """
     data = os.urandom(FLOOR_SAMPLE)
     # bytes, not memoryview slices: the library copies a memoryview first, the floor must not.
     chunks = [data[i : i + CHUNK_SIZE] for i in range(0, len(data), CHUNK_SIZE)]
     aead = ChaCha20Poly1305(secrets.token_bytes(32))
+    mb = FLOOR_SAMPLE / MIB
+    best: dict[str, float] = {}
 
     def nonce(n: int) -> bytes:
         return n.to_bytes(11, "big") + b"\x00"
 
-    t0 = time.perf_counter()
-    sealed = [aead.encrypt(nonce(n), c, None) for n, c in enumerate(chunks)]
-    t1 = time.perf_counter()
-    for n, box in enumerate(sealed):
-        aead.decrypt(nonce(n), box, None)
-    t2 = time.perf_counter()
-    digest = hashlib.sha256()
-    for c in chunks:
-        digest.update(c)
-    t3 = time.perf_counter()
-    path = scratch / "floor.bin"
-    with path.open("wb") as f:
-        for box in sealed:
-            f.write(box)
-        f.flush()
-        os.fsync(f.fileno())
-    t4 = time.perf_counter()
-    path.unlink()
-    mb = FLOOR_SAMPLE / MIB
-    steps = {
-        "chacha_open": mb / (t2 - t1),
-        "sha256": mb / (t3 - t2),
-        "chacha_seal": mb / (t1 - t0),
-        "write_fsync": mb / (t4 - t3),
-    }
+    def keep(step: str, seconds: float) -> None:
+        best[step] = max(best.get(step, 0.0), mb / seconds)
+
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        sealed = [aead.encrypt(nonce(n), c, None) for n, c in enumerate(chunks)]
+        t1 = time.perf_counter()
+        for n, box in enumerate(sealed):
+            aead.decrypt(nonce(n), box, None)
+        t2 = time.perf_counter()
+        digest = hashlib.sha256()
+        for c in chunks:
+            digest.update(c)
+        t3 = time.perf_counter()
+        path = scratch / "floor.bin"
+        with path.open("wb") as f:
+            for box in sealed:
+                f.write(box)
+            f.flush()
+            os.fsync(f.fileno())
+        t4 = time.perf_counter()
+        path.unlink()
+        keep("chacha_open", t2 - t1)
+        keep("sha256", t3 - t2)
+        keep("chacha_seal", t1 - t0)
+        keep("write_fsync", t4 - t3)
+    steps = {k: best[k] for k in ("chacha_open", "sha256", "chacha_seal", "write_fsync")}
     steps["floor"] = 1 / sum(1 / v for v in steps.values())
     return steps
 
