@@ -526,6 +526,7 @@ class _Checked:
     log_root: bytes
     blobs: dict[str, Path]
     warnings: list[str]
+    held: dict[str, int]  # record id -> the version HQ held when checked (absent: new record)
 
 
 def _model(kind: str) -> Any:
@@ -676,15 +677,17 @@ def _check_records(
     device: _Device,
     pl: bundle_payload.Payload,
     leaves: set[bytes],
-) -> tuple[int, int, dict[str, Path], list[str], dict[str, int]]:
+) -> tuple[int, int, dict[str, Path], list[str], dict[str, int], dict[str, int]]:
     """E8-E11 for every version, streamed: returns (new, skipped, blobs needed, warnings,
-    the newest version of each record).
+    the newest version of each record, the version HQ held of each record it knew).
 
-    Only small facts are kept per record (its latest version and kind), so a bundle of
-    100,000 versions is checked in flat memory.
+    Only small facts are kept per record (its latest version and kind, HQ's version), so a
+    bundle of 100,000 versions is checked in flat memory, with one query per record for what
+    HQ holds and one per version only where HQ holds that version already.
     """
     store = vault.blob_store()
     latest: dict[str, tuple[int, str]] = {}
+    held_top: dict[str, tuple[int, str]] = {}
     new = 0
     skipped = 0
     needed: set[str] = set()
@@ -703,10 +706,19 @@ def _check_records(
             is None
         ):
             raise Refused(f"{label} is not in the device's signed audit log")
-        held = conn.execute(
-            "SELECT sha256 FROM versions WHERE record_id = ? AND version = ?",
-            (line.record_id, line.version),
-        ).fetchone()
+        if line.record_id not in held_top:
+            stored = records.latest_version(conn, line.record_id)
+            held_top[line.record_id] = (0, line.kind) if stored is None else (stored[0], stored[2])
+        top, held_kind = held_top[line.record_id]
+        # Versions are never removed, so HQ holds this one exactly when it is <= HQ's newest.
+        held = (
+            conn.execute(
+                "SELECT sha256 FROM versions WHERE record_id = ? AND version = ?",
+                (line.record_id, line.version),
+            ).fetchone()
+            if line.version <= top
+            else None
+        )
         if held is not None:
             if str(held[0]) != sha:
                 raise Refused(
@@ -719,11 +731,7 @@ def _check_records(
                 # originals of versions HQ already has: named by a record, so not "extra".
                 resent.add(str(line.body.get("sha256", "")))
             continue
-        if line.record_id in latest:
-            current = latest[line.record_id]
-        else:
-            stored = records.latest_version(conn, line.record_id)
-            current = (0, line.kind) if stored is None else (stored[0], stored[2])
+        current = latest.get(line.record_id, (top, held_kind))
         if current[1] != line.kind:
             raise Refused(f"{label}: HQ holds {line.record_id} as a {current[1]}")
         if line.version != current[0] + 1:
@@ -750,7 +758,9 @@ def _check_records(
     if extra:
         raise Refused(f"data/evidence/{extra[0]} is not referenced by any record in the bundle")
     blobs = {sha: path for sha, path in pl.evidence.items() if sha in needed}
-    return new, skipped, blobs, warnings, {r: v for r, (v, _) in latest.items()}
+    finals = {r: v for r, (v, _) in latest.items()}
+    held = {r: v for r, (v, _) in held_top.items() if v > 0}
+    return new, skipped, blobs, warnings, finals, held
 
 
 # --- the import ---------------------------------------------------------------------------------
@@ -868,7 +878,7 @@ def _process(
                 return _duplicate(vault, report, receipts_dir)
             with vault.reading() as conn:
                 new_log, frontier, root, leaves = _check_log(conn, device, pl, note)
-                versions, skipped, blobs, warnings, finals = _check_records(
+                versions, skipped, blobs, warnings, finals, held = _check_records(
                     conn, vault, device, pl, leaves
                 )
             _step(progress, cancel, "storing originals")
@@ -885,6 +895,7 @@ def _process(
                 root,
                 blobs,
                 warnings,
+                held,
             )
             return _commit(vault, hq, device, chain, checked, report, receipts_dir)
         finally:
@@ -989,16 +1000,10 @@ def _commit(
         # HQ's own leaves, one per new version, appended in batches (in version order).
         leaves: list[tuple[bytes, str, str, int | None]] = []
         for line in checked.payload.records(trusted=True):
-            # Only versions new to HQ are appended; the checks counted them.
-            held = conn.execute(
-                "SELECT sha256 FROM versions WHERE record_id = ? AND version = ?",
-                (line.record_id, line.version),
-            ).fetchone()
-            if held is not None:
-                if str(held[0]) != line.sha256:
-                    raise Refused(
-                        f"{line.record_id} version {line.version} changed at HQ meanwhile"
-                    )
+            # Only versions new to HQ are appended; the checks found which. Nothing else can
+            # have added versions of these records since: the device state is unchanged (above)
+            # and records of a device are never changed elsewhere (ForeignRecord).
+            if line.version <= checked.held.get(line.record_id, 0):
                 continue
             added += 1
             body_bytes = canonical.dumps(line.body)

@@ -196,6 +196,7 @@ def open_bundle(
         raise
     request = {
         "bundle": str(Path(bundle).resolve()),
+        "parent": os.getpid(),
         "folder": str(folder.resolve()),
         "identities": list(identities),
         "memory_mb": limits.memory_mb,
@@ -388,6 +389,22 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when the importing process dies (Linux).
+
+    Otherwise a killed import would leave its worker decrypting into a quarantine folder that
+    the next import, seeing the folder's lock free, is already removing. Checked after asking,
+    in case the parent died before.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        raise SystemExit(1)
+
+
 def worker_main(stdin: IO[bytes] | None = None, stdout: IO[str] | None = None) -> int:
     """Entry point of the child: one JSON request on stdin, one JSON answer on stdout."""
     from fieldapp.hardening import harden_process
@@ -399,6 +416,7 @@ def worker_main(stdin: IO[bytes] | None = None, stdout: IO[str] | None = None) -
         request = json.loads(raw.decode("utf-8"))
         if not isinstance(request, dict):
             raise ValueError("the request is not an object")
+        _die_with_parent(int(request["parent"]))
         _set_limits(
             int(request["memory_mb"]), int(request["cpu_s"]), int(request["max_total_size"])
         )
