@@ -789,3 +789,24 @@ def test_a_dead_exports_partial_file_is_removed_a_live_ones_kept(pair: Pair) -> 
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_bundle_is_a_bag_the_library_of_congress_validator_accepts(
+    pair: Pair, tmp_path: Path
+) -> None:
+    """Interoperability: what a third party would run (`bagit.py --validate`, full, not fast)
+    accepts the bag, and notices a changed payload byte that keeps the size (C6)."""
+    import bagit
+
+    add_incident(pair.field)
+    add_blob(pair, "recording.bin", 2 * CHUNK_SIZE + 5)
+    result = fieldsync.export_bundle(pair.field, pair.out)
+    opened = open_bundle(pair, result.path, tmp_path / "q")
+    bag = bagit.Bag(str(opened.folder))
+    bag.validate(fast=False)  # raises bagit.BagValidationError on any problem
+    blob = next((opened.folder / "data" / "evidence").iterdir())
+    data = bytearray(blob.read_bytes())
+    data[0] ^= 0x01
+    blob.write_bytes(bytes(data))
+    with pytest.raises(bagit.BagValidationError):
+        bagit.Bag(str(opened.folder)).validate(fast=False)
