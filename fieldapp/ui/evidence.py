@@ -12,11 +12,11 @@ from __future__ import annotations
 import copy
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -53,7 +53,7 @@ from fieldapp.store.vault import Vault
 from fieldapp.ui.evidence_viewer import EvidenceViewer
 from fieldapp.ui.i18n import QT_TRANSLATE_NOOP, format_count, interface_locale
 from fieldapp.ui.messages import message_for, show_error
-from fieldapp.ui.tasks import Generation, Progress, Runner, Task
+from fieldapp.ui.tasks import Generation, Progress, Runner, Task, submit_with_progress
 from fieldapp.ui.widgets import plain_label, plain_tooltip, vocab_label
 
 THUMB_SIZE = 128
@@ -537,15 +537,7 @@ class EvidencePanel(QWidget):
             self.reload()  # whatever was stored before the failure stays and is shown
             show_error(self, exc)
 
-        # The Runner protocol types `fn` for the common no-argument case; with_progress=True
-        # calls it as fn(progress, task) (see tasks.TaskRunner.submit).
-        self._runner.submit(
-            cast(Callable[[], Any], work),
-            finished,
-            failed,
-            on_progress=progressed,
-            with_progress=True,
-        )
+        submit_with_progress(self._runner, work, finished, failed, on_progress=progressed)
 
     def cancel_import(self) -> None:
         """Stop after the file being imported; the ones stored stay."""

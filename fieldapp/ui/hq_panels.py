@@ -13,10 +13,10 @@ them), so it is shown as plain text only.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
@@ -48,7 +48,7 @@ from fieldapp.ui.sync_panel import (
     set_message,
     write_new_text,
 )
-from fieldapp.ui.tasks import Generation, Progress, Runner, Task
+from fieldapp.ui.tasks import Generation, Progress, Runner, Task, submit_with_progress
 from fieldapp.ui.widgets import plain_label, plain_tooltip
 from sync import enrollment, hqimport
 from sync.statements import EnrollmentRequest
@@ -373,13 +373,7 @@ class InboxPanel(QWidget):
             self.imported.emit()
             show_error(self, exc)
 
-        self._runner.submit(
-            cast(Callable[[], Any], work),
-            finished,
-            failed,
-            on_progress=progressed,
-            with_progress=True,
-        )
+        submit_with_progress(self._runner, work, finished, failed, on_progress=progressed)
 
     def cancel_import(self) -> None:
         """Stop at the next stage; a bundle is never half-imported."""

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -39,7 +39,14 @@ from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for, show_error
 from fieldapp.ui.register import format_time
-from fieldapp.ui.tasks import CancelledError, Generation, Progress, Runner, Task
+from fieldapp.ui.tasks import (
+    CancelledError,
+    Generation,
+    Progress,
+    Runner,
+    Task,
+    submit_with_progress,
+)
 from fieldapp.ui.widgets import plain_label
 from sync import enrollment, fieldsync, statements
 
@@ -705,14 +712,7 @@ class SyncPanel(QWidget):
             set_message(self.export_result, message_for(exc)[1], "error")
             show_error(self, exc)
 
-        # with_progress=True calls fn(progress, task) (see tasks.TaskRunner.submit).
-        self._runner.submit(
-            cast(Callable[[], Any], work),
-            finished,
-            failed,
-            on_progress=progressed,
-            with_progress=True,
-        )
+        submit_with_progress(self._runner, work, finished, failed, on_progress=progressed)
 
     def cancel_export(self) -> None:
         """Stop the export at its next chunk; the partial file is deleted by the store."""

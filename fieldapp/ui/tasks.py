@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, ParamSpec, Protocol, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
@@ -88,6 +88,28 @@ class Runner(Protocol):
         on_progress: Callable[[int, int], None] | None = None,
         with_progress: bool = False,
     ) -> Task: ...
+
+
+def submit_with_progress(
+    runner: Runner,
+    fn: Callable[[Progress, Task], T],
+    on_success: Callable[[T], None],
+    on_error: Callable[[BaseException], None] | None = None,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Task:
+    """Run long work that reports progress and can be cancelled: `fn(progress, task)`.
+
+    The typed form of `submit(..., with_progress=True)`, whose `fn` the Runner protocol types
+    for the common no-argument case; panels call this instead of casting their work function.
+    """
+    return runner.submit(
+        cast(Callable[[], Any], fn),
+        cast(Callable[[Any], None], on_success),
+        on_error,
+        on_progress=on_progress,
+        with_progress=True,
+    )
 
 
 class _Bridge(QObject):
