@@ -1187,6 +1187,7 @@ def import_bundle(
 # --- views --------------------------------------------------------------------------------------
 def devices(vault: Vault) -> list[DeviceState]:
     """Every enrolled device with its sequence state, held bundles and the gap before them."""
+    load_hq_keys(vault)  # a field vault has no devices to show: say so instead of "none"
     with vault.reading() as conn:
         rows = conn.execute(
             "SELECT device_id, code, analyst, enrolled_at, last_seq, last_receipt_at, "
@@ -1226,6 +1227,7 @@ def devices(vault: Vault) -> list[DeviceState]:
 
 def inbox(vault: Vault) -> list[InboxRow]:
     """Every file received, newest first."""
+    load_hq_keys(vault)
     with vault.reading() as conn:
         rows = conn.execute(
             "SELECT sha256, size, file_name, received_at, operator, status, device_id, seq, "

@@ -274,6 +274,11 @@ def test_a_field_vault_cannot_import(sites: Sites) -> None:
     with pytest.raises(SyncError):
         import_bundle(sites.a, path)
     assert not (sites.a.path / "inbox").exists() or not any((sites.a.path / "inbox").iterdir())
+    # Nor does it show an empty device list or inbox, as if it were an HQ with none.
+    with pytest.raises(SyncError, match="not an HQ vault"):
+        devices(sites.a)
+    with pytest.raises(SyncError, match="not an HQ vault"):
+        inbox(sites.a)
 
 
 def test_verify_bundle_refuses_another_devices_certificate(sites: Sites) -> None:
