@@ -35,12 +35,12 @@
     </message>
     <message>
         <location line="+37"/>
-        <location line="+263"/>
+        <location line="+257"/>
         <source>Locked.</source>
         <translation>Vergrendeld.</translation>
     </message>
     <message>
-        <location line="-261"/>
+        <location line="-255"/>
         <source>This is a field vault: it has no inbox.</source>
         <translation>Dit is een veldkluis: die heeft geen inbox.</translation>
     </message>
@@ -75,7 +75,7 @@
         <translation>Import voltooid: {s}.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+23"/>
         <source>Cancelling…</source>
         <translation>Annuleren…</translation>
     </message>
@@ -479,7 +479,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>ConfirmBox</name>
     <message>
-        <location filename="../../fieldapp/ui/sync_panel.py" line="+138"/>
+        <location filename="../../fieldapp/ui/sync_panel.py" line="+145"/>
         <source>Cancel</source>
         <translation>Annuleren</translation>
     </message>
@@ -645,7 +645,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>{number} van {count} importeren…</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+34"/>
         <source>Cancelling after the current file…</source>
         <translation>Annuleren na het huidige bestand…</translation>
     </message>
@@ -2869,7 +2869,7 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
         <translation>Export geannuleerd; er is niets geschreven.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+14"/>
         <source>Cancelling…</source>
         <translation>Annuleren…</translation>
     </message>
@@ -3451,7 +3451,7 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
 <context>
     <name>evidence</name>
     <message>
-        <location filename="../../fieldapp/ui/evidence.py" line="-920"/>
+        <location filename="../../fieldapp/ui/evidence.py" line="-912"/>
         <source>no EXIF metadata</source>
         <translation>geen EXIF-metadata</translation>
     </message>
