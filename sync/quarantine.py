@@ -424,7 +424,11 @@ def worker_main(stdin: IO[bytes] | None = None, stdout: IO[str] | None = None) -
     except (ValueError, KeyError, TypeError) as exc:
         answer = {"ok": False, "message": f"bad request to the bundle worker: {exc}"}
     except MemoryError:
-        answer = {"ok": False, "message": "the bundle needs more memory than allowed; refused"}
+        answer = {
+            "ok": False,
+            "message": "the bundle needs more memory than allowed; refused",
+            "stage": "limit",
+        }
     out.write(json.dumps(answer) + "\n")
     out.flush()
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tarfile
 from pathlib import Path
 
@@ -176,5 +177,8 @@ def test_a_child_over_its_memory_limit_is_a_clean_refusal(
     root = tmp_path / "q"
     with pytest.raises(QuarantineError) as info:
         open_bundle(bundle(tmp_path, good(hq)), [str(hq)], root, Limits(memory_mb=24))
-    assert info.value.stage == "limit" and "limits reached" in str(info.value)
+    # Python either raises MemoryError (answered) or dies outright (reported by the parent),
+    # depending on where the limit strikes: both are a limit refusal.
+    assert info.value.stage == "limit"
+    assert re.search("limits reached|more memory than allowed", str(info.value))
     assert list(root.iterdir()) == []
