@@ -21,6 +21,7 @@ from fieldapp.ui.app import start_gui
 from fieldapp.ui.autolock import IdleWatcher
 from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.device import qr_payload, qr_png
+from fieldapp.ui.i18n import remove_translators
 from fieldapp.ui.main_window import MainWindow
 from fieldapp.ui.settings import DEFAULT_AUTOLOCK_MS, SettingsDialog, UiSettings
 from fieldapp.ui.tasks import InlineRunner, TaskRunner
@@ -382,6 +383,8 @@ def test_start_gui_opens_the_wizard_on_first_run(qtbot, tmp_path, monkeypatch):
     finally:
         app.setStyle(style)
         app.setPalette(palette)
+        # start_gui installed the system language's catalogue; later tests expect English.
+        remove_translators(app)
     assert not Vault.exists(tmp_path / "vault")
 
 

@@ -236,7 +236,9 @@ class MainWindow(QMainWindow):
             self.tr("&Device…"), self.show_device, tip=self.tr("This device's code and fingerprint")
         )
         self.settings_action = self._action(
-            self.tr("Se&ttings…"), self.show_settings, tip=self.tr("Auto-lock delay and theme")
+            self.tr("Se&ttings…"),
+            self.show_settings,
+            tip=self.tr("Auto-lock delay, theme and language"),
         )
         self.verify_action = self._action(
             self.tr("&Verify log"),

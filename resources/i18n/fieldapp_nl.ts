@@ -1895,9 +1895,9 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>&amp;Instellingen…</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>Auto-lock delay and theme</source>
-        <translation>Vertraging automatische vergrendeling en thema</translation>
+        <location line="+2"/>
+        <source>Auto-lock delay, theme and language</source>
+        <translation>Vergrendelvertraging, thema en taal</translation>
     </message>
     <message>
         <location line="+3"/>
