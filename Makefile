@@ -29,6 +29,8 @@ test: lint typecheck pytest
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m fieldapp.ui.screenshots screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) -m fieldapp.ui.screenshots screenshots/nl nl
+	QT_QPA_PLATFORM=offscreen $(PY) -m fieldapp.ui.screenshots screenshots/rtl pseudo-rtl
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'

@@ -38,6 +38,7 @@ from fieldapp.domain.model import (
 from fieldapp.domain.witness import ConsentEvent, Witness, WitnessIdentity
 from fieldapp.store.keyfile import KdfParams
 from fieldapp.store.vault import Vault
+from fieldapp.ui import i18n
 from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.main_window import MainWindow
 from fieldapp.ui.settings import UiSettings
@@ -438,12 +439,17 @@ def _sync_shots(
     return written
 
 
-def render(out: Path, theme: str = "dark") -> list[Path]:
-    """Write the screenshots into `out`; returns their paths."""
+def render(out: Path, theme: str = "dark", variant: str = "en") -> list[Path]:
+    """Write the screenshots into `out`; returns their paths.
+
+    `variant`: "en", "nl", or `i18n.PSEUDO_RTL` (right to left, lengthened strings) to look at
+    the layouts as a Dutch or an Arabic-script user would.
+    """
     out.mkdir(parents=True, exist_ok=True)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     apply_theme(app, theme)
+    i18n.install_variant(app, variant)
     runner = InlineRunner()
     written: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="fieldapp-shots-") as tmp:
@@ -539,16 +545,21 @@ def render(out: Path, theme: str = "dark") -> list[Path]:
         window.shutdown()
         window.close()
         _settle(app)
+    i18n.remove_translators(app)
     return written
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m fieldapp.ui.screenshots OUTDIR", file=sys.stderr)
+    variants = ("en", "nl", i18n.PSEUDO_RTL)
+    if len(args) not in (1, 2) or (len(args) == 2 and args[1] not in variants):
+        print(
+            f"usage: python -m fieldapp.ui.screenshots OUTDIR [{'|'.join(variants)}]",
+            file=sys.stderr,
+        )
         return 2
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    for path in render(Path(args[0])):
+    for path in render(Path(args[0]), variant=args[1] if len(args) == 2 else "en"):
         print(path)
     return 0
 
