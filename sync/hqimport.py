@@ -563,19 +563,22 @@ def _version_leaf(line: bundle_payload.RecordLine, device_id: str) -> bytes:
     label = f"{line.kind} {line.record_id} version {line.version}"
     if line.device != device_id:
         raise Refused(f"{label} names device {line.device}, not the bundle's device")
-    sha = _line_sha256(line)
-    if sha != line.sha256:
+    if _line_sha256(line) != line.sha256:
         raise Refused(f"{label}: its sha256 does not match its content")
-    entry = auditlog.version_entry_bytes(
+    return leaf_hash(_line_entry(line))
+
+
+def _line_entry(line: bundle_payload.RecordLine) -> bytes:
+    """The canonical audit-log entry of a version line (the device's leaf and HQ's own)."""
+    return auditlog.version_entry_bytes(
         kind=line.kind,
         record_id=line.record_id,
         version=line.version,
-        sha256=sha,
+        sha256=line.sha256,
         at=line.at,
         author=line.author,
         device=line.device,
     )
-    return leaf_hash(entry)
 
 
 def _validate_body(line: bundle_payload.RecordLine) -> Any:
@@ -1022,16 +1025,7 @@ def _commit(
             )
             if sha != line.sha256:  # recomputed in the checks; a mismatch is our own bug
                 raise IntegrityError(f"version hash of {line.record_id} changed while storing")
-            entry = auditlog.version_entry_bytes(
-                kind=line.kind,
-                record_id=line.record_id,
-                version=line.version,
-                sha256=sha,
-                at=line.at,
-                author=line.author,
-                device=line.device,
-            )
-            leaves.append((entry, line.at, "version", version_seq))
+            leaves.append((_line_entry(line), line.at, "version", version_seq))
             if len(leaves) >= LEAF_BATCH:
                 auditlog.append_many(conn, leaves)
                 leaves.clear()

@@ -124,23 +124,24 @@ def version_sha256(
     deleted: bool,
     body: dict[str, Any],
 ) -> str:
-    """The identity of one version: hash of its metadata and body (see the module docstring)."""
-    return canonical.sha256_hex(
-        {
-            "record_id": record_id,
-            "kind": kind,
-            "version": version,
-            "author": author,
-            "device_id": device_id,
-            "at": at,
-            "reason": reason,
-            "deleted": deleted,
-            "body": body,
-        }
+    """The identity of one version: hash of its metadata and body (see the module docstring).
+
+    Defined once, by `stored_version_sha256`, over the body's canonical bytes.
+    """
+    return stored_version_sha256(
+        record_id=record_id,
+        kind=kind,
+        version=version,
+        author=author,
+        device_id=device_id,
+        at=at,
+        reason=reason,
+        deleted=deleted,
+        body_bytes=canonical.dumps(body),
     )
 
 
-# The object `version_sha256` hashes, for `stored_version_sha256`.
+# The object a version's hash covers: its metadata with the canonical body spliced in.
 _VERSION_SHAPE = canonical.ObjectShape(
     "at", "author", "body", "deleted", "device_id", "kind", "reason", "record_id", "version"
 )
