@@ -6,7 +6,6 @@ two devices that hold the same record produce the same bytes, so the same SHA-25
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from json.encoder import encode_basestring as _encode_string
@@ -225,8 +224,3 @@ def loads(data: bytes | str) -> JSONValue:
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-
-
-def sha256_hex(value: JSONValue) -> str:
-    """SHA-256 of the canonical bytes, hex: the identity of one record version."""
-    return hashlib.sha256(dumps(value)).hexdigest()
