@@ -1317,7 +1317,16 @@ def build_parser() -> argparse.ArgumentParser:
     add(dev, "show", cmd_device_show, "device id, code and fingerprint")
 
     # Sync (issue 4): the groups are made here once; each module adds its own actions.
-    from fieldapp import cli_bundle, cli_enroll, cli_hq
+    from fieldapp import (
+        cli_bundle,
+        cli_deconflict,
+        cli_enroll,
+        cli_hq,
+        cli_package,
+        cli_release,
+        cli_reports,
+        cli_review,
+    )
 
     groups = SyncGroups(
         hq=_group(sub, "hq", "HQ: keys, enrolment, import of bundles"),
@@ -1328,6 +1337,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_enroll.register(groups, add)
     cli_bundle.register(groups, add)
     cli_hq.register(groups, add)
+    # HQ review (issue 5): one module each
+    for module in (cli_review, cli_reports, cli_release, cli_deconflict, cli_package):
+        module.register(groups, add)
     return parser
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from fieldapp.errors import MigrationError, VaultTooNew
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # --- version 1 ----------------------------------------------------------------------------------
 _V1: tuple[str, ...] = (
@@ -398,10 +398,77 @@ def _step_2_v3(conn: Any) -> None:
         conn.execute(statement)
 
 
+# --- version 4: HQ review (issue 5) and purge of acknowledged identities (issue 4) ---------------
+# `versions` is rebuilt once more (the same 12-step procedure as v2, same rows and seq numbers):
+# HQ's own judgements are records of kind 'assessment', and a version body may be replaced by a
+# redacted one, only when a `redactions` row for that seq exists (written in the same
+# transaction, logged). The stored sha256 never changes, so every audit leaf stays valid; the
+# verifier takes a redacted body's hash from the redaction row instead of recomputing it.
+_V4_VERSIONS = """CREATE TABLE versions_v4 (
+        seq INTEGER PRIMARY KEY,
+        record_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (
+            kind IN ('incident', 'observation', 'witness', 'statement', 'evidence', 'assessment')
+        ),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        author TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+        body BLOB NOT NULL,
+        sha256 TEXT NOT NULL,
+        UNIQUE (record_id, version)
+    )"""
+
+_V4_REDACTIONS: tuple[str, ...] = (
+    # One row per version body replaced after HQ acknowledged it: which fields went, when, and
+    # the receipt that allowed it. Rows are never changed or removed.
+    """CREATE TABLE redactions (
+        seq INTEGER PRIMARY KEY REFERENCES versions (seq),
+        fields TEXT NOT NULL,
+        at TEXT NOT NULL,
+        receipt_seq INTEGER NOT NULL
+    )""",
+    """CREATE TRIGGER redactions_no_update BEFORE UPDATE ON redactions
+        BEGIN SELECT RAISE(ABORT, 'redactions are append-only'); END""",
+    """CREATE TRIGGER redactions_no_delete BEFORE DELETE ON redactions
+        BEGIN SELECT RAISE(ABORT, 'redactions are append-only'); END""",
+    # Only the body may change, only once a redaction row names the seq, and only to a body
+    # that is not larger (a redaction removes, never adds).
+    """CREATE TRIGGER versions_no_update BEFORE UPDATE ON versions
+        WHEN NEW.seq IS NOT OLD.seq OR NEW.record_id IS NOT OLD.record_id
+          OR NEW.kind IS NOT OLD.kind OR NEW.version IS NOT OLD.version
+          OR NEW.author IS NOT OLD.author OR NEW.device_id IS NOT OLD.device_id
+          OR NEW.at IS NOT OLD.at OR NEW.reason IS NOT OLD.reason
+          OR NEW.deleted IS NOT OLD.deleted OR NEW.sha256 IS NOT OLD.sha256
+          OR length(NEW.body) > length(OLD.body)
+          OR NOT EXISTS (SELECT 1 FROM redactions WHERE seq = OLD.seq)
+        BEGIN SELECT RAISE(ABORT, 'record versions are append-only'); END""",
+    """CREATE TRIGGER versions_no_delete BEFORE DELETE ON versions
+        BEGIN SELECT RAISE(ABORT, 'record versions are append-only'); END""",
+)
+
+
+def _step_3_v4(conn: Any) -> None:
+    from fieldapp.store import ddl_deconfliction, ddl_release, ddl_review
+
+    conn.execute(_V4_VERSIONS)
+    conn.execute(
+        "INSERT INTO versions_v4 (seq, record_id, kind, version, author, device_id, at, reason, "
+        "deleted, body, sha256) SELECT seq, record_id, kind, version, author, device_id, at, "
+        "reason, deleted, body, sha256 FROM versions ORDER BY seq"
+    )
+    conn.execute("DROP TABLE versions")  # its triggers go with it
+    conn.execute("ALTER TABLE versions_v4 RENAME TO versions")
+    for statement in _V4_REDACTIONS + ddl_review.DDL + ddl_deconfliction.DDL + ddl_release.DDL:
+        conn.execute(statement)
+
+
 Migration = Callable[[Any], None]
 
 # MIGRATIONS[i]: user_version i -> i + 1. Append only; never edit a released step.
-MIGRATIONS: list[Migration] = [_step_0_create_v1, _step_1_v2, _step_2_v3]
+MIGRATIONS: list[Migration] = [_step_0_create_v1, _step_1_v2, _step_2_v3, _step_3_v4]
 
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
