@@ -474,3 +474,44 @@ def write_keyfile(folder: Path, keyfile: KeyFile) -> None:
             tmp.unlink()
         raise
     fsync_dir(folder)
+
+
+# --- duress slots (issue 6) -------------------------------------------------------------------
+# A duress slot is a passphrase slot like any other on disk (same kind, same fields, same KDF
+# cost): what it wraps is not the DEK but a marker derived from the vault and slot ids. Only the
+# duress passphrase opens it, and only once opened does it show what it is, so nobody reading
+# vault.key can tell it from a user's slot.
+_DURESS_DOMAIN = b"fieldapp-duress-slot-v1\0"
+
+
+def duress_marker(vault_id: str, slot_id: str) -> bytes:
+    """The 32 bytes a duress slot wraps in place of the DEK (bound to its vault and slot)."""
+    import hashlib
+
+    return hashlib.sha256(
+        _DURESS_DOMAIN + vault_id.encode("ascii") + b"\0" + slot_id.encode("ascii")
+    ).digest()
+
+
+def is_duress(vault_id: str, slot: Slot, plaintext: bytes | bytearray) -> bool:
+    """True when an opened slot held the duress marker rather than the DEK."""
+    import hmac
+
+    return hmac.compare_digest(bytes(plaintext), duress_marker(vault_id, slot.id))
+
+
+def new_duress_slot(vault_id: str, passphrase: str, label: str, kdf: KdfParams) -> Slot:
+    """A passphrase slot wrapping the duress marker: on disk the same shape as `new_slot`'s."""
+    kdf.check()
+    slot_id = secrets.token_hex(16)
+    salt = os.urandom(SALT_SIZE)
+    nonce = os.urandom(NONCE_SIZE)
+    kek = derive_kek(passphrase, kdf, salt)
+    ad = _associated_data(vault_id, slot_id, SLOT_KIND_PASSPHRASE, label, kdf)
+    wrapped = AESGCM(kek).encrypt(nonce, duress_marker(vault_id, slot_id), ad)
+    return Slot(slot_id, SLOT_KIND_PASSPHRASE, label, kdf, salt, nonce, wrapped)
+
+
+def without_slot(kf: KeyFile, slot_id: str) -> KeyFile:
+    """A copy of `kf` without the passphrase slot `slot_id` (removing a duress slot)."""
+    return KeyFile(kf.vault_id, kf.db, tuple(s for s in kf.slots if s.id != slot_id), kf.escrow)

@@ -67,7 +67,16 @@ from fieldapp.errors import (
     WrongPassphrase,
 )
 from fieldapp.reflists import bundled_reflists
-from fieldapp.store import auditlog, db, evidence_items, keyfile, records, schema, witnesses
+from fieldapp.store import (
+    auditlog,
+    db,
+    evidence_items,
+    keyfile,
+    policy,
+    records,
+    schema,
+    witnesses,
+)
 from fieldapp.store.auditlog import AuditEntry, LogReport
 from fieldapp.store.blobs import BlobStore, evidence_dir
 from fieldapp.store.device import ROLES, DeviceInfo
@@ -330,7 +339,9 @@ class Vault:
         db_path = path / db.DB_NAME
         if not db_path.is_file():
             raise NotAVault(f"{path} has a vault.key but no vault.db: it is not a complete vault.")
-        dek, slot = keyfile.unwrap(kf, passphrase)
+        # The hardening policies (store/policy.py): attempt counted first, duress, wipe.
+        outcome = policy.guarded_unwrap(path, kf, passphrase, cls.erase)
+        dek, slot = outcome.dek, outcome.slot
         conn: Any = None
         try:
             conn = db.connect(db_path, dek, kf.db, max_user_version=schema.SCHEMA_VERSION)
@@ -357,7 +368,13 @@ class Vault:
                 conn.close()
             _zero(dek)
             raise
-        return cls(path, conn, dek, kf, slot.id, slot.label, device, private_key)
+        vault = cls(path, conn, dek, kf, slot.id, slot.label, device, private_key)
+        try:
+            policy.after_unlock(vault, outcome)
+        except BaseException:
+            vault.lock()
+            raise
+        return vault
 
     @property
     def is_locked(self) -> bool:
@@ -587,6 +604,10 @@ class Vault:
             keyfile.fsync_dir(path)
         for leftover in path.glob(f".{KEYFILE_NAME}.*.tmp"):
             leftover.unlink()
+        # The failed-unlock counter of the wipe policy (store/policy.py) is the vault's too.
+        for leftover in (path / policy.GUARD_NAME, *path.glob(f".{policy.GUARD_NAME}.*.tmp")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
         for leftover in path.glob(db.DB_NAME + "*"):
             leftover.unlink()
         for name in _VAULT_DIRS:
