@@ -95,7 +95,8 @@ def cmd_bundle_status(ctx: Context) -> int:
         )
         purged = (
             f"evidence originals acknowledged by HQ: {status.acknowledged_blobs} "
-            f"({status.purged_blobs} purged from this device)"
+            f"({status.purged_blobs} purged from this device); witness versions whose "
+            f"identity could be purged: {status.purgeable_identities}"
         )
         lines = [head, f"device {status.device_id}", sent, receipt, waiting, pending, purged]
         return "\n".join(lines)
@@ -123,12 +124,16 @@ def _read_receipt(path_text: str) -> str:
 
 
 def _purge_text(result: PurgeResult) -> str:
-    if not result.blobs:
-        return "nothing to purge: no acknowledged evidence original is left on this device"
+    if not result.blobs and not result.identities:
+        return (
+            "nothing to purge: no acknowledged evidence original or witness identity is left "
+            "on this device"
+        )
     return (
         f"purged {_plural(result.blobs, 'acknowledged evidence original')} "
-        f"({_size(result.bytes)}) and {_plural(result.thumbnails, 'thumbnail')}; "
-        "HQ holds the originals"
+        f"({_size(result.bytes)}), {_plural(result.thumbnails, 'thumbnail')} and the names, "
+        f"contacts and communities in {_plural(result.identities, 'witness version')}; "
+        "HQ holds them"
     )
 
 

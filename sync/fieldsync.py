@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fieldapp.domain import canonical
 from fieldapp.errors import EvidenceError, IntegrityError, NotEnrolled, SyncError
-from fieldapp.store import auditlog, records, signednote
+from fieldapp.store import auditlog, records, signednote, witnesses
 from fieldapp.store.blobs import BlobStore
 from fieldapp.store.keyfile import fsync_dir
 from fieldapp.store.merkle import leaf_hash
@@ -112,11 +112,13 @@ class ReceiptResult:
 
 @dataclass(frozen=True)
 class PurgeResult:
-    """What a purge removed: originals (count and plaintext bytes) and their thumbnails."""
+    """What a purge removed: originals (count and plaintext bytes), their thumbnails, and the
+    witness versions whose identity fields were redacted."""
 
     blobs: int
     bytes: int
     thumbnails: int
+    identities: int = 0
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,8 @@ class SyncStatus:
     pending_blobs: int
     acknowledged_blobs: int
     purged_blobs: int
+    # witness versions HQ acknowledged that still hold a name, contact or community here
+    purgeable_identities: int = 0
 
 
 # --- what is pending ------------------------------------------------------------------------
@@ -986,24 +990,32 @@ def _import_receipt(
 
 # --- purge ------------------------------------------------------------------------------------
 def purge_acknowledged(vault: Vault) -> PurgeResult:
-    """Delete the originals (and thumbnails) HQ has acknowledged, to limit what a seized laptop
-    holds.
+    """Delete what HQ has acknowledged and a seized laptop should not hold: the originals (and
+    thumbnails), and witnesses' names, contacts and communities.
 
-    Only blobs in `acked_blobs` are touched: they came from a receipt verified with HQ's
-    pinned key, so HQ holds every one of them. The records stay (they are small and the
-    analyst keeps working with them); reading a purged original says why it is gone. The rows
-    are marked and logged first, then the files are deleted: after a crash in between, the
-    next purge deletes what is left.
+    Only material covered by a receipt verified with HQ's pinned key is touched, so HQ holds
+    every byte removed. The records stay (the analyst keeps working with them): a purged
+    original says why it is gone when read, a purged identity field reads "purged after HQ's
+    receipt", and a later edit carries that marker, which HQ resolves from the version it holds.
+    Identity bodies are redacted in the same transaction that marks the blobs and logs both;
+    the blob files are deleted after the commit, so after a crash in between the next purge
+    deletes what is left.
     """
     store = vault.blob_store()
     with vault.writing() as conn:
+        base = _base(conn)
         acked = [str(r[0]) for r in conn.execute("SELECT sha256 FROM acked_blobs ORDER BY sha256")]
         present = [sha for sha in acked if store.exists(sha)]
+        now = vault.now()
+        redacted = witnesses.redact_identities(conn, base.version_seq, now, base.ack)
+        if redacted:
+            vault.log_event(
+                {"type": "identities_purged", "receipt_seq": base.ack, "versions": redacted}, now
+            )
         if not present:
-            return PurgeResult(0, 0, 0)
+            return PurgeResult(0, 0, 0, len(redacted))
         sizes = _evidence_blobs(conn, 0, _version_hi(conn))
         thumbnails = 0
-        now = vault.now()
         for sha256 in present:
             thumbnails += conn.execute(
                 "DELETE FROM evidence_thumbnails WHERE sha256 = ?", (sha256,)
@@ -1021,7 +1033,9 @@ def purge_acknowledged(vault: Vault) -> PurgeResult:
                 f"The purge was recorded, but an original could not be deleted ({exc}); "
                 "run the purge again."
             ) from exc
-    return PurgeResult(len(present), sum(sizes.get(s, 0) for s in present), thumbnails)
+    return PurgeResult(
+        len(present), sum(sizes.get(s, 0) for s in present), thumbnails, len(redacted)
+    )
 
 
 # --- status ---------------------------------------------------------------------------------
@@ -1050,6 +1064,7 @@ def sync_status(vault: Vault) -> SyncStatus:
             "SELECT count(*), count(purged_at) FROM acked_blobs"
         ).fetchone()
         log_size = auditlog.size(conn)
+        identities = witnesses.purgeable_identities(conn, base.version_seq)
     return SyncStatus(
         enrolled=enrolled is not None,
         hq_origin="" if enrolled is None else enrolled.hq_origin,
@@ -1064,6 +1079,7 @@ def sync_status(vault: Vault) -> SyncStatus:
         pending_blobs=len(blobs),
         acknowledged_blobs=int(acknowledged),
         purged_blobs=int(purged),
+        purgeable_identities=identities,
     )
 
 

@@ -357,7 +357,9 @@ def test_receipt_then_confirmed_purge(field: Field) -> None:
     panel.dialogs = ScriptedDialogs(receipt)
     panel.receipt_button.click()
     assert "imported before; nothing changed" in panel.receipt_result.text()
-    assert "No acknowledged originals are left" in panel.receipt_result.text()
+    assert "No acknowledged originals or witness identities are left" in (
+        panel.receipt_result.text()
+    )
     assert not box.is_open
 
 

@@ -13,7 +13,8 @@ Plain dataclasses with JSON-ready values only, like `model.py`: they are stored 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from fieldapp.domain.model import GENDERS
 from fieldapp.domain.refcode import CROCKFORD_ALPHABET, DEVICE_CODE_LENGTH
@@ -43,6 +44,14 @@ ADULT_AGE = 18
 
 # What a masked identity field shows instead of its value.
 HIDDEN = "(hidden)"
+# What an identity field holds once its value was purged from a field vault after HQ's receipt.
+# A later version written in the field carries it too; it means "unchanged, HQ holds the value",
+# and HQ resolves it from the newest earlier version that still has one (`resolve_purged`).
+PURGED = "(purged after HQ's receipt)"
+# The fields a purge removes: the ones that name or reach the person. Age and gender stay: they
+# decide the consent rules for minors and feed the gender/age statistics, and the projection
+# (which derives `minor` from the age) stays true.
+PURGED_FIELDS = ("name", "contact", "community")
 
 WITNESS_PREFIX = "W"
 _COUNTER_MIN_DIGITS = 4
@@ -171,15 +180,54 @@ def is_minor(witness: Witness) -> bool:
 
 
 # --- masking --------------------------------------------------------------------------------------
+def _mask(value: str) -> str:
+    # A purged field shows that it was purged: there is nothing left to hide.
+    return value if value in ("", PURGED) else HIDDEN
+
+
 def mask_identity(identity: WitnessIdentity) -> WitnessIdentity:
     """Every filled identity field replaced by HIDDEN, so a screen shows that it exists only."""
     return WitnessIdentity(
-        name=HIDDEN if identity.name else "",
-        contact=HIDDEN if identity.contact else "",
-        age=HIDDEN if identity.age else "",
+        name=_mask(identity.name),
+        contact=_mask(identity.contact),
+        age=_mask(identity.age),
         gender=HIDDEN if identity.gender not in ("", "unknown") else identity.gender,
-        community=HIDDEN if identity.community else "",
+        community=_mask(identity.community),
     )
+
+
+def redact_identity(body: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A witness version body with its PURGED_FIELDS replaced by PURGED, and the fields changed.
+
+    Works on the stored body (a dict from canonical JSON), not on the dataclass, so every other
+    key stays exactly as signed; a body with nothing left to purge comes back unchanged with no
+    fields (a tombstone, or an identity already purged or never given).
+    """
+    identity = body.get("identity")
+    if not isinstance(identity, dict):
+        return body, ()
+    changed = tuple(name for name in PURGED_FIELDS if identity.get(name) not in (None, "", PURGED))
+    if not changed:
+        return body, ()
+    return {**body, "identity": {**identity, **dict.fromkeys(changed, PURGED)}}, changed
+
+
+def resolve_purged(identity: WitnessIdentity, earlier: list[WitnessIdentity]) -> WitnessIdentity:
+    """Each PURGED field taken from the newest earlier identity (newest first) that holds a value.
+
+    At HQ, a version written in the field after a purge carries PURGED for what HQ already
+    holds; this turns it back into the value HQ received. A field no version holds stays PURGED.
+    """
+    values = {name: getattr(identity, name) for name in PURGED_FIELDS}
+    for name in PURGED_FIELDS:
+        if values[name] != PURGED:
+            continue
+        for older in earlier:
+            value = getattr(older, name)
+            if value != PURGED:
+                values[name] = value
+                break
+    return replace(identity, **values)
 
 
 def unmask_identity(edited: WitnessIdentity, stored: WitnessIdentity) -> WitnessIdentity:

@@ -255,6 +255,14 @@ def _check_versions(
     canonical but altered.
     """
     expected: dict[int, dict[str, Any]] = {}
+    # A body purged after HQ's receipt hashes to the value its redaction row recorded; the
+    # stored sha256 (what the leaf commits to) is the original's, and stays.
+    redacted = {
+        int(seq): str(digest)
+        for seq, digest in conn.execute(
+            "SELECT seq, redacted_sha256 FROM redactions WHERE seq > ?", (after_seq,)
+        )
+    }
     rows = conn.execute(
         "SELECT seq, record_id, kind, version, author, device_id, at, reason, deleted, body, "
         "sha256 FROM versions WHERE seq > ? ORDER BY seq",
@@ -275,7 +283,11 @@ def _check_versions(
             fast = records.stored_version_sha256(**meta, body_bytes=bytes(body))
         except canonical.CanonicalJSONError:
             fast = ""
-        if fast != sha:
+        if int(seq) in redacted:
+            if fast != redacted[int(seq)]:
+                label = f"version {meta['version']} of {meta['kind']} {meta['record_id']}"
+                problems.append(f"{label}: its redacted body was changed after the redaction")
+        elif fast != sha:
             problems.append(_version_problem(meta, bytes(body), sha))
         expected[int(seq)] = version_entry(
             kind=kind,

@@ -422,11 +422,13 @@ _V4_VERSIONS = """CREATE TABLE versions_v4 (
     )"""
 
 _V4_REDACTIONS: tuple[str, ...] = (
-    # One row per version body replaced after HQ acknowledged it: which fields went, when, and
-    # the receipt that allowed it. Rows are never changed or removed.
+    # One row per version body replaced after HQ acknowledged it: which fields went, the hash
+    # the version has with its redacted body (so `log verify` still detects any later change),
+    # when, and the receipt that allowed it. Rows are never changed or removed.
     """CREATE TABLE redactions (
         seq INTEGER PRIMARY KEY REFERENCES versions (seq),
         fields TEXT NOT NULL,
+        redacted_sha256 TEXT NOT NULL,
         at TEXT NOT NULL,
         receipt_seq INTEGER NOT NULL
     )""",
@@ -434,15 +436,13 @@ _V4_REDACTIONS: tuple[str, ...] = (
         BEGIN SELECT RAISE(ABORT, 'redactions are append-only'); END""",
     """CREATE TRIGGER redactions_no_delete BEFORE DELETE ON redactions
         BEGIN SELECT RAISE(ABORT, 'redactions are append-only'); END""",
-    # Only the body may change, only once a redaction row names the seq, and only to a body
-    # that is not larger (a redaction removes, never adds).
+    # Only the body may change, and only once a redaction row names the seq.
     """CREATE TRIGGER versions_no_update BEFORE UPDATE ON versions
         WHEN NEW.seq IS NOT OLD.seq OR NEW.record_id IS NOT OLD.record_id
           OR NEW.kind IS NOT OLD.kind OR NEW.version IS NOT OLD.version
           OR NEW.author IS NOT OLD.author OR NEW.device_id IS NOT OLD.device_id
           OR NEW.at IS NOT OLD.at OR NEW.reason IS NOT OLD.reason
           OR NEW.deleted IS NOT OLD.deleted OR NEW.sha256 IS NOT OLD.sha256
-          OR length(NEW.body) > length(OLD.body)
           OR NOT EXISTS (SELECT 1 FROM redactions WHERE seq = OLD.seq)
         BEGIN SELECT RAISE(ABORT, 'record versions are append-only'); END""",
     """CREATE TRIGGER versions_no_delete BEFORE DELETE ON versions

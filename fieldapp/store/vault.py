@@ -977,6 +977,7 @@ class Vault:
         at = self._now()
         with db.transaction(self._conn):
             witness, version, _ = witnesses.load_witness(self._conn, witness_id)
+            witness = witnesses.with_purged_resolved(self._conn, witness, version)
             self._log_event(
                 {
                     "type": "identity_revealed",

@@ -11,13 +11,23 @@ These functions take an open connection inside a transaction the caller owns; th
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from fieldapp.domain import canonical
 from fieldapp.domain.model import from_dict
-from fieldapp.domain.witness import Statement, Witness, current_scopes
+from fieldapp.domain.witness import (
+    PURGED,
+    PURGED_FIELDS,
+    Statement,
+    Witness,
+    WitnessIdentity,
+    current_scopes,
+    redact_identity,
+    resolve_purged,
+)
 from fieldapp.errors import FieldIssue, RecordNotFound, ValidationError
-from fieldapp.store.records import fts_query, nfc
+from fieldapp.store.records import fts_query, nfc, stored_version_sha256
 
 KINDS = ("witness", "statement")
 _COUNTER_KEY = "witness_counter"
@@ -78,6 +88,86 @@ def load_witness(conn: Any, witness_id: str) -> tuple[Witness, int, str]:
     if row is None:
         raise RecordNotFound(f"There is no witness with id {witness_id} (or it was deleted).")
     return from_dict(Witness, canonical.loads(bytes(row[0]))), int(row[1]), str(row[2])
+
+
+def with_purged_resolved(conn: Any, witness: Witness, version: int) -> Witness:
+    """`witness` with each PURGED identity field filled from the newest earlier version holding
+    a value: what a reveal at HQ must show when the field purged its copy and then edited the
+    witness (the new version says "unchanged" rather than repeating the name)."""
+    if not any(getattr(witness.identity, name) == PURGED for name in PURGED_FIELDS):
+        return witness
+    rows = conn.execute(
+        "SELECT body FROM versions WHERE record_id = ? AND version < ? AND deleted = 0 "
+        "ORDER BY version DESC",
+        (witness.id, version),
+    ).fetchall()
+    earlier: list[WitnessIdentity] = []
+    for (body,) in rows:
+        identity = canonical.loads(bytes(body)).get("identity")
+        if isinstance(identity, dict):
+            earlier.append(from_dict(WitnessIdentity, identity))
+    resolved = resolve_purged(witness.identity, earlier)
+    return dataclasses.replace(witness, identity=resolved)
+
+
+def _unredacted_witness_versions(conn: Any, upto_seq: int) -> list[Any]:
+    return list(
+        conn.execute(
+            "SELECT seq, record_id, kind, version, author, device_id, at, reason, deleted, body "
+            "FROM versions WHERE kind = 'witness' AND seq <= ? AND deleted = 0 "
+            "AND seq NOT IN (SELECT seq FROM redactions) ORDER BY seq",
+            (upto_seq,),
+        )
+    )
+
+
+def purgeable_identities(conn: Any, upto_seq: int) -> int:
+    """How many witness versions up to `upto_seq` still hold a name, contact or community: what
+    a purge after HQ's receipt would redact (shown before the analyst confirms it)."""
+    return sum(
+        1
+        for row in _unredacted_witness_versions(conn, upto_seq)
+        if redact_identity(canonical.loads(bytes(row[9])))[1]
+    )
+
+
+def redact_identities(conn: Any, upto_seq: int, at: str, receipt_seq: int) -> list[dict[str, Any]]:
+    """Replace the names and contacts in every witness version up to `upto_seq` by PURGED.
+
+    Only for versions HQ acknowledged with a verified receipt (the caller passes the receipt's
+    version seq), so HQ holds every value removed here. Each version keeps its seq, metadata and
+    stored sha256 (its audit-log leaf stays valid); a `redactions` row, which the schema requires
+    before it lets a body change, records the fields and the hash of the redacted version, so
+    `log verify` still detects any later change. Returns one entry per redacted version for the
+    caller's audit event. Runs inside the caller's transaction.
+    """
+    done: list[dict[str, Any]] = []
+    for row in _unredacted_witness_versions(conn, upto_seq):
+        seq, record_id, kind, version, author, device_id, v_at, reason, deleted, body = row
+        parsed = canonical.loads(bytes(body))
+        redacted, fields = redact_identity(parsed)
+        if not fields:
+            continue
+        new_body = canonical.dumps(redacted)
+        digest = stored_version_sha256(
+            record_id=record_id,
+            kind=kind,
+            version=int(version),
+            author=author,
+            device_id=device_id,
+            at=v_at,
+            reason=reason,
+            deleted=bool(deleted),
+            body_bytes=new_body,
+        )
+        conn.execute(
+            "INSERT INTO redactions (seq, fields, redacted_sha256, at, receipt_seq) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (int(seq), ",".join(fields), digest, at, receipt_seq),
+        )
+        conn.execute("UPDATE versions SET body = ? WHERE seq = ?", (new_body, int(seq)))
+        done.append({"seq": int(seq), "fields": list(fields), "sha256": digest})
+    return done
 
 
 def witness_id_for(conn: Any, key: str) -> str:

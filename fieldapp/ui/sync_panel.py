@@ -343,12 +343,13 @@ class SyncPanel(QWidget):
         self.receipt_button = QPushButton(self.tr("Import rece&ipt…"))
         self.receipt_button.clicked.connect(self.choose_receipt)
         self.purge_check = QCheckBox(
-            self.tr("&Purge acknowledged evidence originals after a receipt")
+            self.tr("&Purge acknowledged originals and witness identities after a receipt")
         )
         self.purge_check.setToolTip(
             self.tr(
-                "After a receipt, delete from this device the originals HQ has confirmed it "
-                "holds (you are asked first). The records stay."
+                "After a receipt, delete from this device the originals and the witnesses' "
+                "names, contacts and communities HQ has confirmed it holds (you are asked "
+                "first). The records stay."
             )
         )
         receipt_row = QHBoxLayout()
@@ -769,25 +770,31 @@ class SyncPanel(QWidget):
             self.receipt_imported.emit(receipt)
             self.refresh()
             if purge:
-                self._ask_purge(status.acknowledged_blobs - status.purged_blobs)
+                self._ask_purge(
+                    status.acknowledged_blobs - status.purged_blobs, status.purgeable_identities
+                )
 
         self._runner.submit(work, done, self._generation.current(self._failed))
 
-    def _ask_purge(self, count: int) -> None:
-        if count <= 0:
+    def _ask_purge(self, count: int, identities: int) -> None:
+        if count <= 0 and identities <= 0:
             self.receipt_result.setText(
                 self.receipt_result.text()
                 + "\n"
-                + self.tr("No acknowledged originals are left on this device to purge.")
+                + self.tr(
+                    "No acknowledged originals or witness identities are left on this device "
+                    "to purge."
+                )
             )
             return
         self.purge_confirm.ask(
             self.tr(
-                "Delete the {count} evidence originals HQ has acknowledged from this device? "
-                "This cannot be undone here: the records stay, but the original files will "
-                "exist only at HQ."
-            ).format(count=f"{count:,}"),
-            self.tr("&Yes, delete originals"),
+                "Delete from this device the {count} evidence originals and the witness "
+                "identities (names, contacts, communities in {identities} versions) HQ has "
+                "acknowledged? This cannot be undone here: the records stay, but what is "
+                "deleted will exist only at HQ."
+            ).format(count=f"{count:,}", identities=f"{identities:,}"),
+            self.tr("&Yes, purge"),
             self.purge,
         )
 
@@ -803,12 +810,13 @@ class SyncPanel(QWidget):
             set_message(
                 self.receipt_result,
                 self.tr(
-                    "Purged {blobs} evidence originals ({size}) and {thumbs} thumbnails from "
-                    "this device."
+                    "Purged {blobs} evidence originals ({size}), {thumbs} thumbnails and the "
+                    "witness identities in {identities} versions from this device."
                 ).format(
                     blobs=f"{result.blobs:,}",
                     size=format_bytes(result.bytes),
                     thumbs=f"{result.thumbnails:,}",
+                    identities=f"{result.identities:,}",
                 ),
                 "ok",
             )
