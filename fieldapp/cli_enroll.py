@@ -91,6 +91,7 @@ def cmd_hq_keys_export(ctx: Context) -> int:
 
     vault = ctx.open_vault()
     try:
+        vault.forbid_review("export HQ's recipient list")
         keys = enrollment.load_hq_keys(vault)
     finally:
         vault.lock()

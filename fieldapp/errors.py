@@ -165,3 +165,12 @@ class EnrollmentRefused(SyncError):
 
 class RecoveryError(SyncError):
     """A vault cannot be recovered with the escrow identity given (wrong identity, no slot)."""
+
+
+# --- HQ review (issue 5) ------------------------------------------------------------------------
+class RoleRefused(FieldappError):
+    """The vault was opened through a slot (or is of a kind) that may not do this.
+
+    The review role reads everything and assesses, nothing else; an assessment is HQ's record,
+    so a field vault refuses it. The message names the action that was refused.
+    """

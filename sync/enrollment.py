@@ -134,6 +134,7 @@ def create_hq_keys(vault: Vault) -> RecipientList:
     Separate root and receipt keys: the receipt key signs every day at an online-ish import
     station, the root only at enrolment, so a leaked receipt key cannot enrol devices.
     """
+    vault.forbid_review("create HQ keys")
     _require_role(vault, "hq", "Creating HQ keys")
     origin, root_name, receipt_name = hq_names(vault.device.device_id)
     root = Ed25519PrivateKey.generate()
@@ -240,6 +241,7 @@ def rotate_recipients(hq_vault: Vault, *, escrow: bool = False) -> RecipientList
     open; field devices switch when they accept the new list (`accept_recipients`), and
     refuse the old one from then on.
     """
+    hq_vault.forbid_review("rotate HQ's keys")
     _require_role(hq_vault, "hq", "Rotating HQ's keys")
     keys = load_hq_keys(hq_vault)
     old = keys.recipients
@@ -298,6 +300,7 @@ def export_escrow_identity(vault: Vault, dest: Path, *, remove: bool = False) ->
     stolen HQ laptop gives away. The file is written and synced BEFORE the vault forgets the
     key, so a crash cannot lose it. Returns the escrow recipient's fingerprint.
     """
+    vault.forbid_review("export the escrow identity")
     _require_role(vault, "hq", "Exporting the escrow identity")
     load_hq_keys(vault)  # a clear error on a vault without keys
     with vault.reading() as conn:
@@ -375,6 +378,7 @@ def issue_certificate(hq_vault: Vault, request_text: str) -> tuple[DeviceCertifi
     enrolled with the same key returns the stored certificate (idempotent); a device id that
     arrives with another key, or a revoked device, is refused.
     """
+    hq_vault.forbid_review("enrol devices")
     _require_role(hq_vault, "hq", "Enrolling a device")
     keys = load_hq_keys(hq_vault)
     request = read_request(request_text)
@@ -650,6 +654,7 @@ def revoke(hq_vault: Vault, device_id: str, after_seq: int) -> str:
     Trust only ever narrows: a limit above an earlier one, or below a bundle HQ already
     imported from the device, is refused (that history is in the vault already).
     """
+    hq_vault.forbid_review("revoke devices")
     _require_role(hq_vault, "hq", "Revoking a device")
     if isinstance(after_seq, bool) or not isinstance(after_seq, int) or after_seq < 0:
         raise EnrollmentRefused(f"--after-seq must be a whole number >= 0, not {after_seq!r}")

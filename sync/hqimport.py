@@ -1163,6 +1163,7 @@ def import_bundle(
     which leaves the file `received` so that it can be imported again.
     After a successful import, bundles of the same device held for a gap are retried.
     """
+    vault.forbid_review("import bundles")
     path = Path(path)
     load_hq_keys(vault)  # not an HQ vault: refuse before anything is copied or logged
     quarantine.remove_stale(vault.path / "quarantine")

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fieldapp.domain import canonical
 from fieldapp.domain.model import Incident, Observation, from_dict
-from fieldapp.store import evidence_items, records, witnesses
+from fieldapp.store import assessments, evidence_items, records, witnesses
 from fieldapp.store.checkpoint import CheckpointError, format_checkpoint, parse_checkpoint
 from fieldapp.store.merkle import Frontier, leaf_hash
 from fieldapp.store.signednote import NoteError, Verifier, key_id, open_note, sign
@@ -330,6 +330,7 @@ def _check_projection(conn: Any, problems: list[str]) -> None:
     # Witnesses, statements and evidence items (schema v2) are checked by their own modules.
     witnesses.check_projections(conn, latest, problems)
     evidence_items.check_projections(conn, latest, problems)
+    assessments.check_projections(conn, latest, problems)
     latest = [row for row in latest if row[1] in records.KINDS]
     for record_id, kind, version, deleted, body in latest:
         table = "incidents" if kind == "incident" else "observations"

@@ -53,6 +53,10 @@ NONCE_SIZE = 12
 TAG_SIZE = 16
 SLOT_KIND_PASSPHRASE = "passphrase"  # noqa: S105 - a slot kind, not a secret
 SLOT_KIND_ESCROW = "escrow"
+# A review slot (issue 5) opens like a passphrase slot; its kind, bound in the associated data,
+# makes the vault it opens read everything and assess, but import, erase or manage nothing.
+SLOT_KIND_REVIEW = "review"
+UNLOCKING_KINDS = (SLOT_KIND_PASSPHRASE, SLOT_KIND_REVIEW)
 ESCROW_FORMAT = "fieldapp-escrow-dek"
 _MAX_SEALED = 16 * 1024  # an age file with one hybrid stanza and a 200-byte payload is ~1.7 KiB
 
@@ -241,17 +245,28 @@ def derive_kek(passphrase: str, kdf: KdfParams, salt: bytes) -> bytes:
 
 
 def new_slot(
-    vault_id: str, dek: bytes | bytearray, passphrase: str, label: str, kdf: KdfParams
+    vault_id: str,
+    dek: bytes | bytearray,
+    passphrase: str,
+    label: str,
+    kdf: KdfParams,
+    kind: str = SLOT_KIND_PASSPHRASE,
 ) -> Slot:
-    """Wrap the DEK for one passphrase with a fresh slot id, salt and nonce."""
+    """Wrap the DEK for one passphrase with a fresh slot id, salt and nonce.
+
+    `kind` (passphrase or review) is bound in the associated data: editing it in the file makes
+    the slot fail to open rather than grant another role.
+    """
+    if kind not in UNLOCKING_KINDS:
+        raise ValueError(f"a passphrase slot cannot be of kind {kind!r}")
     kdf.check()
     slot_id = secrets.token_hex(16)
     salt = os.urandom(SALT_SIZE)
     nonce = os.urandom(NONCE_SIZE)
     kek = derive_kek(passphrase, kdf, salt)
-    ad = _associated_data(vault_id, slot_id, SLOT_KIND_PASSPHRASE, label, kdf)
+    ad = _associated_data(vault_id, slot_id, kind, label, kdf)
     wrapped = AESGCM(kek).encrypt(nonce, bytes(dek), ad)
-    return Slot(slot_id, SLOT_KIND_PASSPHRASE, label, kdf, salt, nonce, wrapped)
+    return Slot(slot_id, kind, label, kdf, salt, nonce, wrapped)
 
 
 def open_slot(vault_id: str, slot: Slot, passphrase: str) -> bytearray | None:
@@ -271,7 +286,7 @@ def unwrap(keyfile: KeyFile, passphrase: str) -> tuple[bytearray, Slot]:
     the raw DEK, so nothing pays Argon2id again.
     """
     for slot in keyfile.slots:
-        if slot.kind != SLOT_KIND_PASSPHRASE:
+        if slot.kind not in UNLOCKING_KINDS:
             continue
         dek = open_slot(keyfile.vault_id, slot, passphrase)
         if dek is not None:
@@ -360,7 +375,7 @@ def _parse_slot(raw: Any, index: int) -> Slot | EscrowSlot:
     kind = _require(raw, "kind", str, what)
     if kind == SLOT_KIND_ESCROW:
         return _parse_escrow_slot(raw, slot_id, what)
-    if kind != SLOT_KIND_PASSPHRASE:
+    if kind not in UNLOCKING_KINDS:
         raise DamagedKeyfile(f"vault.key is damaged: {what} has an unknown kind {kind!r:.40}")
     label = _require(raw, "label", str, what)
     kdf_raw = _require(raw, "kdf", dict, what)

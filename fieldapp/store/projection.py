@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from fieldapp.domain import canonical
+from fieldapp.domain.assessment import HqAssessment
 from fieldapp.domain.evidence import EvidenceItem
 from fieldapp.domain.model import Incident, Observation, from_dict
 from fieldapp.domain.witness import Statement, Witness
 from fieldapp.errors import RecordNotFound
-from fieldapp.store import evidence_items, records, witnesses
+from fieldapp.store import assessments, evidence_items, records, witnesses
 
-KINDS = ("incident", "observation", "witness", "statement", "evidence")
+KINDS = ("incident", "observation", "witness", "statement", "evidence", "assessment")
 
 
 def _removers() -> dict[str, Any]:
@@ -28,6 +29,7 @@ def _removers() -> dict[str, Any]:
         "witness": witnesses.remove_witness_projection,
         "statement": witnesses.remove_statement_projection,
         "evidence": evidence_items.remove_evidence_projection,
+        "assessment": assessments.remove_assessment_projection,
     }
 
 
@@ -86,6 +88,8 @@ def apply(
         )
     elif kind == "statement":
         witnesses.project_statement(conn, from_dict(Statement, body), version, updated_at)
+    elif kind == "assessment":
+        assessments.project_assessment(conn, from_dict(HqAssessment, body), version, updated_at)
     else:
         evidence_items.project_evidence(conn, from_dict(EvidenceItem, body), version, updated_at)
 

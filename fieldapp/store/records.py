@@ -67,6 +67,13 @@ class IncidentQuery:
     harm_type: str | None = None
     date_from: str | None = None
     date_to: str | None = None
+    # HQ's register (issue 5): the device that recorded the incident (its version 1), the
+    # month the incident started ("YYYY-MM"), text in its place name, and whether the category
+    # (filter and column) is the effective one (HQ's assessment when there is one).
+    device_id: str | None = None
+    month: str | None = None
+    place: str = ""
+    effective_category: bool = False
     order_by: str = "updated_at"
     descending: bool = True
     limit: int = 200
@@ -109,6 +116,8 @@ MAX_LIMIT = 10_000
 
 _ID_RE = re.compile(r"[0-9a-f]{32}")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+PLACE_QUERY_MAX = 200
 
 
 # --- hashing --------------------------------------------------------------------------------------
@@ -445,6 +454,20 @@ def next_ref_counter(conn: Any, year: int) -> int:
     return counter
 
 
+def _next_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def _category_column(q: IncidentQuery) -> str:
+    """The category the query filters and shows: the field's, or the effective one at HQ."""
+    if not q.effective_category:
+        return "i.public_category"
+    from fieldapp.store.assessments import effective_category_sql
+
+    return effective_category_sql("i")
+
+
 def _next_day(date: str) -> str:
     return (_dt.date.fromisoformat(date) + _dt.timedelta(days=1)).isoformat()
 
@@ -475,6 +498,12 @@ def _check_query(q: IncidentQuery) -> None:
                 ok = False
         if not ok:
             issues.append(FieldIssue(name, f"{value!r} is not a date in the form YYYY-MM-DD"))
+    if q.device_id is not None and not _ID_RE.fullmatch(q.device_id):
+        issues.append(FieldIssue("device_id", f"{q.device_id!r} is not a device id (32 hex)"))
+    if q.month is not None and not _MONTH_RE.fullmatch(q.month):
+        issues.append(FieldIssue("month", f"{q.month!r} is not a month in the form YYYY-MM"))
+    if len(q.place) > PLACE_QUERY_MAX:
+        issues.append(FieldIssue("place", f"keep the place under {PLACE_QUERY_MAX} characters"))
     if not 0 <= q.limit <= MAX_LIMIT:
         issues.append(FieldIssue("limit", f"must be between 0 and {MAX_LIMIT}"))
     if q.offset < 0:
@@ -499,8 +528,23 @@ def _where(q: IncidentQuery) -> tuple[str, list[Any]]:
         clauses.append("i.workflow = ?")
         params.append(q.workflow)
     if q.public_category is not None:
-        clauses.append("i.public_category = ?")
+        clauses.append(f"{_category_column(q)} = ?")
         params.append(q.public_category)
+    if q.device_id is not None:
+        # The device of a record is the one that wrote its version 1 (one index probe).
+        clauses.append(
+            "EXISTS (SELECT 1 FROM versions v WHERE v.record_id = i.id AND v.version = 1 "
+            "AND v.device_id = ?)"
+        )
+        params.append(q.device_id)
+    if q.month is not None:
+        # start is ISO 8601 text: the month is the range [YYYY-MM, next month).
+        clauses.append("i.start >= ? AND i.start < ?")
+        params += [q.month, _next_month(q.month)]
+    if q.place.strip():
+        escaped = nfc(q.place.strip()).replace("\\", "\\\\").replace("%", "\\%")
+        clauses.append("i.place LIKE ? ESCAPE '\\'")
+        params.append("%" + escaped.replace("_", "\\_") + "%")
     if q.harm_type is not None:
         clauses.append(
             "EXISTS (SELECT 1 FROM incident_harms h WHERE h.incident_n = i.n AND h.harm_type = ?)"
@@ -552,7 +596,8 @@ def query_incidents(conn: Any, q: IncidentQuery) -> list[IncidentRow]:
         source = f"incidents i INDEXED BY {index}"
     # Only whitelisted names and "?" placeholders are formatted in; values are bound.
     sql = (
-        "SELECT i.id, i.ref_code, i.title, i.start, i.workflow, i.public_category, i.harm_types, "  # noqa: S608
+        f"SELECT i.id, i.ref_code, i.title, i.start, i.workflow, {_category_column(q)}, "  # noqa: S608
+        "i.harm_types, "
         "i.killed_min, i.killed_max, i.injured_min, i.injured_max, i.place, i.updated_at, "
         f"i.version, i.lat_e6, i.lon_e6 FROM {source} {where} ORDER BY {order} LIMIT ? OFFSET ?"
     )
@@ -584,7 +629,8 @@ def count_incidents(conn: Any, q: IncidentQuery) -> int:
     """How many incidents match, with exactly the filters of `query_incidents`."""
     _check_query(q)
     match = fts_query(q.text)
-    filters = (q.workflow, q.public_category, q.harm_type, q.date_from, q.date_to)
+    filters: tuple[str | None, ...] = (q.workflow, q.public_category, q.harm_type)
+    filters += (q.date_from, q.date_to, q.device_id, q.month, q.place.strip() or None)
     if match is not None and all(f is None for f in filters):
         # Text alone: every FTS row is one live incident, so the index can count by itself.
         return _fts_hits(conn, match)

@@ -26,6 +26,7 @@ import platformdirs
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fieldapp.domain import canonical
+from fieldapp.domain.assessment import HqAssessment, validate_assessment
 from fieldapp.domain.evidence import (
     Consistency,
     EvidenceItem,
@@ -59,6 +60,7 @@ from fieldapp.errors import (
     NoVault,
     PartOfVault,
     RecordNotFound,
+    RoleRefused,
     StaleVersion,
     ValidationError,
     VaultExists,
@@ -68,6 +70,7 @@ from fieldapp.errors import (
 )
 from fieldapp.reflists import bundled_reflists
 from fieldapp.store import (
+    assessments,
     auditlog,
     db,
     evidence_items,
@@ -77,6 +80,7 @@ from fieldapp.store import (
     schema,
     witnesses,
 )
+from fieldapp.store.assessments import AssessmentVersion
 from fieldapp.store.auditlog import AuditEntry, LogReport
 from fieldapp.store.blobs import BlobStore, evidence_dir
 from fieldapp.store.device import ROLES, DeviceInfo
@@ -204,6 +208,11 @@ class Vault:
         self._dek = dek
         self._keyfile = keyfile_
         self._slot_id = slot_id
+        # The review role (issue 5) comes from the slot that opened the vault, fixed for this
+        # unlock: a slot cannot change role without failing to open (its kind is authenticated).
+        self._review = any(
+            s.id == slot_id and s.kind == keyfile.SLOT_KIND_REVIEW for s in keyfile_.slots
+        )
         self._private_key: Ed25519PrivateKey | None = private_key
         self._lock = threading.RLock()
 
@@ -376,6 +385,24 @@ class Vault:
             raise
         return vault
 
+    # --- role (issue 5) ---------------------------------------------------------------------------
+    @property
+    def role(self) -> str:
+        """'field' or 'hq' (the device), or 'review' when opened through a review slot."""
+        return "review" if self._review else self.device.role
+
+    def forbid_review(self, action: str) -> None:
+        """Refuse `action` ("import bundles") to the review role, which reads and assesses only.
+
+        Every write other than an assessment calls this first, in the store and in `sync/`, so
+        the refusal holds for the CLI and the GUI alike. The data key is the same for every
+        slot: this is a rule of the program, not a cryptographic boundary.
+        """
+        if self._review:
+            raise RoleRefused(
+                f"The review role can read and assess, not {action}. Nothing was changed."
+            )
+
     @property
     def is_locked(self) -> bool:
         with self._lock:
@@ -421,7 +448,9 @@ class Vault:
         if keyfile.open_slot(kf.vault_id, current, old) is None:
             raise WrongPassphrase("The current passphrase is wrong; nothing was changed.")
         _require_strong(new, [self.device.cell_name, self.user])
-        fresh = keyfile.new_slot(kf.vault_id, self._dek, new, current.label, kdf or current.kdf)
+        fresh = keyfile.new_slot(
+            kf.vault_id, self._dek, new, current.label, kdf or current.kdf, current.kind
+        )
         updated = kf.replace_slot(current.id, fresh)
         at = self._now()
         with db.transaction(self._conn):
@@ -435,8 +464,16 @@ class Vault:
         self._slot_id = fresh.id
 
     @_locked
-    def add_slot(self, label: str, passphrase: str, kdf: KdfParams | None = None) -> SlotInfo:
-        """Give a second user their own passphrase; their pseudonym authors their changes."""
+    def add_slot(
+        self, label: str, passphrase: str, kdf: KdfParams | None = None, *, review: bool = False
+    ) -> SlotInfo:
+        """Give a second user their own passphrase; their pseudonym authors their changes.
+
+        `review=True` (HQ only) makes a review slot: that user reads everything and assesses.
+        """
+        self.forbid_review("manage key slots")
+        if review and self.device.role != "hq":
+            raise RoleRefused("A review key slot is for HQ vaults; this is a field vault.")
         label = label.strip()
         kf = self._current_keyfile()
         if not label:
@@ -453,11 +490,15 @@ class Vault:
                     [FieldIssue("passphrase", "this passphrase already opens another slot")]
                 )
         params = kdf or self._own_slot(kf).kdf
-        fresh = keyfile.new_slot(kf.vault_id, self._dek, passphrase, label, params)
+        kind = keyfile.SLOT_KIND_REVIEW if review else keyfile.SLOT_KIND_PASSPHRASE
+        fresh = keyfile.new_slot(kf.vault_id, self._dek, passphrase, label, params, kind)
         updated = kf.with_slot(fresh)
         at = self._now()
+        event = {"type": "slot_added", "slot": fresh.id, "label": label}
+        if review:
+            event["kind"] = kind
         with db.transaction(self._conn):
-            self._log_event({"type": "slot_added", "slot": fresh.id, "label": label}, at)
+            self._log_event(event, at)
             keyfile.write_keyfile(self.path, updated)
         self._keyfile = updated
         return SlotInfo(fresh.id, fresh.kind, fresh.label, fresh.kdf)
@@ -517,7 +558,8 @@ class Vault:
             if not name:
                 raise ValidationError([FieldIssue("label", "give the user's pseudonym")])
             _require_strong(new_passphrase, [str(cell[0]), name])
-            fresh = keyfile.new_slot(kf.vault_id, dek, new_passphrase, name, kdf)
+            kind = old.kind if old else keyfile.SLOT_KIND_PASSPHRASE
+            fresh = keyfile.new_slot(kf.vault_id, dek, new_passphrase, name, kdf, kind)
             updated = kf.replace_slot(old.id, fresh) if old else kf.with_slot(fresh)
             keyfile.write_keyfile(path, updated)
         finally:
@@ -580,14 +622,18 @@ class Vault:
 
     # --- erase ------------------------------------------------------------------------------------
     @staticmethod
-    def erase(path: Path) -> None:
+    def erase(path: Path, *, by: Vault | None = None) -> None:
         """Crypto-erase: destroy vault.key first, then the files.
+
+        `by`, the vault as unlocked by whoever asks (the GUI passes it), refuses the review role.
 
         The data key exists only wrapped in vault.key, so the database is unreadable from the
         moment that file is gone. Overwriting it first is a best effort against recovery from
         the disk (flash and copy-on-write file systems may keep old blocks); the real guarantee
         is that those blocks hold only Argon2id-protected ciphertext.
         """
+        if by is not None:
+            by.forbid_review("erase the vault")
         path = Path(path)
         if not path.is_dir() or not (
             (path / KEYFILE_NAME).exists() or (path / db.DB_NAME).exists()
@@ -746,6 +792,7 @@ class Vault:
         refused with StaleVersion instead of silently overwriting their change. Saving content
         identical to the current version stores nothing and returns the current version.
         """
+        self.forbid_review("save incidents")
         reason = self._check_reason(reason)
         issues = validate_incident(inc, bundled_reflists())
         if issues:
@@ -788,6 +835,7 @@ class Vault:
     @_locked
     def delete_incident(self, incident_id: str, reason: str) -> None:
         """Append a tombstone: the history stays, the incident leaves the register."""
+        self.forbid_review("delete incidents")
         reason = self._check_reason(reason)
         at = self._now()
         with db.transaction(self._conn):
@@ -825,6 +873,7 @@ class Vault:
         Newly linked incidents must exist; links kept from the previous version may point at
         incidents deleted since, which is history, not an error.
         """
+        self.forbid_review("save observations")
         reason = self._check_reason(reason)
         record = copy.copy(obs)  # only top-level fields (id, at) are set on it
         at = self._now()
@@ -883,6 +932,74 @@ class Vault:
         versions = records.history(self._conn, record_id)
         return [_masked_version(v) if v.kind == "witness" else v for v in versions]
 
+    # --- HQ assessments (issue 5) -----------------------------------------------------------------
+    @_locked
+    def save_assessment(
+        self, assessment: HqAssessment, reason: str = "", expected_version: int | None = None
+    ) -> tuple[HqAssessment, int]:
+        """Store HQ's (re-)assessment of an incident as HQ's own record; returns it and its version.
+
+        The incident is never touched: it belongs to the device that recorded it. One record per
+        incident, so a re-assessment is its next version and the history is the record's. The
+        assessor defaults to the user who unlocked the vault and the date to now. Allowed to the
+        review role (that is what it is for), refused on a field vault.
+        """
+        if self.device.role != "hq":
+            raise RoleRefused(
+                "Assessments are HQ's records; this is a field vault. Record the field's view "
+                "in the incident's own assessment section instead."
+            )
+        record = copy.copy(assessment)
+        record.assessor = record.assessor.strip() or self.user
+        at = self._now()
+        if not record.date:
+            record.date = at
+        issues = validate_assessment(record)
+        if issues:
+            raise ValidationError(issues)
+        with db.transaction(self._conn):
+            assessments.require_incident(self._conn, record.incident_id)
+            found = assessments.current(self._conn, record.incident_id)
+            if found is None:
+                record.id = _new_record_id("assessment", expected_version)
+                version = 1
+                reason = reason.strip() or "assessed"
+            else:
+                if record.id and record.id != found[0]:
+                    raise ValidationError(
+                        [FieldIssue("id", "this is not the incident's assessment record")]
+                    )
+                record.id = found[0]
+                current_version = self._live(record.id, "assessment")
+                _check_expected("This incident's assessment", current_version, expected_version)
+                loaded = assessments.load(self._conn, record.incident_id)
+                if loaded is not None and assessments.same_judgement(record, loaded[0]):
+                    return loaded[0], current_version
+                version = current_version + 1
+                reason = reason.strip() or "re-assessed"
+            reason = self._check_reason(reason)
+            self._append(
+                kind="assessment",
+                record_id=record.id,
+                version=version,
+                at=at,
+                reason=reason,
+                deleted=False,
+                body=to_dict(record),
+            )
+            assessments.project_assessment(self._conn, record, version, at)
+        return record, version
+
+    @_locked
+    def get_assessment(self, incident_id: str) -> tuple[HqAssessment, int] | None:
+        """HQ's current assessment of an incident and its version; None when never assessed."""
+        return assessments.load(self._conn, incident_id)
+
+    @_locked
+    def assessment_history(self, incident_id: str) -> list[AssessmentVersion]:
+        """Every assessment HQ made of an incident, oldest first, each with what it changed."""
+        return assessments.history(self._conn, incident_id)
+
     # --- witnesses and statements (issue 3) -------------------------------------------------------
     def _check_links(
         self, ids: list[str], keep: set[str], table: str, what: str, path: str
@@ -911,6 +1028,7 @@ class Vault:
         the mask keep their stored value, so editing consent or notes never needs a reveal.
         Returns the stored witness masked, because a save is not a reason to show a name.
         """
+        self.forbid_review("save witnesses")
         reason = self._check_reason(reason)
         record = copy.deepcopy(witness)
         at = self._now()
@@ -1025,6 +1143,7 @@ class Vault:
         a statement taken without that consent, or after it was withdrawn, is not ours to keep.
         Linked incidents and attached evidence items must exist when first linked.
         """
+        self.forbid_review("save statements")
         reason = self._check_reason(reason)
         record = copy.deepcopy(statement)
         issues = validate_statement(record)
@@ -1137,6 +1256,7 @@ class Vault:
         `duplicate_of` the first. Without a `sandbox` a one-worker sandbox is started for this
         file (an import of many files should pass its own, kept open).
         """
+        self.forbid_review("import evidence")
         path = Path(path)
         with contextlib.suppress(OSError):  # unreadable: BlobStore.ingest says why
             if path.parent.resolve().is_relative_to(self.path.resolve()):
@@ -1222,6 +1342,7 @@ class Vault:
         imported: it describes the original, which never changes, so a change there is refused
         rather than silently kept or overwritten.
         """
+        self.forbid_review("change evidence items")
         reason = self._check_reason(reason)
         record = copy.deepcopy(item)
         at = self._now()
@@ -1310,6 +1431,7 @@ class Vault:
         A copy outside the vault is no longer protected by it, so it needs a reason, and the
         audit entry is written only after the complete, verified copy exists.
         """
+        self.forbid_review("export evidence")
         reason = self._check_reason(reason)
         item, _ = self.get_evidence(evidence_id)
         try:

@@ -710,6 +710,7 @@ class DevicesPanel(QWidget):
             return
 
         def work() -> int:
+            vault.forbid_review("export HQ's recipient list")
             keys = enrollment.load_hq_keys(vault)
             write_new_text(path, keys.recipients_note)
             return keys.recipients.version
