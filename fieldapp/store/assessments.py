@@ -23,7 +23,7 @@ from fieldapp.domain import canonical
 from fieldapp.domain.assessment import KIND, HqAssessment
 from fieldapp.domain.diff import Change, diff_records
 from fieldapp.domain.model import from_dict, to_dict
-from fieldapp.errors import FieldIssue, ValidationError
+from fieldapp.errors import FieldIssue, RecordNotFound, ValidationError
 from fieldapp.store import records
 
 COLUMNS = (
@@ -289,3 +289,14 @@ def register_rows(conn: Any, q: records.IncidentQuery) -> list[RegisterRow]:
 
 def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def resolve_incident(conn: Any, key: str) -> str:
+    """The id of a live incident from its id or its reference code (what people quote)."""
+    wanted = key.strip()
+    row = conn.execute(
+        "SELECT id FROM incidents WHERE id = ? OR ref_code = ?", (wanted, wanted.upper())
+    ).fetchone()
+    if row is None:
+        raise RecordNotFound(f"There is no incident with id or reference code {wanted!r}.")
+    return str(row[0])
