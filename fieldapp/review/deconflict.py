@@ -453,20 +453,25 @@ def _text(fh: Any, progress: Callable[[int], None] | None = None) -> tuple[Itera
 
 
 def _open_csv(path: Path) -> tuple[Any, int]:
-    """The opened file and its size; refuses what is not a regular file or is too large."""
+    """The opened file and its size; refuses what is not a regular file or is too large.
+
+    Checked before opening as well as after: opening a FIFO for reading would block.
+    """
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise ExternalFileError(f"{path} is not a regular file; nothing was imported")
         fh = path.open("rb")
     except OSError as exc:
         raise ExternalFileError(f"cannot read {path}: {exc.strerror or exc}") from None
     info = os.fstat(fh.fileno())
     if not stat.S_ISREG(info.st_mode):
         fh.close()
-        raise ExternalFileError(f"{path} is not a regular file")
+        raise ExternalFileError(f"{path} is not a regular file; nothing was imported")
     if info.st_size > MAX_FILE_BYTES:
         fh.close()
         raise ExternalFileError(
-            f"{path.name} is {info.st_size // (1024 * 1024)} MiB; the limit is "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} MiB. Nothing was imported."
+            f"{path.name} is larger than the limit of {MAX_FILE_BYTES // (1024 * 1024)} MiB "
+            f"({info.st_size} bytes); nothing was imported"
         )
     return fh, info.st_size
 
