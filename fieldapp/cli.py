@@ -1323,6 +1323,7 @@ def build_parser() -> argparse.ArgumentParser:
         cli_enroll,
         cli_hq,
         cli_package,
+        cli_provenance,
         cli_release,
         cli_reports,
         cli_review,
@@ -1340,6 +1341,7 @@ def build_parser() -> argparse.ArgumentParser:
     # HQ review (issue 5): one module each
     for module in (cli_review, cli_reports, cli_release, cli_deconflict, cli_package):
         module.register(groups, add)
+    cli_provenance.register(groups, add)
     return parser
 
 
