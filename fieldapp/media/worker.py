@@ -54,6 +54,12 @@ def handle(request: Any) -> dict[str, Any]:
     if not isinstance(request, dict) or type(request.get("id")) is not int:
         return {"id": None, "error": "request must be an object with an integer id"}
     ident = request["id"]
+    if request.get("job") == "public_copy":  # the release gate's pixel rebuild (public_copy.py)
+        from fieldapp.media.public_copy import handle_job
+
+        cpu = request.get("cpu_s", 60)
+        _limit_cpu(cpu if type(cpu) is int else 60)
+        return handle_job(request)
     path = request.get("path")
     if not isinstance(path, str):
         return {"id": ident, "error": "request needs a path string"}
