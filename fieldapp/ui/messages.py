@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import sys
 import traceback
-from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from fieldapp import errors
+from fieldapp.store.policy import VaultWiped
 from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 
 _TITLES: dict[type[errors.FieldappError], str] = {
     errors.WrongPassphrase: QT_TRANSLATE_NOOP("messages", "Wrong passphrase"),
+    VaultWiped: QT_TRANSLATE_NOOP("messages", "Vault erased"),
     errors.DamagedKeyfile: QT_TRANSLATE_NOOP("messages", "Damaged key file"),
     errors.NotAVault: QT_TRANSLATE_NOOP("messages", "Not a vault"),
     errors.NoVault: QT_TRANSLATE_NOOP("messages", "No vault"),
@@ -74,21 +75,50 @@ def message_for(exc: BaseException) -> tuple[str, str]:
 
 
 def scrubbed_report(exc: BaseException) -> str:
-    """Exception type and code locations only: messages and values may hold case data."""
+    """Exception types and code locations only: messages and values may hold case data.
+
+    The chain of causes is followed (a store error raised from a database error tells more
+    than either alone), each link named by its type and frames, never by its text.
+    """
+    import platform
+
     from fieldapp import __version__
 
-    lines = [f"fieldapp {__version__} on Python {sys.version.split()[0]}", type(exc).__qualname__]
-    for frame in traceback.extract_tb(exc.__traceback__):
-        lines.append(f"  {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} in {frame.name}")
+    lines = [
+        f"fieldapp {__version__} on Python {sys.version.split()[0]}, "
+        f"{platform.system() or sys.platform} {platform.machine()}"
+    ]
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    first = True
+    while link is not None and id(link) not in seen and len(seen) < 8:
+        seen.add(id(link))
+        if not first:
+            lines.append("which was raised while handling (or from):")
+        first = False
+        lines.append(f"{type(link).__module__}.{type(link).__qualname__}")
+        for frame in traceback.extract_tb(link.__traceback__):
+            name = frame.filename.replace("\\", "/").rsplit("/", 1)[-1]
+            lines.append(f"  {name}:{frame.lineno} in {frame.name}")
+        link = link.__cause__ or (None if link.__suppress_context__ else link.__context__)
     return "\n".join(lines)
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
-    """Tell the user about `exc`, non-blocking (open(), not exec())."""
+    """Tell the user about `exc`, non-blocking (open(), not exec()).
+
+    Expected errors get a message box with their own sentence; anything else the crash
+    dialog (`ui/crash.py`) with the scrubbed report and a Copy button.
+    """
+    if not isinstance(exc, errors.FieldappError | OSError):
+        from fieldapp.ui.crash import CrashDialog
+
+        dialog = CrashDialog(scrubbed_report(exc), parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return
     title, text = message_for(exc)
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
-    if not isinstance(exc, errors.FieldappError | OSError):
-        box.setDetailedText(scrubbed_report(exc))
     box.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote user text: never as HTML
     box.setObjectName("errorMessage")
     box.open()
@@ -100,11 +130,9 @@ def report_unexpected(exc: BaseException) -> None:
 
 
 def install_excepthook() -> None:
-    """Show unexpected exceptions instead of crashing silently (case data scrubbed)."""
+    """Show unexpected exceptions instead of crashing silently (case data scrubbed): on the GUI
+    thread and in Qt slots, in Python threads, and (faulthandler) hard crashes, whose log is
+    shown at the next start. See `ui/crash.py`."""
+    from fieldapp.ui.crash import install_crash_reporter
 
-    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        sys.__excepthook__(kind, exc, tb)
-        if QApplication.instance() is not None:
-            report_unexpected(exc)
-
-    sys.excepthook = hook
+    install_crash_reporter()
