@@ -66,6 +66,7 @@ def test_summary_versions_and_log_entries(qtbot: QtBot, world: World, hq: Vault)
     assert column(dialog.versions, 0) == ["1", "2"]
     assert column(dialog.versions, 6) == ["1", "2"]
     assert all(cell.startswith(("1 ·", "2 ·")) for cell in column(dialog.versions, 9))
+    assert set(column(dialog.entries, 0)) == {f"device {world.a_code}", "HQ"}
     types = column(dialog.entries, 3)
     assert types.count("version") == 4 and types.count("bundle_imported") == 2
     assert dialog.verify_button.isEnabled() and dialog.copy_button.isEnabled()
@@ -90,7 +91,12 @@ def test_verify_button_shows_every_check_passing(qtbot: QtBot, world: World, hq:
     assert set(column(dialog.checks, 0)) == {"Pass"}
     assert not cell(dialog.checks, 0, 0).icon().isNull()
     assert dialog.status.text() == "All 12 checks passed."
-    assert dialog.tabs.currentWidget() is dialog.checks
+    assert dialog.tabs.currentIndex() == 3 and dialog.checks.isVisibleTo(dialog.tabs)
+    assert dialog.check_detail.text().startswith("Pass · Version 1 hash: sha256 ")
+    dialog.checks.setCurrentCell(5, 0)
+    assert dialog.check_detail.text() == f"Pass · {result.checks[5].name}: " + (
+        result.checks[5].detail
+    )
 
 
 def test_a_tampered_version_shows_a_red_failing_row_and_the_report_is_copied(
@@ -119,6 +125,8 @@ def test_a_tampered_version_shows_a_red_failing_row_and_the_report_is_copied(
         assert cell(dialog.checks, row, 2).foreground().color() == red
         assert cell(dialog.checks, 0 if row else 1, 2).foreground().color() != red
         assert dialog.status.text() == "1 of 12 checks failed: see the red rows."
+        assert dialog.checks.currentRow() == row
+        assert dialog.check_detail.text().startswith("FAIL · Version 1 hash: recomputed ")
         dialog.copy_report()
         text = board.text()
         assert f"incident {world.incident}" in text and "FAIL  Version 1 hash" in text
@@ -163,6 +171,7 @@ def test_a_lock_drops_everything_shown(qtbot: QtBot, world: World, hq: Vault) ->
         0,
     )
     assert dialog._fields["device"].text() == "" and not dialog.isVisible()
+    assert dialog.check_detail.text() == ""
     assert not dialog.verify_button.isEnabled() and dialog.report() == ""
 
 

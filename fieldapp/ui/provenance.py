@@ -103,6 +103,7 @@ class ProvenanceDialog(QDialog):
         self.setWindowTitle(self.tr("Provenance"))
         self.resize(980, 640)
         self._vault: Vault | None = vault
+        self._own_log = self.tr("HQ") if vault.device.role == "hq" else self.tr("this vault")
         self._record_id = record_id
         self._runner = runner
         self._clipboard = clipboard
@@ -167,12 +168,23 @@ class ProvenanceDialog(QDialog):
         )
         self.checks.setColumnWidth(0, 80)
         self.checks.setColumnWidth(1, 300)
+        self.checks.currentCellChanged.connect(self._show_check_detail)
+        # The whole detail of the selected check (a cell shows only its start).
+        self.check_detail = plain_label("")
+        self.check_detail.setObjectName("provenanceCheckDetail")
+        self.check_detail.setWordWrap(True)
+        self.check_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        verification = QWidget(self)
+        box = QVBoxLayout(verification)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.checks, 1)
+        box.addWidget(self.check_detail)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("provenanceTabs")
         self.tabs.addTab(self.summary, self.tr("&1 Summary"))
         self.tabs.addTab(self.versions, self.tr("&2 Versions"))
         self.tabs.addTab(self.entries, self.tr("&3 Log entries"))
-        self.tabs.addTab(self.checks, self.tr("&4 Verification"))
+        self.tabs.addTab(verification, self.tr("&4 Verification"))
 
         self.status = plain_label("")
         self.status.setObjectName("provenanceStatus")
@@ -303,7 +315,7 @@ class ProvenanceDialog(QDialog):
             log = (
                 self.tr("device {code}").format(code=p.device_code)
                 if e.log == "device"
-                else (self.tr("this vault"))
+                else self._own_log
             )
             row = self.entries.rowCount()
             self.entries.insertRow(row)
@@ -331,7 +343,7 @@ class ProvenanceDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.show()
         set_message(self.status, self.tr("Verifying…"))
-        self.tabs.setCurrentWidget(self.checks)
+        self.tabs.setCurrentIndex(3)
 
         def work(progress: Progress, _task: Task) -> VerifyResult:
             return verify_record(vault, record_id, progress)
@@ -379,6 +391,9 @@ class ProvenanceDialog(QDialog):
                 if not check.ok:
                     cell.setForeground(QBrush(QColor(theme.colour("error"))))
                 self.checks.setItem(row, col, cell)
+        failing = [row for row, check in enumerate(result.checks) if not check.ok]
+        if result.checks:
+            self.checks.setCurrentCell(failing[0] if failing else 0, 1)
         count = len(result.failures)
         if count:
             set_message(
@@ -394,6 +409,15 @@ class ProvenanceDialog(QDialog):
                 self.tr("All {total} checks passed.").format(total=len(result.checks)),
                 "ok",
             )
+
+    def _show_check_detail(self, row: int, *_: int) -> None:
+        result = self.verification
+        if result is None or not 0 <= row < len(result.checks):
+            self.check_detail.clear()
+            return
+        check = result.checks[row]
+        verdict = self.tr("Pass") if check.ok else self.tr("FAIL")
+        self.check_detail.setText(f"{verdict} · {check.name}: {check.detail}")
 
     # --- copy, lock, close ----------------------------------------------------------------------
     def report(self) -> str:
@@ -428,7 +452,7 @@ class ProvenanceDialog(QDialog):
         self.verification = None
         for table in (self.versions, self.entries, self.checks):
             table.setRowCount(0)
-        for label in self._fields.values():
+        for label in (*self._fields.values(), self.check_detail):
             label.clear()
         self.heading.clear()
         self._update_enabled()
