@@ -509,3 +509,32 @@ def test_release_tables_are_append_only(case: Case) -> None:
         conn.execute("UPDATE release_files SET content = x'00' WHERE release_id = ?",
                      (report.release_id,))  # fmt: skip
     assert gate.load_report(case.vault, report.release_id) == report
+
+
+def test_a_review_role_user_approves_but_cannot_prepare_or_publish(tmp_path: Path) -> None:
+    from fieldapp.errors import RoleRefused
+    from tests.helpers import TEST_PASSPHRASE
+
+    hq = make_vault(tmp_path / "hq", role="hq")
+    try:
+        hq.add_slot(REVIEWER, SECOND_PASSPHRASE, review=True)
+        staged = _csv(tmp_path / "t.csv", [["ref"], ["A"]])
+        report = gate.review(hq, [staged], GatePolicy())
+    finally:
+        hq.lock()
+    reviewer = Vault.unlock(tmp_path / "hq", SECOND_PASSPHRASE)
+    try:
+        with pytest.raises(RoleRefused, match="not prepare releases"):
+            gate.review(reviewer, [staged], GatePolicy())
+        approved = gate.approve(reviewer, report, REVIEWER, SECOND_PASSPHRASE)
+        assert approved.approved_by == REVIEWER
+        with pytest.raises(RoleRefused, match="not publish releases"):
+            gate.release(reviewer, approved, tmp_path / "out")
+    finally:
+        reviewer.lock()
+    hq = Vault.unlock(tmp_path / "hq", TEST_PASSPHRASE)
+    try:
+        gate.release(hq, approved, tmp_path / "out")
+    finally:
+        hq.lock()
+    assert gate.verify_release(tmp_path / "out").ok

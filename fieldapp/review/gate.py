@@ -799,6 +799,7 @@ def review(
     The witnesses' identities are read for the search and never shown; that reading is logged
     as a reveal ("release gate scan") before the scan starts, because it is one.
     """
+    vault.forbid_review("prepare releases")
     policy = policy or GatePolicy()
     staged = [Path(p) for p in staged]
     if not staged:
@@ -928,6 +929,9 @@ def approve(
 ) -> GateReport:
     """The second person's approval, proven by their own key slot's passphrase.
 
+    Any user who can unlock the vault may approve, a review-role user included (judging what
+    may be published is a review); preparing and publishing are refused to the review role.
+
     Four eyes: the approver must be another user of this vault than the one who prepared the
     release, so one person alone (or one stolen passphrase) cannot publish. A wrong passphrase
     is logged: someone tried to approve a publication in another person's name.
@@ -945,7 +949,7 @@ def approve(
             s
             for s in kf.slots
             if isinstance(s, keyfile.Slot)
-            and s.kind == keyfile.SLOT_KIND_PASSPHRASE
+            and s.kind in keyfile.UNLOCKING_KINDS
             and s.label.casefold() == label.casefold()
         ),
         None,
@@ -1025,6 +1029,7 @@ def release(vault: Vault, report: GateReport, out_dir: Path) -> Path:
     logged, and only then are the files renamed into place: a folder with a manifest is always
     complete, and the log never misses a publication whose files exist.
     """
+    vault.forbid_review("publish releases")
     current = load_report(vault, report.release_id)
     _refuse_blocking(current, "published")
     if not current.approved_by:
