@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QDate,
     QModelIndex,
     QPersistentModelIndex,
+    QRegularExpression,
     QSignalBlocker,
     Qt,
     QTimer,
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.domain.model import PUBLIC_CATEGORIES, WORKFLOW
+from fieldapp.store.assessments import DeviceChoice
 from fieldapp.store.vault import IncidentQuery, IncidentRow, Vault
 from fieldapp.ui.i18n import QT_TRANSLATE_NOOP, current_language, format_count
 from fieldapp.ui.messages import show_error
@@ -48,6 +50,8 @@ from fieldapp.ui.widgets import vocab_label
 PAGE_SIZE = 200
 SEARCH_DEBOUNCE_MS = 300
 _NO_DATE = QDate(1900, 1, 1)
+# HQ's month filter takes effect once a whole month is typed (a half-typed one is no filter).
+_MONTH_RE = QRegularExpression(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 _BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -347,7 +351,101 @@ class RegisterPanel(QWidget):
         self.setTabOrder(self.date_from, self.date_to)
         self.setTabOrder(self.date_to, self.reset_button)
         self.setTabOrder(self.reset_button, self.table)
+        self._build_hq_filters(layout)
         self._show_count()
+
+    # --- HQ's filters (issue 5): device, month, place; shown for HQ and review vaults ---------
+    def _build_hq_filters(self, layout: QVBoxLayout) -> None:
+        self.device_combo = QComboBox()
+        self.device_combo.setObjectName("registerDevice")
+        self.device_combo.addItem(self.tr("Any device"), None)
+        self.device_combo.currentIndexChanged.connect(self.refresh)
+        self.month_edit = QLineEdit()
+        self.month_edit.setObjectName("registerMonth")
+        self.month_edit.setPlaceholderText(self.tr("Month: YYYY-MM"))
+        self.month_edit.setMaxLength(7)
+        self.month_edit.setClearButtonEnabled(True)
+        self.month_edit.textChanged.connect(lambda _text: self._debounce.start())
+        self.place_edit = QLineEdit()
+        self.place_edit.setObjectName("registerPlace")
+        self.place_edit.setPlaceholderText(self.tr("Place contains…"))
+        self.place_edit.setMaxLength(200)
+        self.place_edit.setClearButtonEnabled(True)
+        self.place_edit.textChanged.connect(lambda _text: self._debounce.start())
+        for widget, name in (
+            (self.device_combo, self.tr("Filter by the device that recorded the incident")),
+            (self.month_edit, self.tr("Incidents starting in this month (YYYY-MM)")),
+            (self.place_edit, self.tr("Incidents whose place name contains this text")),
+        ):
+            widget.setToolTip(name)
+            widget.setAccessibleName(name)
+        self.hq_filters = QWidget()
+        self.hq_filters.setObjectName("registerHqFilters")
+        row = QHBoxLayout(self.hq_filters)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.device_combo, 1)
+        row.addWidget(self.month_edit)
+        row.addWidget(self.place_edit, 1)
+        layout.insertWidget(layout.indexOf(self.table), self.hq_filters)
+        self.hq_filters.hide()
+        self.setTabOrder(self.date_to, self.device_combo)
+        self.setTabOrder(self.device_combo, self.month_edit)
+        self.setTabOrder(self.month_edit, self.place_edit)
+        self.setTabOrder(self.place_edit, self.reset_button)
+
+    def _is_hq(self) -> bool:
+        vault = self._vault
+        return vault is not None and vault.role in ("hq", "review")
+
+    def _show_hq_filters(self) -> None:
+        """HQ and its reviewers filter by device, month and place; a field vault never sees it."""
+        blockers = [
+            QSignalBlocker(w) for w in (self.device_combo, self.month_edit, self.place_edit)
+        ]
+        while self.device_combo.count() > 1:
+            self.device_combo.removeItem(1)
+        self.device_combo.setCurrentIndex(0)
+        self.month_edit.clear()
+        self.place_edit.clear()
+        del blockers
+        vault = self._vault
+        self.hq_filters.setVisible(self._is_hq())
+        if vault is None or not self._is_hq():
+            return
+
+        def work() -> list[DeviceChoice]:
+            from fieldapp.store import assessments
+
+            with vault.reading() as conn:
+                return assessments.devices(conn)
+
+        # Not tied to the query generation: the first refresh() right after would drop it.
+        def loaded(choices: list[DeviceChoice]) -> None:
+            if self._vault is not vault:
+                return  # locked or swapped since
+            with QSignalBlocker(self.device_combo):
+                for choice in choices:
+                    self.device_combo.addItem(
+                        f"{choice.code}  {isolate(choice.label)}", choice.device_id
+                    )
+
+        def failed(exc: BaseException) -> None:
+            if self._vault is vault:
+                show_error(self, exc)
+
+        self._runner.submit(work, loaded, failed)
+
+    def _hq_query(self, query: IncidentQuery) -> IncidentQuery:
+        if not self._is_hq():
+            return query
+        month = self.month_edit.text().strip()
+        return dataclasses.replace(
+            query,
+            device_id=self.device_combo.currentData(),
+            month=month if _MONTH_RE.match(month).hasMatch() else None,
+            place=self.place_edit.text().strip(),
+            effective_category=True,
+        )
 
     # --- construction helpers --------------------------------------------------------------
     def _combo(self, any_label: str, codes: Sequence[str]) -> QComboBox:
@@ -391,6 +489,7 @@ class RegisterPanel(QWidget):
         self._debounce.stop()
         self._selected_id = ""
         self.model.clear()
+        self._show_hq_filters()
         if vault is None:
             # Search text is case data too; the filter bar must not show it while locked.
             with QSignalBlocker(self.search_edit):
@@ -406,16 +505,18 @@ class RegisterPanel(QWidget):
             value = edit.date()
             return None if value == _NO_DATE else value.toString("yyyy-MM-dd")
 
-        return dataclasses.replace(
-            self._query,
-            text=self.search_edit.text().strip(),
-            workflow=self.workflow_combo.currentData(),
-            public_category=self.category_combo.currentData(),
-            harm_type=self.harm_combo.currentData(),
-            date_from=date(self.date_from),
-            date_to=date(self.date_to),
-            limit=PAGE_SIZE,
-            offset=0,
+        return self._hq_query(
+            dataclasses.replace(
+                self._query,
+                text=self.search_edit.text().strip(),
+                workflow=self.workflow_combo.currentData(),
+                public_category=self.category_combo.currentData(),
+                harm_type=self.harm_combo.currentData(),
+                date_from=date(self.date_from),
+                date_to=date(self.date_to),
+                limit=PAGE_SIZE,
+                offset=0,
+            )
         )
 
     def reset_filters(self) -> None:
@@ -428,9 +529,15 @@ class RegisterPanel(QWidget):
                 self.harm_combo,
                 self.date_from,
                 self.date_to,
+                self.device_combo,
+                self.month_edit,
+                self.place_edit,
             )
         ]
         self.search_edit.clear()
+        self.device_combo.setCurrentIndex(0)
+        self.month_edit.clear()
+        self.place_edit.clear()
         for combo in (self.workflow_combo, self.category_combo, self.harm_combo):
             combo.setCurrentIndex(0)
         self.date_from.setDate(_NO_DATE)
