@@ -433,6 +433,14 @@ def check_logs(root: Path, report: Report, trust: Trust) -> list[tuple[str, dict
             except ValueError:
                 report.fail(f"{where}: entry {idx} is not JSON")
                 continue
+            if (
+                name != "hq"
+                and isinstance(parsed, dict)
+                and parsed.get("type") == "version"
+                and parsed.get("device") != name
+            ):
+                report.fail(f"{where}: a version entry of another device in {name}'s log")
+                continue
             proven.append((name, parsed))
             good += 1
         if good == len(lines):

@@ -347,6 +347,29 @@ def _load_device(conn: Any, device_id: str) -> _DeviceLog:
     )
 
 
+def _record_versions(conn: Any, record_id: str) -> list[_Version]:
+    return _rows_to_versions(
+        conn.execute(
+            f"SELECT {_VERSION_COLUMNS} FROM versions "  # noqa: S608 - constant columns
+            "WHERE record_id = ? ORDER BY version",
+            (record_id,),
+        ).fetchall()
+    )
+
+
+def _statement_references(versions: Sequence[_Version]) -> list[str]:
+    found: list[str] = []
+    for v in versions:
+        if v.kind != "statement":
+            continue
+        body = canonical.loads(v.body)
+        if not isinstance(body, dict):
+            continue
+        refs = [body.get("witness_id"), *(body.get("attachment_ids") or [])]
+        found.extend(r for r in refs if isinstance(r, str) and r and r not in found)
+    return found
+
+
 def _gather(vault: Vault, incident_id: str) -> _Gathered:
     hq_id = vault.device.device_id
     with vault.reading() as conn:
@@ -360,15 +383,13 @@ def _gather(vault: Vault, incident_id: str) -> _Gathered:
         ids = [incident_id, *_linked_ids(conn, incident_id)]
         versions: list[_Version] = []
         for record_id in ids:
-            versions.extend(
-                _rows_to_versions(
-                    conn.execute(
-                        f"SELECT {_VERSION_COLUMNS} FROM versions "  # noqa: S608
-                        "WHERE record_id = ? ORDER BY version",
-                        (record_id,),
-                    ).fetchall()
-                )
-            )
+            versions.extend(_record_versions(conn, record_id))
+        # A statement's witness and its attachments (audio, the consent form) belong with it
+        # even when they are not linked to the incident themselves.
+        for extra in _statement_references(versions):
+            if extra not in ids:
+                ids.append(extra)
+                versions.extend(_record_versions(conn, extra))
         redacted = {
             int(r[0])
             for r in conn.execute("SELECT seq FROM redactions").fetchall()
@@ -398,7 +419,7 @@ def _gather(vault: Vault, incident_id: str) -> _Gathered:
         hq_events: list[tuple[int, dict[str, Any]]] = []
         for idx, entry in conn.execute(
             "SELECT idx, entry FROM audit_leaves WHERE kind IN ('bundle_received', "
-            "'bundle_imported') ORDER BY idx"
+            "'bundle_imported', 'device_enrolled') ORDER BY idx"
         ):
             parsed = canonical.loads(bytes(entry))
             if isinstance(parsed, dict):
@@ -778,13 +799,21 @@ def _plan(
     imported: dict[str, tuple[int, dict[str, Any]]] = {}
     for idx, entry in g.hq_events:
         sha = str(entry.get("sha256") or entry.get("inbox_sha256") or "")
-        if sha not in chosen_inbox or idx >= hq_size:
+        if not sha or sha not in chosen_inbox or idx >= hq_size:
             continue
         if entry.get("type") == "bundle_received":
             received.setdefault(sha, (idx, entry))
             hq_idx.add(idx)
         elif entry.get("type") == "bundle_imported":
             imported[sha] = (idx, entry)
+            hq_idx.add(idx)
+    for idx, entry in g.hq_events:
+        # When HQ certified each device: the certificate's hash, in HQ's own signed log.
+        if (
+            entry.get("type") == "device_enrolled"
+            and entry.get("device_id") in g.devices
+            and idx < hq_size
+        ):
             hq_idx.add(idx)
 
     device_lines = {
@@ -1121,6 +1150,24 @@ Package format: {PACKAGE_FORMAT}. Made by fieldapp on vault {vault.device.code}.
 
 
 # --- the entry point ------------------------------------------------------------------------------
+def incident_id_for(vault: Vault, key: str) -> str:
+    """An incident's id from its id or its reference code (what people quote in court papers)."""
+    key = key.strip()
+    with vault.reading() as conn:
+        row = conn.execute(
+            "SELECT id FROM incidents WHERE id = ? OR ref_code = ?", (key, key.upper())
+        ).fetchone()
+        if row is None:
+            # A deleted incident has no register row, but its versions are still evidence.
+            row = conn.execute(
+                "SELECT record_id FROM versions WHERE record_id = ? AND kind = 'incident' LIMIT 1",
+                (key,),
+            ).fetchone()
+    if row is None:
+        raise RecordNotFound(f"There is no incident with id or reference code {key!r}.")
+    return str(row[0])
+
+
 def _check_destination(out_dir: Path) -> None:
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise PackageDestinationError(
@@ -1299,5 +1346,6 @@ __all__ = [
     "PackageResult",
     "RecordSummary",
     "build_package",
+    "incident_id_for",
     "verifier_source",
 ]

@@ -19,13 +19,13 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
-    QGuiApplication,
     QImage,
     QPageLayout,
     QPageSize,
     QPainter,
     QPdfWriter,
 )
+from PySide6.QtWidgets import QApplication
 
 from fieldapp.review.package import CustodyReport
 
@@ -38,9 +38,13 @@ def _tr(text: str) -> str:
 
 
 def ensure_gui_application() -> None:
-    """Fonts need a QGuiApplication; the CLI has none, so make an offscreen one there."""
+    """Fonts need a Qt application; the CLI has none, so make an offscreen one there.
+
+    A QApplication (not a bare QGuiApplication), so that widgets can still be made later in
+    the same process (the GUI, or a test after a CLI call).
+    """
     if QCoreApplication.instance() is None:
-        QGuiApplication(["fieldapp", "-platform", "offscreen"])
+        QApplication(["fieldapp", "-platform", "offscreen"])
 
 
 @dataclass(frozen=True)
