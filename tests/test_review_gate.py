@@ -244,19 +244,21 @@ def test_small_gender_age_cells_are_suppressed(case: Case) -> None:
     cells = [(f.file, f.location, f.fix) for f in report.findings]
     assert cells == [
         ("casualties.csv", "row 2, column 'killed'", "suppressed (<5)"),
+        ("casualties.csv", "row 4, column 'killed'", "suppressed (<5)"),
         ("wide.csv", "row 2, column 'women_killed'", "suppressed (<5)"),
     ]
+    assert "total would reveal" in report.findings[1].detail
     assert _published_rows(report, case.vault, "casualties.csv")[1:] == [
         ["female", "adult", "<5", "12"],
         ["male", "adult", "7", "0"],
-        ["all", "all", "10", "12"],
+        ["all", "all", "<5", "12"],
     ]
     assert _published_rows(report, case.vault, "wide.csv")[1] == ["A", "<5", "4"]
     # A higher threshold is the policy's to set.
     strict = gate.review(case.vault, [staged], GatePolicy(small_cell_threshold=8))
     assert [f.location for f in strict.findings] == [
         "row 2, column 'killed'",
-        "row 3, column 'killed'",
+        "row 3, column 'killed'",  # two suppressed: the total no longer tells either
     ]
 
 
@@ -538,3 +540,36 @@ def test_a_review_role_user_approves_but_cannot_prepare_or_publish(tmp_path: Pat
     finally:
         hq.lock()
     assert gate.verify_release(tmp_path / "out").ok
+
+
+def test_names_of_records_imported_from_a_device_are_searched_at_hq(tmp_path: Path) -> None:
+    from sync import fieldsync
+    from sync.hqimport import import_bundle
+    from tests.sync_helpers import enroll, make_hq_vault
+
+    hq = make_hq_vault(tmp_path / "hq")
+    field = make_vault(tmp_path / "field")
+    try:
+        enroll(field, hq)
+        inc = Incident(title="Checkpoint", victims=[Victim(name="Layla Nasser")])
+        inc.time.start = "2026-04-02T06:00:00Z"
+        field.save_incident(inc, "first report")
+        witness = _witness(field, "Karim Aziz", [_given("2026-03-01", "cell_use", "share_hq")])
+        _statement(field, witness, NEVER_TEXT)
+        out = tmp_path / "out"
+        out.mkdir()
+        assert import_bundle(hq, fieldsync.export_bundle(field, out).path).status == "imported"
+        staged = _csv(
+            tmp_path / "hq.csv",
+            [["notes"], ["Layla Nasser"], ["Karim Aziz"], [NEVER_TEXT], ["nobody"]],
+        )
+        report = gate.review(hq, [staged], GatePolicy())
+    finally:
+        field.lock()
+        hq.lock()
+    assert [(f.location.split(",")[0], f.kind) for f in report.findings] == [
+        ("row 2", gate.NAME),
+        ("row 3", gate.NAME),
+        ("row 4", gate.CONSENT),
+    ]
+    assert witness.code in report.findings[1].detail

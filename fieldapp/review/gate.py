@@ -505,8 +505,15 @@ def _check_csv(data: bytes, name: str, chk: _Checker) -> bytes:
         if i in keep:
             chk.text(name, f"header, column {i + 1}", h)
     out_rows = [[header[i] for i in keep]]
+    suppressed: dict[int, int] = {}  # column -> cells suppressed in it
+    totals: list[tuple[int, int]] = []  # (index in out_rows, row number) of total rows
+    dimensions = [i for i, h in enumerate(header) if h.casefold().strip() in _DIMENSIONS]
     for number, row in enumerate(rows[1:], start=2):
         record = {header[i]: row[i] for i in range(min(len(header), len(row)))}
+        if dimensions and all(
+            i >= len(row) or row[i].strip().casefold() in _ALL_VALUES for i in dimensions
+        ):
+            totals.append((len(out_rows), number))
         withheld: list[str] = []
         for i, cell in enumerate(row):
             col = header[i] if i < len(header) else f"#{i + 1}"
@@ -550,8 +557,25 @@ def _check_csv(data: bytes, name: str, chk: _Checker) -> bytes:
                     f"suppressed ({chk.marker})",
                 )
                 cell, changed = chk.marker, True
+                suppressed[i] = suppressed.get(i, 0) + 1
             new_row.append(cell)
         out_rows.append(new_row)
+    # A total next to one suppressed cell gives it away (total minus the others): suppress it.
+    for i, count in suppressed.items():
+        if count != 1:
+            continue
+        position = keep.index(i)
+        for index, number in totals:
+            cells = out_rows[index]
+            if position < len(cells) and cells[position].strip().isdigit():
+                chk.add(
+                    name,
+                    f"row {number}, column {header[i]!r}",
+                    SMALL_CELL,
+                    "a total would reveal the one suppressed cell of its column",
+                    f"suppressed ({chk.marker})",
+                )
+                cells[position] = chk.marker
     if not changed:
         return data
     buffer = io.StringIO(newline="")
