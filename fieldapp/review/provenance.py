@@ -21,6 +21,7 @@ logged (who verified what, and the outcome), because it is part of the chain of 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -487,12 +488,17 @@ def _receipt_info(text: str | None) -> ReceiptInfo | None:
     )
 
 
-def _note_log_size(note: str) -> int:
+def _note_log(note: str) -> tuple[int, str]:
+    """The (size, base64 root) of a bundle note's `log` line, read as stored."""
     for line in note.split("\n\n", 1)[0].split("\n"):
         if line.startswith("log "):
-            size = line.split(" ")[1]
-            return int(size) if size.isdigit() else 0
-    return 0
+            size, _, root = line[4:].partition(" ")
+            return (int(size) if size.isdigit() else 0), root
+    return 0, ""
+
+
+def _note_log_size(note: str) -> int:
+    return _note_log(note)[0]
 
 
 def record_provenance(vault: Vault, record_id: str) -> Provenance:
@@ -890,11 +896,13 @@ def _receipt_check(
         return Check(name, False, f"the receipt is for device {opened.device} seq {opened.seq}")
     if opened.bundle != digest or note_hash(note) != digest:
         return Check(name, False, "the receipt names another bundle note than the one HQ holds")
-    size = _note_log_size(note)
+    size, root = _note_log(note)
     if opened.log_size != size:
         return Check(
             name, False, f"the receipt acknowledges log size {opened.log_size}, the note {size}"
         )
+    if base64.b64encode(opened.log_root).decode("ascii") != root:
+        return Check(name, False, "the receipt acknowledges another log root than the note's")
     return Check(
         name,
         True,
