@@ -289,3 +289,30 @@ def test_a_changed_import_event_in_hqs_log_fails_the_import_line(
     (name,) = failed(result)
     assert name.startswith("HQ log: import of bundle 1")
     assert "does not hash to its stored leaf hash" in failed(result)[name]
+
+
+def test_a_validly_signed_receipt_for_another_log_fails(world: World, hq_copy: Vault) -> None:
+    """Signed by HQ's real receipt key, but acknowledging a log root the device never signed."""
+    from dataclasses import replace
+
+    from sync.enrollment import load_hq_keys
+    from sync.statements import open_receipt
+
+    keys = load_hq_keys(hq_copy)
+    verifier = keys.recipients.receipt_verifier()
+    with hq_copy.reading() as conn:
+        (text,) = conn.execute(
+            "SELECT receipt FROM device_bundles WHERE device_id = ? AND seq = 1",
+            (world.b_device,),
+        ).fetchone()
+    forged = replace(open_receipt(text, [verifier]), log_root=bytes(32)).sign(keys.receipt)
+    conn = raw_connection(hq_copy.path, hq_copy._raw_key_hex())
+    conn.execute(
+        "UPDATE device_bundles SET receipt = ? WHERE device_id = ? AND seq = 1",
+        (forged, world.b_device),
+    )
+    conn.close()
+    result = verify_record(hq_copy, world.evidence_b)
+    (name,) = failed(result)
+    assert name.startswith("HQ receipt for bundle 1")
+    assert failed(result)[name] == "the receipt acknowledges another log root than the note's"
