@@ -352,3 +352,46 @@ def test_an_unknown_incident_is_refused(case: Case) -> None:
     with pytest.raises(RecordNotFound):
         build_package(case.hq, "0" * 32, case.tmp / "none", custody_writer=write_custody_pdf)
     assert not (case.tmp / "none").exists()
+
+
+# --- proofs and hostile input to the verifier ---------------------------------------------------
+def test_proof_maker_gives_the_proofs_of_merkle() -> None:
+    from fieldapp.review.package import ProofMaker
+    from fieldapp.store.merkle import inclusion_proof, leaf_hash
+
+    leaves = [leaf_hash(bytes([i])) for i in range(40)]
+    for size in range(1, 41):
+        maker = ProofMaker(leaves, size)
+        for index in range(size):
+            assert maker.proof(index) == inclusion_proof(index, size, leaves)
+    with pytest.raises(ValueError):
+        ProofMaker(leaves, 41)
+
+
+def test_the_verifier_reports_garbage_instead_of_crashing(
+    case: Case, package: tuple[PackageResult, Path], tmp_path: Path
+) -> None:
+    copy = tampered(package, tmp_path)
+    entries = copy / "data" / "log" / "hq" / "entries.jsonl"
+    entries.write_text('[1, 2]\n"text"\n{"entry": 5}\n', "utf-8")
+    record = copy / "data" / "records" / case.incident_id / "1.json"
+    record.write_text("[]", "utf-8")
+    remanifest(copy)
+    done = run_verifier(copy)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "entries.jsonl line 1 is malformed" in done.stdout
+    assert f"data/records/{case.incident_id}/1.json is not a JSON object" in done.stdout
+
+
+def test_the_verifier_refuses_a_folder_that_is_not_a_package(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(VERIFIER), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "bagit.txt is missing" in done.stdout
+    assert "the package holds no record versions" in done.stdout

@@ -31,6 +31,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -411,6 +412,8 @@ def check_logs(root: Path, report: Report, trust: Trust) -> list[tuple[str, dict
             where = f"{label}/entries.jsonl line {number}"
             try:
                 item = json.loads(line)
+                if not isinstance(item, dict):
+                    raise TypeError("the line is not a JSON object")
                 entry = item["entry"].encode("utf-8")
                 idx, tree_size = int(item["idx"]), int(item["tree_size"])
                 proof = [bytes.fromhex(h) for h in item["proof"]]
@@ -440,6 +443,9 @@ def check_logs(root: Path, report: Report, trust: Trust) -> list[tuple[str, dict
                 and parsed.get("device") != name
             ):
                 report.fail(f"{where}: a version entry of another device in {name}'s log")
+                continue
+            if not isinstance(parsed, dict):
+                report.fail(f"{where}: entry {idx} is not a JSON object")
                 continue
             proven.append((name, parsed))
             good += 1
@@ -474,6 +480,9 @@ def check_records(root: Path, report: Report, proven: list[tuple[str, dict[str, 
             parsed = json.loads(data)
         except ValueError:
             report.fail(f"{label} is not JSON")
+            continue
+        if not isinstance(parsed, dict):
+            report.fail(f"{label} is not a JSON object")
             continue
         if is_withheld:
             claimed = str(parsed.get("sha256", ""))
@@ -562,12 +571,41 @@ def verify(root: Path, root_vkey: str | None = None, quiet: bool = False) -> Rep
     if not root.is_dir():
         report.fail(f"{root} is not a folder")
         return report
-    check_bag(root, report)
-    trust = check_certificates(root, report, root_vkey)
-    proven = check_logs(root, report, trust)
-    evidence = check_records(root, report, proven)
-    check_originals(root, report, evidence)
-    check_receipts(root, report, trust)
+    state: dict[str, Any] = {"trust": Trust(), "proven": [], "evidence": set()}
+
+    def certificates() -> None:
+        state["trust"] = check_certificates(root, report, root_vkey)
+
+    def logs() -> None:
+        state["proven"] = check_logs(root, report, state["trust"])
+
+    def records() -> None:
+        state["evidence"] = check_records(root, report, state["proven"])
+
+    def bag() -> None:
+        check_bag(root, report)
+
+    def originals() -> None:
+        check_originals(root, report, state["evidence"])
+
+    def receipts() -> None:
+        check_receipts(root, report, state["trust"])
+
+    steps: tuple[tuple[str, Callable[[], None]], ...] = (
+        ("BagIt", bag),
+        ("certificate", certificates),
+        ("log", logs),
+        ("record", records),
+        ("originals", originals),
+        ("receipt", receipts),
+    )
+    for name, step in steps:
+        # A hostile package must not stop the check with a traceback: a step that cannot
+        # finish is a failure, named, and the other steps still run.
+        try:
+            step()
+        except Exception as exc:
+            report.fail(f"the {name} check could not finish ({type(exc).__name__}: {exc})")
     return report
 
 
