@@ -36,7 +36,7 @@ from fieldapp.store.assessments import AssessmentVersion
 from fieldapp.store.vault import Vault
 from fieldapp.ui.register import format_time, isolate
 from fieldapp.ui.tasks import Runner
-from fieldapp.ui.vault_admin import AdminDialog
+from fieldapp.ui.vault_admin import AddUserDialog, AdminDialog
 from fieldapp.ui.widgets import plain_label, plain_tooltip, vocab_label
 
 _VOCAB_FIELDS = ("public_category", "internal_grade", "belligerent_view")
@@ -97,6 +97,7 @@ class AssessDialog(AdminDialog):
             self.tr("Why: sources, imagery, what was ruled out…")
         )
         self.rationale_edit.setMinimumHeight(90)
+        self.rationale_edit.setMaximumHeight(140)
         self.rationale_edit.textChanged.connect(self._update_buttons)
         self.assessor_edit = QLineEdit()
         self.assessor_edit.setObjectName("assessAssessor")
@@ -120,7 +121,9 @@ class AssessDialog(AdminDialog):
         self.history_list = QListWidget()
         self.history_list.setObjectName("assessHistory")
         self.history_list.setWordWrap(True)
-        self.history_list.setMinimumHeight(120)
+        self.history_list.setMinimumHeight(160)
+        self.history_list.setSpacing(3)
+        self.history_list.setAlternatingRowColors(True)
         history_label.setBuddy(self.history_list)
         self.history_list.setAccessibleName(self.tr("History of HQ's assessments"))
 
@@ -140,7 +143,7 @@ class AssessDialog(AdminDialog):
         layout.addWidget(self.field_label)
         layout.addLayout(form)
         layout.addWidget(history_label)
-        layout.addWidget(self.history_list, 1)
+        layout.addWidget(self.history_list, 4)
         self._finish_layout(layout)
         self.resize(560, 620)
         self._update_buttons()
@@ -317,4 +320,52 @@ class AssessDialog(AdminDialog):
             self.save_button.setToolTip(self.tr("Store this assessment (Ctrl+Return)"))
 
 
-__all__ = ["AssessDialog", "AssessState", "load_state"]
+__all__ = ["AddReviewerDialog", "AssessDialog", "AssessState", "load_state"]
+
+
+class AddReviewerDialog(AddUserDialog):
+    """Add a review-role key slot (HQ): that user reads everything and assesses, nothing else.
+
+    The same form and checks as "Add user"; the slot is made by `Vault.add_slot(review=True)`,
+    the function `fieldapp hq reviewer add` calls.
+    """
+
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(runner, parent)
+        self.setObjectName("addReviewerDialog")
+        self.setWindowTitle(self.tr("Add reviewer"))
+        self.add_button.setText(self.tr("&Add reviewer"))
+        note = plain_label(
+            self.tr(
+                "A reviewer opens this HQ vault with their own passphrase and can read every "
+                "record and save assessments. Importing bundles, erasing, editing records, "
+                "managing keys and enrolling devices are refused to them."
+            )
+        )
+        note.setWordWrap(True)
+        note.setObjectName("reviewerNote")
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, note)
+
+    def attempt(self) -> None:
+        if self._busy or self._vault is None:
+            return
+        label = self.pseudonym()
+        if not label or any(not ch.isprintable() for ch in label):
+            super().attempt()  # says what is wrong with the pseudonym
+            return
+        problem = self.fields.problem()
+        if problem:
+            self.show_error(problem)
+            self.fields.passphrase_edit.setFocus()
+            return
+        passphrase = self.fields.passphrase()
+        self.fields.clear()
+        self._run(
+            self.tr("Adding reviewer {user}… deriving their key takes a few seconds.").format(
+                user=label
+            ),
+            lambda vault: vault.add_slot(label, passphrase, review=True),
+            self._added,
+        )
