@@ -179,3 +179,18 @@ def test_an_unknown_record_says_so(qtbot: QtBot, hq: Vault) -> None:
     dialog = dialog_for(qtbot, hq, "0" * 32)
     assert "no record with id" in dialog.status.text()
     assert not dialog.verify_button.isEnabled()
+
+
+def test_lock_all_closes_every_open_dialog(qtbot: QtBot, world: World, hq: Vault) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from fieldapp.ui.provenance import lock_all, open_provenance
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    first = open_provenance(window, hq, world.incident, InlineRunner())
+    second = open_provenance(window, hq, world.evidence_b, InlineRunner())
+    assert first.isVisible() and second.isVisible() and second.provenance is not None
+    lock_all(window)
+    for dialog in (first, second):
+        assert not dialog.isVisible() and dialog.provenance is None

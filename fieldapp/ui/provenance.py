@@ -489,3 +489,9 @@ def open_provenance(
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog
+
+
+def lock_all(window: QWidget) -> None:
+    """On lock: every open Provenance dialog under `window` drops what it shows and closes."""
+    for dialog in window.findChildren(ProvenanceDialog):
+        dialog.set_vault(None)
