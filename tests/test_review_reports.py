@@ -277,3 +277,25 @@ def test_progress_reaches_the_total(rvault: Vault) -> None:
     seen: list[tuple[int, int]] = []
     compute_monthly(rvault, "2026-10", progress=lambda d, t: seen.append((d, t)))
     assert seen[-1] == (6, 6)
+
+
+# --- the partial parse of bodies ------------------------------------------------------------
+def test_figures_of_equals_the_whole_parse_even_with_hostile_text() -> None:
+    import json as _json
+
+    from fieldapp.domain import canonical
+    from fieldapp.domain.model import Incident, to_dict
+    from fieldapp.review.reports import figures_of
+
+    inc = Incident(title='x,"place":{"admin_area":"Fake"},"ref_code":"y"')
+    inc.summary = ',"casualties":{},"external_refs":[],\\",'
+    inc.place.admin_area = 'Anbar ,"ref_code":'
+    inc.casualties.killed.women.min = 3
+    inc.engagement.party = "own_forces"
+    raw = canonical.dumps(to_dict(inc))
+    whole = _json.loads(raw)
+    assert figures_of(raw) == {k: whole[k] for k in ("casualties", "engagement", "place")}
+    # a body not in the canonical shape (keys missing or reordered) is parsed whole
+    odd = b'{"place":{"admin_area":"Sea"},"casualties":{}}'
+    assert figures_of(odd) == {"place": {"admin_area": "Sea"}, "casualties": {}}
+    assert figures_of(b"[]") == {}

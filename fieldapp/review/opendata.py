@@ -44,6 +44,7 @@ from fieldapp.review.reports import (
     category_key,
     count_month,
     export_info,
+    figures_of,
     log_export,
 )
 from fieldapp.store.vault import Vault
@@ -144,7 +145,7 @@ def compute_opendata(
             done += 1
             if progress and done % _PROGRESS_EVERY == 0:
                 progress(done, total)
-            body = json.loads(bytes(raw))
+            body = figures_of(bytes(raw))
             engagement = body_get(body, "engagement")
             if not isinstance(engagement, dict):
                 continue

@@ -46,7 +46,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -238,27 +238,32 @@ class MonthlyOverview:
         return self.categories[-1].incidents
 
 
-@dataclass
-class _Sums:
-    incidents: int = 0
-    figures: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # kmin kmax imin imax
-
-    def add(self, killed: tuple[int, int], injured: tuple[int, int]) -> None:
-        f = self.figures
-        f[0] += killed[0]
-        f[1] += killed[1]
-        f[2] += injured[0]
-        f[3] += injured[1]
+_GROUP_SLOTS = tuple((4 * n, group) for n, group in enumerate(AGE_SEX_GROUPS))
 
 
-def _bounds(rng: Any) -> tuple[int, int]:
-    """(min, max) of one stored Range by the rule in the module docstring."""
-    if not isinstance(rng, dict):
-        return 0, 0
-    low, high = rng.get("min"), rng.get("max")
-    low = low if isinstance(low, int) and low >= 0 else 0
-    high = high if isinstance(high, int) and high >= 0 else low
-    return low, max(low, high)
+def figures_of(raw: bytes) -> dict[str, Any]:
+    """`casualties`, `engagement` and `place` of a stored incident body, parsing only those.
+
+    Why: parsing whole bodies (narratives, sources) is most of a report's time over 100k
+    incidents. Stored bodies are canonical JSON (sorted keys, compact), so `casualties`,
+    `engagement`, `external_refs`, ..., `place`, `ref_code` come in that order, and the
+    sequence `,"name":` cannot occur inside a string (every quote in a string is escaped). The
+    two slices are parsed as one small object; any body not in that shape (an older or
+    redacted one) is parsed whole. Both give the same values.
+    """
+    a = raw.find(b',"casualties":')
+    b = raw.find(b',"external_refs":', a)
+    c = raw.find(b',"place":', b)
+    d = raw.find(b',"ref_code":', c)
+    if 0 < a < b < c < d:
+        try:
+            part = json.loads(b"{" + raw[a + 1 : b] + b"," + raw[c + 1 : d] + b"}")
+        except ValueError:
+            part = None
+        if part.__class__ is dict:
+            return part
+    body = json.loads(raw)
+    return body if isinstance(body, dict) else {}
 
 
 def body_get(body: Any, *path: str) -> Any:
@@ -343,21 +348,24 @@ def compute_monthly(
     month = Month.parse(month_text)
     total = count_month(vault, month) if progress else 0
     cats = {k: [0, 0] for k in CATEGORY_KEYS}
-    groups = {g: _Sums() for g in AGE_SEX_GROUPS}
-    areas: dict[str, _Sums] = {}
+    totals = [0] * (4 * len(AGE_SEX_GROUPS))  # per group: killed min, max, injured min, max
+    areas: dict[str, list[int]] = {}  # incidents, killed min, max, injured min, max
     cells: dict[tuple[int, int], int] = {}
     without_position = 0
     done = 0
+    filtering = bool(filters.as_dict())
     with vault.reading() as conn:
         sql = assessment_sql(conn)
         for category, workflow, lat_e6, lon_e6, raw in _month_rows(conn, month, sql):
             done += 1
             if progress and done % _PROGRESS_EVERY == 0:
                 progress(done, total)
-            body = json.loads(bytes(raw))
-            area = body_text(body, "place", "admin_area")
-            key = category_key(category)
-            if not filters.matches(
+            # The hot loop of the report (100k bodies): plain dict access, no helper calls.
+            body = figures_of(bytes(raw))
+            place = body.get("place")
+            area = place.get("admin_area", "") if place.__class__ is dict else ""
+            key = category if category in PUBLIC_CATEGORIES else NO_CATEGORY
+            if filtering and not filters.matches(
                 area,
                 body_text(body, "place", "country"),
                 body_text(body, "engagement", "party"),
@@ -368,24 +376,40 @@ def compute_monthly(
             counts[0] += 1
             if workflow != "assessed":
                 counts[1] += 1
-            casualties = body_get(body, "casualties") or {}
-            killed = casualties.get("killed") or {}
-            injured = casualties.get("injured") or {}
-            k_sum = [0, 0]
-            i_sum = [0, 0]
-            for group in AGE_SEX_GROUPS:
-                k = _bounds(killed.get(group))
-                i = _bounds(injured.get(group))
-                groups[group].add(k, i)
-                k_sum[0] += k[0]
-                k_sum[1] += k[1]
-                i_sum[0] += i[0]
-                i_sum[1] += i[1]
+            k_low = k_high = i_low = i_high = 0
+            casualties = body.get("casualties")
+            if casualties.__class__ is dict:
+                killed = casualties.get("killed")
+                injured = casualties.get("injured")
+                killed = killed if killed.__class__ is dict else {}
+                injured = injured if injured.__class__ is dict else {}
+                for base, group in _GROUP_SLOTS:
+                    rng = killed.get(group)
+                    if rng.__class__ is dict:
+                        low, high = rng.get("min"), rng.get("max")
+                        low = low if low.__class__ is int and low > 0 else 0
+                        high = high if high.__class__ is int and high > low else low
+                        totals[base] += low
+                        totals[base + 1] += high
+                        k_low += low
+                        k_high += high
+                    rng = injured.get(group)
+                    if rng.__class__ is dict:
+                        low, high = rng.get("min"), rng.get("max")
+                        low = low if low.__class__ is int and low > 0 else 0
+                        high = high if high.__class__ is int and high > low else low
+                        totals[base + 2] += low
+                        totals[base + 3] += high
+                        i_low += low
+                        i_high += high
             sums = areas.get(area or NO_AREA)
             if sums is None:
-                sums = areas[area or NO_AREA] = _Sums()
-            sums.incidents += 1
-            sums.add((k_sum[0], k_sum[1]), (i_sum[0], i_sum[1]))
+                sums = areas[area or NO_AREA] = [0, 0, 0, 0, 0]
+            sums[0] += 1
+            sums[1] += k_low
+            sums[2] += k_high
+            sums[3] += i_low
+            sums[4] += i_high
             if lat_e6 is None or lon_e6 is None:
                 without_position += 1
             else:
@@ -403,12 +427,12 @@ def compute_monthly(
             ),
         ),
         groups=(
-            *(GroupRow(g, *s.figures) for g, s in groups.items()),
-            GroupRow("total", *(sum(s.figures[i] for s in groups.values()) for i in range(4))),
+            *(GroupRow(g, *totals[base : base + 4]) for base, g in _GROUP_SLOTS),
+            GroupRow("total", *(sum(totals[i::4]) for i in range(4))),
         ),
         areas=tuple(
-            AreaRow(name, s.incidents, *s.figures)
-            for name, s in sorted(areas.items(), key=lambda kv: (-kv[1].incidents, kv[0]))
+            AreaRow(name, *sums)
+            for name, sums in sorted(areas.items(), key=lambda kv: (-kv[1][0], kv[0]))
         ),
         changes=changes,
         cells=tuple(
