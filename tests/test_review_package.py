@@ -24,6 +24,7 @@ from fieldapp.review.package import (
     PackageDestinationError,
     PackageError,
     PackageResult,
+    PackageWriteError,
     build_package,
 )
 from fieldapp.ui.custody_pdf import write_custody_pdf
@@ -325,9 +326,11 @@ def test_a_failing_custody_writer_leaves_nothing(case: Case) -> None:
     def broken(_report: object, _path: Path) -> None:
         raise OSError(28, "No space left on device")
 
-    with pytest.raises(OSError):
+    size_before = case.hq.log_size()
+    with pytest.raises(PackageWriteError, match=r"No space left on device.*Nothing was left"):
         build_package(case.hq, case.incident_id, parent / "p", custody_writer=broken)
     assert list(parent.iterdir()) == []
+    assert case.hq.log_size() == size_before
 
 
 def test_a_non_empty_destination_is_refused(case: Case) -> None:

@@ -87,6 +87,10 @@ class PackageDestinationError(PackageError):
     """The destination folder exists and is not empty, or its parent cannot be written."""
 
 
+class PackageWriteError(PackageError):
+    """The disk refused a write (full, removed, read-only); the message says what is left."""
+
+
 class IdentityReasonMissing(PackageError):
     """Witness identities were asked for without a reason to record in the audit log."""
 
@@ -515,10 +519,11 @@ class _BagFolder:
     bytes that reached the disk, in one pass.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, check: Callable[[], None] = lambda: None) -> None:
         self.root = root
         self.manifest: dict[str, str] = {}
         self.octets = 0
+        self._check = check  # raises to stop (cancel) between chunks of a large original
 
     def _target(self, path: str) -> Path:
         target = self.root.joinpath(*path.split("/"))
@@ -533,6 +538,7 @@ class _BagFolder:
         size = 0
         with self._target(path).open("xb") as out:
             for chunk in chunks:
+                self._check()
                 out.write(chunk)
                 digest.update(chunk)
                 size += len(chunk)
@@ -1282,10 +1288,13 @@ def build_package(
     total = len(plan.record_files) + len(plan.originals) + 4
     done = 0
 
-    def step() -> None:
-        nonlocal done
+    def check() -> None:
         if cancel is not None and cancel():
             raise PackageCancelled("Making the package was cancelled; nothing was written.")
+
+    def step() -> None:
+        nonlocal done
+        check()
         done += 1
         if progress is not None:
             progress(min(done, total), total)
@@ -1298,7 +1307,7 @@ def build_package(
             f"Cannot write in {out_dir.parent}: {exc.strerror or exc}."
         ) from exc
     try:
-        bag = _BagFolder(tmp)
+        bag = _BagFolder(tmp, check)
         step()
         for sha, _ in plan.originals:
             bag.add_stream(f"data/originals/{sha}", _stream_original(vault, sha))
@@ -1346,6 +1355,16 @@ def build_package(
         )
         _fsync_tree(tmp)
         step()
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise PackageWriteError(
+            f"The package could not be written in {out_dir.parent}: {exc.strerror or exc}. "
+            "Nothing was left there."
+        ) from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    try:
         with vault.writing():
             vault.log_event(
                 {
@@ -1360,13 +1379,21 @@ def build_package(
                 },
                 now,
             )
-        if out_dir.exists():
-            out_dir.rmdir()  # empty (checked above); rename cannot replace a folder otherwise
-        os.replace(tmp, out_dir)
-        _fsync_dir(out_dir.parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    # Logged first, then renamed (as a bundle export): a crash in between leaves a logged
+    # package under its temporary name, never an unlogged one at the destination.
+    try:
+        if out_dir.exists():
+            out_dir.rmdir()  # empty (checked above); rename cannot replace a folder otherwise
+        os.replace(tmp, out_dir)
+    except OSError as exc:
+        raise PackageWriteError(
+            f"The package (hash {tagmanifest_sha256}, logged) was written as {tmp} but could "
+            f"not be renamed to {out_dir}: {exc.strerror or exc}. Rename it by hand."
+        ) from exc
+    _fsync_dir(out_dir.parent)
     return PackageResult(
         path=out_dir,
         tagmanifest_sha256=tagmanifest_sha256,
@@ -1403,6 +1430,7 @@ __all__ = [
     "PackageDestinationError",
     "PackageError",
     "PackageResult",
+    "PackageWriteError",
     "RecordSummary",
     "build_package",
     "incident_id_for",
