@@ -15,7 +15,9 @@ HKDF-SHA-256, so deleting `vault.key` crypto-erases the originals along with the
 
 Every write goes to a temporary file in the same folder (0600), is fsync'd, checked, and only
 then renamed into place; any failure, including a cancel raised by a progress callback, removes
-the temporary file, so a blob is either complete and verified or absent.
+the temporary file, so a blob is either complete and verified or absent. A process killed while
+it writes cannot remove its own: each ingest holds an flock on its temporary file and first
+deletes the ones nobody holds (`remove_stale_temp_files`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, cast
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; stale temporary files are then left alone
+    fcntl = None  # type: ignore[assignment]
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
@@ -238,6 +245,7 @@ class BlobStore:
         progress: Callable[[int, int], None] | None,
     ) -> StoredBlob:
         self._ensure_root()
+        self.remove_stale_temp_files()
         try:
             tmp_fd, tmp_name = tempfile.mkstemp(
                 prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, dir=self.root
@@ -245,6 +253,11 @@ class BlobStore:
         except OSError as exc:
             raise _disk_error("create a file in the evidence folder", exc) from exc
         tmp = Path(tmp_name)
+        # The lock lives on a duplicate of the descriptor, held until the copy is renamed or
+        # removed, so no other ingest takes this live partial file for a dead one.
+        lock_fd = os.dup(tmp_fd)
+        if fcntl is not None:
+            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         try:
             digest = hashlib.sha256()
             total = before.st_size
@@ -294,6 +307,7 @@ class BlobStore:
             # After a successful rename there is nothing left at `tmp`; in every other case
             # (error, cancel, duplicate) the partial copy must go.
             _unlink_quietly(tmp)
+            os.close(lock_fd)
 
     def _ensure_root(self) -> None:
         if self.root.is_dir():
@@ -455,15 +469,28 @@ class BlobStore:
             raise EvidenceError(f"could not delete the stored original: {exc}") from exc
 
     def remove_stale_temp_files(self) -> int:
-        """Delete partial files a crash or power loss left behind; return how many.
+        """Delete partial files a killed or crashed ingest left behind; return how many.
 
-        Only safe while no ingest runs (call it when the vault is unlocked): a running
-        ingest's temporary file looks the same.
+        Each holds a sealed prefix of an original that nothing refers to, as large as the
+        file was when the process died. A running ingest holds an flock on its own, so only
+        dead ones can be locked here; every ingest calls this first. Without flock (Windows)
+        they cannot be told apart and are left alone.
         """
-        if not self.root.is_dir():
+        if fcntl is None or not self.root.is_dir():
             return 0
         removed = 0
         for path in self.root.glob(f"{_TMP_PREFIX}*{_TMP_SUFFIX}"):
-            _unlink_quietly(path)
-            removed += 1
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            except OSError:
+                continue  # gone already, or not ours to open
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a live ingest is writing it
+            else:
+                _unlink_quietly(path)
+                removed += 1
+            finally:
+                os.close(fd)
         return removed

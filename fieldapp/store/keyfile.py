@@ -36,6 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; stale temporary key files are then left alone
+    fcntl = None  # type: ignore[assignment]
+
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
@@ -473,12 +478,20 @@ def write_keyfile(folder: Path, keyfile: KeyFile) -> None:
     """Atomically replace `vault.key`: a crash leaves either the old or the new file, never half.
 
     Temp file in the same folder (same file system, so `os.replace` is atomic), mode 0600 from
-    the start, fsync before the rename and fsync of the folder after it.
+    the start, fsync before the rename and fsync of the folder after it. A process killed
+    before its rename leaves its temporary file, which holds slots that may later be replaced
+    or removed (a revoked passphrase would still open it): each write first deletes the ones
+    no living writer holds locked.
     """
     data = canonical.dumps(keyfile.to_json())
+    _remove_dead_temp_files(folder)
     tmp = folder / f".{KEYFILE_NAME}.{secrets.token_hex(8)}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Locked through a duplicate descriptor until the rename: until then it is a live file.
+    lock_fd = os.dup(fd)
     try:
+        if fcntl is not None:
+            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -488,6 +501,8 @@ def write_keyfile(folder: Path, keyfile: KeyFile) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    finally:
+        os.close(lock_fd)
     fsync_dir(folder)
 
 
@@ -530,3 +545,23 @@ def new_duress_slot(vault_id: str, passphrase: str, label: str, kdf: KdfParams) 
 def without_slot(kf: KeyFile, slot_id: str) -> KeyFile:
     """A copy of `kf` without the passphrase slot `slot_id` (removing a duress slot)."""
     return KeyFile(kf.vault_id, kf.db, tuple(s for s in kf.slots if s.id != slot_id), kf.escrow)
+
+
+def _remove_dead_temp_files(folder: Path) -> None:
+    """Delete `.vault.key.*.tmp` files of writers that died; a live writer holds its lock."""
+    if fcntl is None:
+        return
+    for leftover in folder.glob(f".{KEYFILE_NAME}.*.tmp"):
+        try:
+            fd = os.open(leftover, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # another process is writing vault.key right now
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+        finally:
+            os.close(fd)
