@@ -58,6 +58,10 @@ class IntegrityError(VaultError):
     """The database or the audit log failed a check."""
 
 
+class DiskError(VaultError):
+    """The vault's disk refused a write (full, or failing); what was being saved was not."""
+
+
 # --- records ------------------------------------------------------------------------------------
 class RecordNotFound(FieldappError):
     """No record (or no version) with that id."""

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlcipher3
 
-from fieldapp.errors import NotAVault, VaultTooNew
+from fieldapp.errors import DiskError, NotAVault, VaultTooNew
 
 DB_NAME = "vault.db"
 
@@ -91,6 +91,8 @@ def connect(
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError as exc:
+            if is_disk_error(exc):
+                raise disk_error(exc, f"The vault at {path.parent} cannot be opened") from exc
             raise NotAVault(
                 f"{path} is not a fieldapp vault database, or it does not belong to this "
                 "vault.key (it cannot be decrypted with the vault's key)."
@@ -118,6 +120,11 @@ def connect(
         # analysis_limit keeps this to milliseconds; 0x10002 analyses what needs it on open.
         conn.execute("PRAGMA analysis_limit = 1000")
         conn.execute("PRAGMA optimize = 0x10002")
+    except sqlcipher3.Error as exc:
+        conn.close()
+        if is_disk_error(exc):
+            raise disk_error(exc, f"The vault at {path.parent} cannot be opened") from exc
+        raise
     except BaseException:
         conn.close()
         raise
@@ -135,14 +142,63 @@ def close(conn: Connection) -> None:
 
 @contextlib.contextmanager
 def transaction(conn: Connection) -> Iterator[Connection]:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any error: nothing is ever half-written."""
-    conn.execute("BEGIN IMMEDIATE")
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error: nothing is ever half-written.
+
+    A COMMIT the disk refuses (full, failing) leaves SQLite's transaction open; it is rolled
+    back here, or the connection would refuse every later transaction of the session, and the
+    error says what happened instead of SQLite's "disk I/O error".
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlcipher3.Error as exc:
+        if is_disk_error(exc):
+            raise disk_error(exc, "The vault cannot be written") from exc
+        raise
     try:
         yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
+    except BaseException as exc:
+        _rollback(conn)
+        if isinstance(exc, sqlcipher3.Error) and is_disk_error(exc):
+            raise disk_error(exc, "The vault cannot be written") from exc
         raise
-    conn.execute("COMMIT")
+    try:
+        conn.execute("COMMIT")
+    except sqlcipher3.Error as exc:
+        _rollback(conn)
+        if is_disk_error(exc):
+            raise disk_error(exc, "The vault cannot be written") from exc
+        raise
+
+
+def _rollback(conn: Connection) -> None:
+    # After a failed COMMIT SQLite may already have rolled back (or still hold it open).
+    if conn.in_transaction:
+        with contextlib.suppress(sqlcipher3.Error):
+            conn.execute("ROLLBACK")
+
+
+# SQLite's primary result codes for a disk that refuses: I/O error, full, cannot open a file.
+_DISK_CODES = frozenset(
+    (sqlcipher3.SQLITE_IOERR, sqlcipher3.SQLITE_FULL, sqlcipher3.SQLITE_CANTOPEN)
+)
+
+
+def is_disk_error(exc: BaseException) -> bool:
+    """True for SQLite's errors of a full or failing disk, which the user can act on."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and (code & 0xFF) in _DISK_CODES
+
+
+def disk_error(exc: BaseException, what: str) -> DiskError:
+    """One sentence for a refused write: what failed, why, and that nothing was saved."""
+    code = getattr(exc, "sqlite_errorcode", 0)
+    why = (
+        "the disk is full" if code & 0xFF == sqlcipher3.SQLITE_FULL else "the disk refused a write"
+    )
+    return DiskError(
+        f"{what}: {why} ({exc}). Nothing was saved; make room on the disk (or check it) and "
+        "try again."
+    )
 
 
 def is_database_error(exc: BaseException) -> bool:

@@ -11,12 +11,16 @@ compares the two), because it only issues standard SQL.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from fieldapp.errors import MigrationError, VaultTooNew
+from fieldapp.store import db
+from fieldapp.store.keyfile import fsync_dir
 
 SCHEMA_VERSION = 4
 
@@ -519,11 +523,37 @@ def backup_name(target_version: int) -> str:
     return f"vault.db.before-v{target_version}"
 
 
+def _take_backup(db_path: Path, backup: Path) -> None:
+    """Copy the database to `backup` durably, unless an earlier attempt already did.
+
+    The copy is written under a temporary name, synced, then renamed, so a file under the
+    backup's name is always complete. An existing one is kept: it is the earliest state, and
+    an upgrade killed after some steps committed must not replace the copy of the untouched
+    vault with one of a half-upgraded vault.
+    """
+    if backup.is_file():
+        return
+    tmp = backup.with_name(f".{backup.name}.tmp")  # a killed attempt's is truncated and reused
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        with db_path.open("rb") as src, os.fdopen(fd, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(tmp, backup)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(db_path.parent)
+
+
 def migrate(conn: Any, db_path: Path) -> Path | None:
     """Bring an existing vault up to SCHEMA_VERSION; returns the pre-migration copy, if any.
 
     Before the first step the WAL is checkpointed into the main file and that file is copied to
     `vault.db.before-v<SCHEMA_VERSION>` (still encrypted), so a failed upgrade loses nothing.
+    Without room for that copy nothing is upgraded.
     """
     current = user_version(conn)
     if current > SCHEMA_VERSION:
@@ -533,10 +563,18 @@ def migrate(conn: Any, db_path: Path) -> Path | None:
         )
     if current == SCHEMA_VERSION:
         return None
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     backup = db_path.with_name(backup_name(SCHEMA_VERSION))
-    shutil.copy2(db_path, backup)
-    backup.chmod(0o600)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _take_backup(db_path, backup)
+    except Exception as exc:
+        if not isinstance(exc, OSError) and not db.is_database_error(exc):
+            raise
+        raise MigrationError(
+            f"The vault was not upgraded to schema version {SCHEMA_VERSION}: a copy of it "
+            f"could not be written first ({exc}). Nothing was changed; make room on the disk "
+            "and open the vault again."
+        ) from exc
     for index in range(current, SCHEMA_VERSION):
         try:
             _run_step(conn, index)
