@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -210,13 +211,25 @@ _PROCLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف
 _WORD = re.compile(r"\w+")
 
 
+@functools.cache
+def _fold_table() -> dict[int, int | None]:
+    """Every combining mark removed, Arabic variants unified (built once, ~0.3 s)."""
+    table: dict[int, int | None] = {
+        cp: None for cp in range(0x300, 0x110000) if unicodedata.combining(chr(cp))
+    }
+    for cp, value in _ARABIC_FOLD.items():
+        table[cp] = None if value is None else ord(value)
+    return table
+
+
 def normalise(text: str) -> str:
     """Compatibility forms folded, case folded, diacritics (Latin accents, Arabic harakat)
     and tatweel removed, Arabic letter variants (alef forms, alef maqsura, ta marbuta) unified:
     the spellings one name takes in different documents compare equal."""
+    if text.isascii():
+        return text.lower()  # the same result, without the Unicode passes (most cells)
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    stripped = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped.translate(_ARABIC_FOLD))
+    return unicodedata.normalize("NFC", folded.translate(_fold_table()))
 
 
 def words(text: str) -> list[str]:
@@ -257,13 +270,15 @@ class NameIndex:
             entries.append((tokens, owner))
             self.count += 1
 
-    def find(self, text: str) -> list[str]:
-        """Owners of every name that occurs in `text` (each once, in order of occurrence)."""
-        tokens = words(text)
+    def find(self, tokens: Sequence[str]) -> list[str]:
+        """Owners of every name among the words `tokens` (each once, in order of occurrence)."""
         found: list[str] = []
+        by_first = self._by_first
         for i, token in enumerate(tokens):
-            for variant in _variants(token):
-                for name, owner in self._by_first.get(variant, ()):
+            # Most words start no name: one lookup, and the proclitic variants only for Arabic.
+            candidates = _variants(token) if _is_arabic(token) else (token,)
+            for variant in candidates:
+                for name, owner in by_first.get(variant, ()):
                     if tuple(tokens[i + 1 : i + len(name)]) == name[1:] and owner not in found:
                         found.append(owner)
         return found
@@ -284,8 +299,7 @@ class StatementIndex:
         for i in range(len(tokens) - size + 1):
             table.setdefault(tuple(tokens[i : i + size]), owner)
 
-    def find(self, text: str) -> list[str]:
-        tokens = words(text)
+    def find(self, tokens: Sequence[str]) -> list[str]:
         found: list[str] = []
         for size, table in self._grams.items():
             for i in range(len(tokens) - size + 1):
@@ -405,9 +419,11 @@ class _Checker:
         self.findings.append(Finding(file, location, kind, detail, fix))
 
     # free text
-    def text(self, file: str, location: str, text: str) -> bool:
-        """Names and coordinate pairs (blocking); True when withheld statement text is in it."""
-        for owner in self.ids.names.find(text):
+    def text(self, file: str, location: str, text: str) -> list[str]:
+        """Names and coordinate pairs (blocking findings); returns the witnesses whose withheld
+        statements `text` quotes, for the caller to remove what holds it."""
+        tokens = words(text)
+        for owner in self.ids.names.find(tokens):
             self.add(file, location, NAME, f"free text names a person: {owner}")
         for match in _COORD_PAIR.finditer(text):
             decimals = max(len(match.group(2)), len(match.group(4)))
@@ -419,11 +435,10 @@ class _Checker:
                     f"free text holds a coordinate pair with {decimals} decimals "
                     f"(at most {self.policy.coordinate_decimals} allowed)",
                 )
-        owners = self.ids.withheld.find(text)
-        return bool(owners)
+        return self.ids.withheld.find(tokens)
 
     def withheld(self, text: str) -> list[str]:
-        return self.ids.withheld.find(text)
+        return self.ids.withheld.find(words(text))
 
     # coordinates
     def coordinate(self, file: str, location: str, value: Decimal) -> Decimal:
@@ -519,8 +534,10 @@ def _check_csv(data: bytes, name: str, chk: _Checker) -> bytes:
             col = header[i] if i < len(header) else f"#{i + 1}"
             where = f"row {number}, column {col!r}"
             if i in keep or i >= len(header):
-                chk.text(name, where, cell)
-            withheld += [w for w in chk.withheld(cell) if w not in withheld]
+                owners = chk.text(name, where, cell)
+            else:
+                owners = chk.withheld(cell)  # a column removed still removes a quoting row
+            withheld += [w for w in owners if w not in withheld]
         if withheld:
             chk.add(
                 name,
@@ -616,8 +633,8 @@ def _check_feature(
     props = _dict(feature.get("properties"))
     withheld: list[str] = []
     for path, text in _walk_strings(props, "properties"):
-        chk.text(name, f"{where} {path}", text)
-        withheld += [w for w in chk.withheld(text) if w not in withheld]
+        owners = chk.text(name, f"{where} {path}", text)
+        withheld += [w for w in owners if w not in withheld]
     if withheld:
         chk.add(
             name,
