@@ -28,9 +28,21 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication
 
 from fieldapp.review.package import CustodyReport
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 
 _DPI = 300
 _CONTEXT = "CustodyPdf"
+
+# The stages `review.package` names, marked for the translators (shown in capitals).
+STAGES = {
+    "capture": QT_TRANSLATE_NOOP("CustodyPdf", "capture"),
+    "ingest": QT_TRANSLATE_NOOP("CustodyPdf", "ingest"),
+    "bundle export": QT_TRANSLATE_NOOP("CustodyPdf", "bundle export"),
+    "HQ inbox": QT_TRANSLATE_NOOP("CustodyPdf", "HQ inbox"),
+    "import": QT_TRANSLATE_NOOP("CustodyPdf", "import"),
+    "receipt": QT_TRANSLATE_NOOP("CustodyPdf", "receipt"),
+    "package": QT_TRANSLATE_NOOP("CustodyPdf", "package"),
+}
 
 
 def _tr(text: str) -> str:
@@ -92,7 +104,11 @@ def _lines(report: CustodyReport) -> list[_Line]:
         for event in item.events:
             when = event.at or _tr("(time not known)")
             out.append(
-                _Line(f"{when}   {_tr(event.stage).upper()}   {event.actor}   {event.place}", "sub")
+                _Line(
+                    f"{when}   {_tr(STAGES.get(event.stage, event.stage)).upper()}   "
+                    f"{event.actor}   {event.place}",
+                    "sub",
+                )
             )
             out.append(_Line(event.detail, "body"))
             if event.sha256:
