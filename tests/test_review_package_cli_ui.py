@@ -182,6 +182,15 @@ def test_dialog_cancel_leaves_nothing(qtbot: QtBot, case: Case) -> None:
     assert dlg.make_button.isEnabled()
 
 
+def test_a_lock_closes_the_dialog(qtbot: QtBot, case: Case) -> None:
+    dlg = dialog(qtbot, case)
+    dlg.folder.setText(str(case.tmp / "gui-locked"))
+    dlg.set_vault(None)
+    assert not dlg.isVisible()
+    dlg.make_package()  # nothing to run on any more
+    assert dlg.package is None and not (case.tmp / "gui-locked").exists()
+
+
 def test_dialog_shows_a_refusal(qtbot: QtBot, case: Case) -> None:
     dest = case.tmp / "gui-occupied"
     dest.mkdir()

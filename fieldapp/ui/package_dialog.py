@@ -54,7 +54,7 @@ class PackageDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("packageDialog")
         self.setWindowTitle(self.tr("Evidence package"))
-        self._vault = vault
+        self._vault: Vault | None = vault
         self._incident_id = incident_id
         self._runner = runner
         self._cancel: threading.Event | None = None
@@ -164,6 +164,14 @@ class PackageDialog(QDialog):
         else:
             self.reject()
 
+    def set_vault(self, vault: Vault | None) -> None:
+        """The lock hands None to every panel: stop a running build and close."""
+        if vault is None:
+            self.cancel()
+            self._vault = None
+            self.close_button.setEnabled(True)
+            self.reject()
+
     # --- actions --------------------------------------------------------------------------------
     def choose_folder(self) -> None:
         if self.running:
@@ -181,6 +189,8 @@ class PackageDialog(QDialog):
     def make_package(self) -> None:
         """Build the package on a worker thread; the result or the error shows in the dialog."""
         if self.running or not self.make_button.isEnabled():
+            return
+        if self._vault is None:
             return
         dest = Path(self.folder.text().strip()).expanduser()
         include = self.identities.isChecked()
