@@ -73,6 +73,9 @@ class RecordLine:
     deleted: bool
     body: dict[str, Any]
     sha256: str
+    # The body's canonical bytes, cut from the line (see `_body_bytes`): what the version hash
+    # covers and what HQ stores, without serialising the body again.
+    body_bytes: bytes
 
 
 @dataclass(frozen=True)
@@ -269,8 +272,26 @@ def iter_records(
                 deleted=deleted,
                 body=body,
                 sha256=sha,
+                body_bytes=_body_bytes(data),
             )
         )
+
+
+_BODY_KEY = b',"body":'
+_DELETED_KEY = b',"deleted":'
+
+
+def _body_bytes(line: bytes) -> bytes:
+    """The bytes of the line's "body" value, exactly as `canonical.dumps(body)` would write them.
+
+    The line is canonical (checked by the strict pass, and the file hash proves a later pass
+    reads the same bytes), so its keys are sorted and compact: "body" follows "at" and "author"
+    and precedes "deleted", "device", "kind", "reason", "record_id", "sha256", "version". A
+    quote inside a JSON string is always escaped, so the first `,"body":` is the top-level key
+    (only strings come before it) and the last `,"deleted":` is too (only strings, hex and a
+    number come after it); a nested key of the same name sits between the two.
+    """
+    return line[line.index(_BODY_KEY) + len(_BODY_KEY) : line.rindex(_DELETED_KEY)]
 
 
 _ENTRY_HEAD = b'{"entry":'

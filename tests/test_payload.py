@@ -12,6 +12,7 @@ from sync.payload import (
     MAX_LINE,
     PayloadError,
     chain_seq,
+    iter_records,
     parse_auditlog,
     parse_records,
     read_payload,
@@ -167,3 +168,23 @@ def test_log_line_bytes_are_the_entry_even_with_an_inner_idx_key() -> None:
     line = canonical.dumps({"entry": entry, "idx": 0}) + b"\n"
     [parsed] = parse_auditlog(io.BytesIO(line))
     assert parsed.data == canonical.dumps(entry)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"title": "x"},
+        {"deleted": True, "body": {"deleted": False, "body": {}}},
+        {"summary": 'a,"body":{"x":1},"deleted":false', "z": [{"deleted": 1}]},
+        {"title": "دخان فوق السوق", "notes": '\\","deleted":'},
+    ],
+)
+def test_record_body_bytes_are_the_canonical_body(body: dict[str, object]) -> None:
+    """The body's bytes are cut from the canonical line: keys of the same name nested in the
+    body, or the key text inside strings, must not move the cut."""
+    for trusted in (False, True):
+        stream = lines(record(body=body, reason='why ,"deleted":x'))
+        [parsed] = iter_records(stream, trusted=trusted)
+        assert parsed.body == body
+        assert parsed.body_bytes == canonical.dumps(body), trusted
