@@ -1204,7 +1204,8 @@ CHECK BY HAND (without the verifier)
 5. Log:     for an entry, the leaf hash is SHA-256 of one 0x00 byte followed by the "entry"
             text (UTF-8). Combine it with each "proof" hash as RFC 9162 section 2.1.3.2
             says (node = SHA-256(0x01 || left || right)); the result must be the root in
-            checkpoint.note (third line of a checkpoint, or the "log" line of a bundle note).
+            checkpoint.note (base64: the third line of a checkpoint, or the second word of
+            the "log" line of a bundle note, whose first word is the tree size).
 6. Signatures: each note is C2SP signed-note text; the last line "<em dash> <name> <base64>"
             holds a 4-byte key id and an Ed25519 signature over the text above the blank
             line. Device notes verify with the "key" in data/certificates/devices/<device>.note;
@@ -1344,7 +1345,7 @@ def build_package(
         tagmanifest_sha256 = bag.finish(
             [
                 ("Source-Organization", _one_line(vault.device.cell_name)),
-                ("Organization-Address", _one_line(keys.origin)),
+                ("HQ-Origin", _one_line(keys.origin)),
                 ("External-Identifier", _one_line(plan.custody.ref_code or incident_id)),
                 ("External-Description", _one_line(f"Evidence package of {plan.custody.title}")),
                 ("Bagging-Date", now[:10]),
