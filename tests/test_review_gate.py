@@ -573,3 +573,25 @@ def test_names_of_records_imported_from_a_device_are_searched_at_hq(tmp_path: Pa
         ("row 4", gate.CONSENT),
     ]
     assert witness.code in report.findings[1].detail
+
+
+def test_a_minors_guardian_is_a_name_to_find(case: Case) -> None:
+    minor = Witness(
+        identity=WitnessIdentity(name="Rami", age="12"),
+        minor=True,
+        consent=[
+            ConsentEvent(
+                action="given",
+                date="2026-03-01",
+                scopes=["cell_use"],
+                method="verbal",
+                guardian="Hala Jaber",
+            )
+        ],
+    )
+    stored, _ = case.vault.save_witness(minor, "with his mother")
+    staged = _csv(case.staging / "g.csv", [["notes"], ["HALA JABER brought him"]])
+    report = gate.review(case.vault, [staged], GatePolicy())
+    assert [f.detail for f in report.findings] == [
+        f"free text names a person: the guardian of witness {stored.code}"
+    ]

@@ -364,6 +364,10 @@ def _read_identities(conn: Any, extra_names: Sequence[str]) -> Identities:
                 if isinstance(value, str):
                     what = "name" if key == "name" else "contact details"
                     ids.names.add(value, f"the {what} of witness {code}")
+            for event in map(_dict, body.get("consent") or ()):
+                guardian = event.get("guardian")
+                if isinstance(guardian, str):  # a minor's guardian identifies the minor
+                    ids.names.add(guardian, f"the guardian of witness {code}")
             if latest:
                 events = [
                     ConsentEvent(action=str(e.get("action")), scopes=list(e.get("scopes") or ()))
