@@ -295,6 +295,20 @@ def test_a_changed_certificate_is_caught(
     assert "no certificate for device" in done.stdout
 
 
+def test_a_removed_record_version_is_caught(
+    case: Case, package: tuple[PackageResult, Path], tmp_path: Path
+) -> None:
+    """Leaving a later version out (the edit nobody should see) is noticed."""
+    copy = tampered(package, tmp_path)
+    (copy / "data" / "records" / case.incident_id / "2.json").unlink()
+    remanifest(copy)
+    done = run_verifier(copy)
+    assert done.returncode == 1
+    assert f"data/records/{case.incident_id}/2.json is listed in data/provenance.json" in (
+        done.stdout
+    )
+
+
 # --- refusals, cancel -------------------------------------------------------------------------
 def test_cancel_leaves_nothing(case: Case) -> None:
     parent = case.tmp / "cancelled"

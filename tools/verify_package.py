@@ -542,6 +542,45 @@ def check_originals(root: Path, report: Report, evidence: set[str]) -> None:
         report.note("the package holds no evidence originals")
 
 
+def check_index(root: Path, report: Report) -> None:
+    """data/provenance.json lists every version and original: each must be here, and nothing
+    else (a file quietly left out would otherwise go unnoticed)."""
+    section("8. Completeness against data/provenance.json")
+    try:
+        index = json.loads((root / "data" / "provenance.json").read_text("utf-8"))
+        versions = index["versions"]
+        originals = index["originals"]
+        if not isinstance(versions, list) or not isinstance(originals, list):
+            raise TypeError("versions and originals must be lists")
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        report.fail(f"data/provenance.json cannot be read ({exc})")
+        return
+    listed = {str(v.get("file")): str(v.get("sha256")) for v in versions if isinstance(v, dict)}
+    present = {
+        p.relative_to(root).as_posix()
+        for p in (root / "data" / "records").glob("*/*.json")
+        if (root / "data" / "records").is_dir()
+    }
+    problems = 0
+    for name, sha in sorted(listed.items()):
+        if name not in present:
+            report.fail(f"{name} is listed in data/provenance.json but missing")
+            problems += 1
+        elif not name.endswith(".withheld.json") and sha256_file(root / name) != sha:
+            report.fail(f"{name} does not have the hash data/provenance.json gives it")
+            problems += 1
+    for name in sorted(present - set(listed)):
+        report.fail(f"{name} is not listed in data/provenance.json")
+        problems += 1
+    for item in originals:
+        sha = str(item.get("sha256")) if isinstance(item, dict) else ""
+        if not (root / "data" / "originals" / sha).is_file():
+            report.fail(f"original {sha} is listed in data/provenance.json but missing")
+            problems += 1
+    if not problems:
+        report.ok(f"all {len(listed)} versions and {len(originals)} originals listed are present")
+
+
 def check_receipts(root: Path, report: Report, trust: Trust) -> None:
     section("7. HQ receipts")
     folder = root / "data" / "receipts"
@@ -591,6 +630,9 @@ def verify(root: Path, root_vkey: str | None = None, quiet: bool = False) -> Rep
     def receipts() -> None:
         check_receipts(root, report, state["trust"])
 
+    def index() -> None:
+        check_index(root, report)
+
     steps: tuple[tuple[str, Callable[[], None]], ...] = (
         ("BagIt", bag),
         ("certificate", certificates),
@@ -598,6 +640,7 @@ def verify(root: Path, root_vkey: str | None = None, quiet: bool = False) -> Rep
         ("record", records),
         ("originals", originals),
         ("receipt", receipts),
+        ("completeness", index),
     )
     for name, step in steps:
         # A hostile package must not stop the check with a traceback: a step that cannot
