@@ -499,10 +499,21 @@ def test_a_tampered_release_folder_is_detected(case: Case, tmp_path: Path) -> No
     other = make_vault(tmp_path / "other")
     try:
         stranger = signednote.verifier_for(other.device.device_id, other.signing_key)
+        crafted = signednote.sign(
+            f"{gate.MANIFEST_HEADER}\nrelease x\nfile {'0' * 64} 1 ../vault/vault.key\n",
+            other.device.device_id,
+            other.signing_key,
+        )
     finally:
         other.lock()
+    stranger_vkey = signednote.vkey(stranger.name, stranger.public_key)
     with pytest.raises(signednote.NoteError):
-        gate.verify_release(out, signednote.vkey(stranger.name, stranger.public_key))
+        gate.verify_release(out, stranger_vkey)
+    # A folder whose own vkey signs a manifest naming a path outside it: refused, not read.
+    manifest.write_text(crafted)
+    (out / gate.VKEY_NAME).write_text(stranger_vkey + "\n")
+    with pytest.raises(gate.GateError, match="lists a file it cannot name"):
+        gate.verify_release(out)
 
 
 def test_release_tables_are_append_only(case: Case) -> None:

@@ -1187,7 +1187,12 @@ def verify_release(folder: Path, vkey: str | None = None) -> ManifestCheck:
     for key, rest in lines:
         if key != "file":
             continue
-        sha, size, name = rest.split(" ", 2)
+        sha, _, rest = rest.partition(" ")
+        size, _, name = rest.partition(" ")
+        if not (
+            _SAFE_NAME.fullmatch(name) and size.isdigit() and re.fullmatch("[0-9a-f]{64}", sha)
+        ):
+            raise GateError(f"{folder / MANIFEST_NAME} lists a file it cannot name: {name!r}")
         files.append((name, sha, int(size)))
         path = folder / name
         if not path.is_file():
