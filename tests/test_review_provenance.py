@@ -316,3 +316,20 @@ def test_a_validly_signed_receipt_for_another_log_fails(world: World, hq_copy: V
     (name,) = failed(result)
     assert name.startswith("HQ receipt for bundle 1")
     assert failed(result)[name] == "the receipt acknowledges another log root than the note's"
+
+
+def test_the_proof_tree_gives_rfc6962_paths_for_every_size() -> None:
+    """The bottom-up tree verify uses must give merkle.inclusion_proof's path, for sizes with
+    every shape of right edge (an odd node moving up at one level or at several)."""
+    import hashlib
+
+    from fieldapp.review.provenance import _Tree
+    from fieldapp.store import merkle
+
+    for size in [*range(1, 40), 64, 65, 127, 1000]:
+        leaves = [hashlib.sha256(f"{size}/{i}".encode()).digest() for i in range(size)]
+        tree, root = _Tree(leaves), merkle.root_of(leaves)
+        for index in range(0, size, max(1, size // 37)):
+            path = tree.proof(index)
+            assert path == merkle.inclusion_proof(index, size, leaves), (size, index)
+            assert merkle.verify_inclusion(index, size, leaves[index], path, root)

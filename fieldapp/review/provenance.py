@@ -638,43 +638,36 @@ def record_provenance(vault: Vault, record_id: str) -> Provenance:
 
 # --- verification -----------------------------------------------------------------------------
 class _Tree:
-    """RFC 6962 subtree hashes over stored leaf hashes, each computed once.
+    """Every level of the RFC 6962 tree over stored leaf hashes, built once, bottom up.
 
-    Several inclusion proofs in one log share most of their subtrees; memoising them keeps a
-    record with many versions at one pass over the log instead of one pass per proof.
+    RFC 6962's tree is the one where, level by level, aligned pairs are hashed and an odd last
+    node moves up unchanged; so all the proofs of one log come from one pass of n - 1 node
+    hashes (in list comprehensions: 50k leaves in a fraction of a second), instead of one
+    recursive pass per proof. The proofs are then checked by `merkle.verify_inclusion`.
     """
 
     def __init__(self, leaves: Sequence[bytes]) -> None:
-        self._leaves = leaves
-        self._memo: dict[tuple[int, int], bytes] = {}
+        levels = [list(leaves)]
+        while len(levels[-1]) > 1:
+            below = levels[-1]
+            level = [node_hash(a, b) for a, b in zip(below[0::2], below[1::2], strict=False)]
+            if len(below) % 2:
+                level.append(below[-1])
+            levels.append(level)
+        self._levels = levels
 
     @property
     def size(self) -> int:
-        return len(self._leaves)
-
-    def _mth(self, lo: int, hi: int) -> bytes:
-        if hi - lo == 1:
-            return self._leaves[lo]
-        cached = self._memo.get((lo, hi))
-        if cached is None:
-            k = 1 << ((hi - lo - 1).bit_length() - 1)
-            cached = node_hash(self._mth(lo, lo + k), self._mth(lo + k, hi))
-            self._memo[(lo, hi)] = cached
-        return cached
+        return len(self._levels[0])
 
     def proof(self, index: int) -> list[bytes]:
         """The audit path of leaf `index` (RFC 6962 PATH), leaf level first."""
         path: list[bytes] = []
-        lo, hi, m = 0, len(self._leaves), index
-        while hi - lo > 1:
-            k = 1 << ((hi - lo - 1).bit_length() - 1)
-            if m < k:
-                path.append(self._mth(lo + k, hi))
-                hi = lo + k
-            else:
-                path.append(self._mth(lo, lo + k))
-                lo, m = lo + k, m - k
-        path.reverse()
+        for level in self._levels[:-1]:
+            sibling = index ^ 1
+            if sibling < len(level):  # else this node moved up alone: no hash at this level
+                path.append(level[sibling])
+            index >>= 1
         return path
 
 
