@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -178,12 +179,12 @@ def test_numbers_stay_numbers_and_text_that_looks_numeric_does_not() -> None:
 
 
 # --- files and the audit log ----------------------------------------------------------------------
-def _sections(data: bytes) -> dict[str, list[list[str]]]:
-    sections: dict[str, list[list[str]]] = {}
-    for row in csv.reader(io.StringIO(data.decode("utf-8"))):
-        if row and row[0] != "section":
-            sections.setdefault(row[0], []).append(row[1:])
-    return sections
+STEM = "monthly-overview-2026-10"
+CSV_NAMES = [f"{STEM}-{t}.csv" for t in ("categories", "casualties", "areas", "changes")]
+
+
+def _table(folder: Path, name: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO((folder / f"{STEM}-{name}.csv").read_text("utf-8"))))
 
 
 def test_csv_export_states_origin_is_injection_safe_and_logged(
@@ -191,37 +192,45 @@ def test_csv_export_states_origin_is_injection_safe_and_logged(
 ) -> None:
     before = rvault.log_size()
     result = build_monthly(rvault, "2026-10", tmp_path, ReportFilters(country="IQ"))
-    (item,) = result.files
-    assert item.path == tmp_path / "monthly-overview-2026-10.csv"
-    data = item.path.read_bytes()
-    assert hashlib.sha256(data).hexdigest() == item.sha256
-    sections = _sections(data)
-    about = dict((r[0], r[1]) for r in sections["about"])
-    assert about["generated_at_utc"] == "2026-11-05T12:00:00Z"
+    names = [f.path.name for f in result.files]
+    assert names == [*CSV_NAMES, f"{STEM}.csv-metadata.json"]
+    for item in result.files:
+        assert hashlib.sha256(item.path.read_bytes()).hexdigest() == item.sha256
+    # the statement of origin of the four tables
+    meta = json.loads((tmp_path / f"{STEM}.csv-metadata.json").read_text("utf-8"))
+    about = meta["fieldapp:about"]
+    assert about["generated_at_utc"] == "2026-11-05T12:00:00Z" == meta["dc:created"]
     assert about["month"] == "2026-10"
     assert about["filters"] == "country=IQ"
     assert about["vault_device_id"] == rvault.device.device_id
     assert about["vault_cell"] == rvault.device.cell_name
-    assert sections["categories"][-1] == ["total", "5", "3"]  # H is in Syria
-    assert ["women", "1", "2", "2", "3"] in sections["casualties"]
-    assert [r[0] for r in sections["changes"]] == sorted(r[0] for r in sections["changes"])
-    assert item.rows == sum(len(v) for k, v in sections.items() if k != "about")
-    # nothing but the file itself is left in the folder (no temporary names)
-    assert [p.name for p in tmp_path.iterdir()] == [item.path.name]
-    # logged, with the file's hash
+    assert [t["url"] for t in meta["tables"]] == CSV_NAMES
+    # the tables, with their headers
+    categories = _table(tmp_path, "categories")
+    assert categories[0] == ["category", "incidents", "still_open"]
+    assert categories[-1] == ["total", "5", "3"]  # H is in Syria
+    casualties = _table(tmp_path, "casualties")
+    assert casualties[0][0] == "age_group"
+    assert ["women", "1", "2", "2", "3"] in casualties
+    changes = _table(tmp_path, "changes")
+    assert [r[0] for r in changes[1:]] == sorted(r[0] for r in changes[1:])
+    assert [f.rows for f in result.files] == [5, 6, 4, 2, 0]  # data rows (no Syria area)
+    # nothing but the files is left in the folder (no temporary names)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+    # logged once, with every file's hash
     assert rvault.log_size() == before + 1
     entry = rvault.audit_entries(0, 1)[0].entry  # newest first
     assert entry["type"] == "report_exported"
     assert entry["report"] == "monthly"
     assert entry["month"] == "2026-10"
     assert entry["filters"] == {"country": "IQ"}
-    assert entry["files"] == [{"name": item.path.name, "sha256": item.sha256}]
+    assert entry["files"] == [{"name": f.path.name, "sha256": f.sha256} for f in result.files]
     assert entry["public"] is False
 
 
 def test_injected_area_is_neutralised_in_the_csv(rvault: Vault, tmp_path: Path) -> None:
-    result = build_monthly(rvault, "2026-10", tmp_path)
-    areas = _sections(result.files[0].path.read_bytes())["areas"]
+    build_monthly(rvault, "2026-10", tmp_path)
+    areas = _table(tmp_path, "areas")
     assert ["'" + INJECTION_AREA, "1", "0", "0", "0", "0"] in areas
     assert not any(r[0].startswith("=") for r in areas)
 
@@ -240,7 +249,7 @@ def test_gate_metadata_lists_every_count(rvault: Vault, tmp_path: Path) -> None:
 def test_existing_file_is_never_replaced_and_nothing_is_logged(
     rvault: Vault, tmp_path: Path
 ) -> None:
-    target = tmp_path / "monthly-overview-2026-10.csv"
+    target = tmp_path / "monthly-overview-2026-10-areas.csv"
     target.write_text("someone's checked copy")
     before = rvault.log_size()
     with pytest.raises(ReportError, match="already exists"):

@@ -45,13 +45,12 @@ def test_monthly_export_writes_csv_and_pdf(qtbot: QtBot, rvault: Vault, tmp_path
     with qtbot.waitSignal(dialog.finished_export) as blocker:
         dialog.export_button.click()
     result = blocker.args[0]
-    assert [f.path.name for f in result.files] == [
-        "monthly-overview-2026-10.csv",
-        "monthly-overview-2026-10.pdf",
-    ]
+    names = [f.path.name for f in result.files]
+    assert names[0] == "monthly-overview-2026-10-categories.csv"
+    assert names[-1] == "monthly-overview-2026-10.pdf"
     assert result.info.filters == {"area": "Anbar"}
     assert (tmp_path / "monthly-overview-2026-10.pdf").read_bytes().startswith(b"%PDF-")
-    assert "Wrote 2 file(s)" in dialog.status.text()
+    assert "Wrote 6 file(s)" in dialog.status.text()
     assert "not released" in dialog.status.text()
     assert rvault.log_size() == before + 1
     assert not dialog.exporting and dialog.export_button.isEnabled()

@@ -23,12 +23,14 @@ What counts, and why:
 - **Filters** (area, country, party, category) apply to the month's incidents and to the state at
   the end of the month of each changed incident.
 
-The monthly CSV is one file in sections, so that the statement of what it is travels with every
-figure. Each section is a header row whose first cell is `section`, then its rows, each starting
-with the section's name, then a blank line. Sections: `about` (field, value: generation time UTC,
-month, filters, vault device id and cell name, and the rules above in one line each),
-`categories`, `casualties`, `areas`, `changes`. All text cells are CSV-injection safe
-(`csvsafe`).
+The monthly CSV is four plain tables, one file each, so that any tool (and the release gate,
+which recognises count columns and the `age_group` dimension by their names) reads them as
+tables: `-categories.csv` (category, incidents, still_open), `-casualties.csv` (age_group:
+women, men, girls, boys, unknown, total; killed_min, killed_max, injured_min, injured_max),
+`-areas.csv` and `-changes.csv`. Their statement of origin (generation time UTC, month,
+filters, vault device id and cell name, and the rules above) is the table group's
+`-csv-metadata.json`, in the shape of W3C CSV on the Web metadata, and the PDF's header on
+every page. All text cells are CSV-injection safe (`csvsafe`).
 
 The PDF is drawn by `fieldapp/ui/report_pdf.py` (Qt); this module never imports Qt, so
 `build_monthly` takes the PDF writer as an argument.
@@ -45,7 +47,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -550,47 +552,57 @@ RULES = (
 )
 
 
-def monthly_csv(overview: MonthlyOverview) -> tuple[bytes, int]:
-    """The overview as one sectioned CSV (see the module docstring) and its data row count."""
-    rows: list[Sequence[Cell]] = [("section", "field", "value")]
-    rows += [("about", k, v) for k, v in (*overview.info.lines(), *RULES)]
-    data = 0
+MONTHLY_TABLES = ("categories", "casualties", "areas", "changes")
 
-    def section(name: str, header: Sequence[str], body: Iterable[Sequence[Cell]]) -> None:
-        nonlocal data
-        rows.append(())
-        rows.append(("section", *header))
-        for line in body:
-            rows.append((name, *line))
-            data += 1
 
-    section(
-        "categories",
-        ("category", "incidents", "still_open"),
-        ((r.category, r.incidents, r.still_open) for r in overview.categories),
-    )
-    section(
-        "casualties",
-        ("group", "killed_min", "killed_max", "injured_min", "injured_max"),
-        (
-            (g.group, g.killed_min, g.killed_max, g.injured_min, g.injured_max)
-            for g in overview.groups
-        ),
-    )
-    section(
-        "areas",
-        ("area", "incidents", "killed_min", "killed_max", "injured_min", "injured_max"),
-        (
-            (a.area, a.incidents, a.killed_min, a.killed_max, a.injured_min, a.injured_max)
-            for a in overview.areas
-        ),
-    )
-    section(
-        "changes",
-        ("ref_code", "area", "start", "from_category", "to_category"),
-        ((c.ref_code, c.area, c.start, c.before, c.after) for c in overview.changes),
-    )
-    return csv_bytes(rows), data
+def monthly_tables(overview: MonthlyOverview) -> dict[str, list[Sequence[Cell]]]:
+    """The overview's four tables (header row first), by name (MONTHLY_TABLES)."""
+    return {
+        "categories": [
+            ("category", "incidents", "still_open"),
+            *((r.category, r.incidents, r.still_open) for r in overview.categories),
+        ],
+        "casualties": [
+            ("age_group", "killed_min", "killed_max", "injured_min", "injured_max"),
+            *(
+                (g.group, g.killed_min, g.killed_max, g.injured_min, g.injured_max)
+                for g in overview.groups
+            ),
+        ],
+        "areas": [
+            ("area", "incidents", "killed_min", "killed_max", "injured_min", "injured_max"),
+            *(
+                (a.area, a.incidents, a.killed_min, a.killed_max, a.injured_min, a.injured_max)
+                for a in overview.areas
+            ),
+        ],
+        "changes": [
+            ("ref_code", "area", "start", "from_category", "to_category"),
+            *((c.ref_code, c.area, c.start, c.before, c.after) for c in overview.changes),
+        ],
+    }
+
+
+def monthly_metadata(overview: MonthlyOverview, stem: str) -> bytes:
+    """The tables' statement of origin, as a CSV on the Web (CSVW) table group."""
+    info = overview.info
+    tables = monthly_tables(overview)
+    doc = {
+        "@context": "http://www.w3.org/ns/csvw",
+        "dc:title": f"Monthly overview {info.month}",
+        "dc:created": info.generated_at,
+        "dc:publisher": info.cell_name,
+        "fieldapp:about": dict(info.lines()),
+        "fieldapp:rules": dict(RULES),
+        "tables": [
+            {
+                "url": f"{stem}-{name}.csv",
+                "tableSchema": {"columns": [{"name": str(c)} for c in tables[name][0]]},
+            }
+            for name in MONTHLY_TABLES
+        ],
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 # --- files for the gate ---------------------------------------------------------------------------
@@ -775,7 +787,7 @@ def build_monthly(
     pdf_writer: PdfWriter | None = None,
     progress: Progress | None = None,
 ) -> ReportFiles:
-    """Compute the overview, write `monthly-overview-<month>.csv/.pdf` into `out_dir`, log it.
+    """Compute the overview, write its CSV tables and/or PDF into `out_dir`, log it.
 
     The PDF needs Qt, which this layer may not import: the caller passes
     `fieldapp.ui.report_pdf.write_monthly_pdf` as `pdf_writer`. Existing files are never
@@ -791,8 +803,14 @@ def build_monthly(
     stem = f"monthly-overview-{overview.info.month}"
     with Staging(out_dir) as staging:
         if "csv" in chosen:
-            data, rows = monthly_csv(overview)
-            staging.add_bytes(f"{stem}.csv", data, "text/csv", rows)
+            for name, rows in monthly_tables(overview).items():
+                staging.add_bytes(f"{stem}-{name}.csv", csv_bytes(rows), "text/csv", len(rows) - 1)
+            staging.add_bytes(
+                f"{stem}.csv-metadata.json",
+                monthly_metadata(overview, stem),
+                "application/csvm+json",
+                0,
+            )
         if "pdf" in chosen:
             assert pdf_writer is not None
             pages: list[int] = []

@@ -25,7 +25,6 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
-    QGuiApplication,
     QImage,
     QPageLayout,
     QPageSize,
@@ -34,6 +33,7 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
 )
+from PySide6.QtWidgets import QApplication
 
 from fieldapp import mapdata
 from fieldapp.errors import FieldappError, MapDataError
@@ -56,7 +56,7 @@ LAND = QColor("#ecebe6")
 COAST = QColor("#9a9a94")
 POINT = QColor(142, 44, 44, 170)
 
-_app: QGuiApplication | None = None
+_app: QApplication | None = None
 
 
 class PdfError(FieldappError):
@@ -66,12 +66,13 @@ class PdfError(FieldappError):
 def ensure_gui_application() -> None:
     """Drawing text needs a QGuiApplication; the CLI has none, so make an offscreen one.
 
-    Only when none exists: inside the desktop app the running one is used.
+    Only when none exists: inside the desktop app the running one is used. A QApplication
+    (not only a QGuiApplication), so that widgets made later in the same process still work.
     """
     global _app
     if QCoreApplication.instance() is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _app = QGuiApplication([])
+        _app = QApplication([])
 
 
 def _tr(text: str) -> str:
