@@ -128,6 +128,7 @@ def test_the_standalone_verifier_passes(case: Case, package: tuple[PackageResult
     assert done.returncode == 0, done.stdout
     assert "RESULT: PASS" in done.stdout
     assert "1 witness version(s) withheld" in done.stdout
+    assert "2.note acknowledges the device's signed log head" in done.stdout
 
 
 def test_the_verifier_refuses_another_root_key(package: tuple[PackageResult, Path]) -> None:

@@ -597,6 +597,13 @@ def check_receipts(root: Path, report: Report, trust: Trust) -> None:
             _, values = statement_lines(text)
             if values.get("device") != path.parent.name or values.get("seq") != path.stem:
                 raise NoteProblem("it is for another device or bundle")
+            head = root / "data" / "log" / path.parent.name / "checkpoint.note"
+            if head.is_file() and values.get("bundle") == sha256_file(head):
+                # The receipt acknowledges the very note used as the device's signed head.
+                head_log = statement_lines(head.read_text("utf-8"))[1].get("log")
+                if values.get("log") != head_log:
+                    raise NoteProblem("it acknowledges another log head than checkpoint.note")
+                report.ok(f"{label} acknowledges the device's signed log head")
             good += 1
         except (OSError, UnicodeDecodeError, NoteProblem) as exc:
             report.fail(f"{label} does not verify ({exc})")
