@@ -256,7 +256,14 @@ class ProvenanceDialog(QDialog):
 
     def _show(self, p: Provenance) -> None:
         self.provenance = p
-        kind = self.tr("Evidence item") if p.kind == "evidence" else p.kind.capitalize()
+        kind = {
+            "incident": self.tr("Incident"),
+            "observation": self.tr("Observation"),
+            "witness": self.tr("Witness"),
+            "statement": self.tr("Statement"),
+            "evidence": self.tr("Evidence item"),
+            "assessment": self.tr("Assessment"),
+        }.get(p.kind, p.kind)
         self.heading.setText(self.tr("{kind} {id}").format(kind=kind, id=p.record_id))
         self.setWindowTitle(self.tr("Provenance — {kind}").format(kind=kind))
         f = self._fields
