@@ -176,3 +176,22 @@ def test_second_export_into_the_same_folder_is_refused_whole(rvault: Vault, tmp_
         build_opendata(rvault, "2026-10", tmp_path, "1")
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == snapshot
     assert rvault.log_size() == before
+
+
+def test_the_release_gate_reads_both_exports(rvault: Vault, tmp_path: Path) -> None:
+    """The files are made for `gate.review`: it finds the small gender/age cells of the
+    casualties table (by its `age_group` column) and nothing blocking in either export."""
+    from fieldapp.review import gate
+    from fieldapp.review.reports import build_monthly
+
+    (tmp_path / "monthly").mkdir()
+    (tmp_path / "open").mkdir()
+    monthly = build_monthly(rvault, "2026-10", tmp_path / "monthly")
+    releases = build_opendata(rvault, "2026-10", tmp_path / "open")
+    report = gate.review(rvault, [f.path for f in monthly.files + releases.files])
+    assert not report.blocking
+    kinds = {(f.file, f.kind) for f in report.findings}
+    assert kinds == {("monthly-overview-2026-10-casualties.csv", gate.SMALL_CELL)}
+    # the cells the gate suppressed are the ones `small_cells` lists for it
+    expected = {c for c in monthly.small_cells(5) if c.table == "casualties" and c.row != "total"}
+    assert len(report.findings) == len(expected) == 15
