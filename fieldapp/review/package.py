@@ -702,17 +702,21 @@ def _hq_log_key_statement(vault: Vault, keys: HqKeys, at: str) -> str:
     return signednote.sign(text, keys.root_name, keys.root)
 
 
-def _withheld_file(v: _Version) -> bytes:
+def _withheld_file(v: _Version, redacted: bool) -> bytes:
     body = canonical.loads(v.body)
     assert isinstance(body, dict)
     shown = {k: val for k, val in body.items() if k != "identity"}
+    why = (
+        "This version's stored body was redacted in this vault (see its redactions table)."
+        if redacted
+        else "The witness's identity fields are withheld from this package."
+    )
     return _pretty(
         {
-            "withheld": ["body.identity"],
+            "withheld": ["body" if redacted else "body.identity"],
             "why": (
-                "The witness's identity fields are withheld from this package. The version's "
-                "sha256 below is proven in the signed log; its content cannot be recomputed "
-                "without the withheld fields."
+                f"{why} The version's sha256 below is proven in the signed log; its content "
+                "cannot be recomputed without what was withheld."
             ),
             "sha256": v.sha256,
             "kind": v.kind,
@@ -795,7 +799,7 @@ def _plan(
     for v in g.versions:
         withheld = v.seq in g.redacted or (v.kind == "witness" and not include_identities)
         if withheld:
-            data = _withheld_file(v)
+            data = _withheld_file(v, v.seq in g.redacted)
             name = f"data/records/{v.record_id}/{v.version}.withheld.json"
         else:
             data = v.preimage()
@@ -840,9 +844,11 @@ def _plan(
         version_facts.append(facts)
 
     # Device events: the export of each chosen bundle, when HQ already holds its log entry.
+    # The bundle whose note is the signed head is chosen too: its receipt and import matter.
     exported: dict[str, dict[int, tuple[int, dict[str, Any]]]] = {}
     for device_id, dev in g.devices.items():
         assert dev.head is not None
+        dev.chosen.add(dev.head.seq)
         events = _device_events(dev)
         exported[device_id] = events
         for seq in dev.chosen:
