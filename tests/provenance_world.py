@@ -42,6 +42,7 @@ class World:
     local: str  # HQ's own incident
     field_local: str  # A's incident, never exported
     bundle_files: dict[tuple[str, int], str]  # (device id, seq) -> sha256 of the .chmb file
+    a_receipt_2: Path  # HQ's receipt for A's bundle 2, not yet imported by A
 
 
 def _incident(vault: Vault, title: str) -> Incident:
@@ -88,6 +89,7 @@ def build_world(root: Path) -> World:
         second = import_bundle(hq, fieldsync.export_bundle(a, out).path, receipts_dir=receipts)
         assert (second.status, second.seq) == ("imported", 2), second.reason
         files[(a.device.device_id, 2)] = second.sha256
+        assert second.receipt_path is not None
         third = import_bundle(hq, fieldsync.export_bundle(b, out).path, receipts_dir=receipts)
         assert third.status == "imported", third.reason
         files[(b.device.device_id, 1)] = third.sha256
@@ -109,6 +111,7 @@ def build_world(root: Path) -> World:
             local=local.id,
             field_local=field_local.id,
             bundle_files=files,
+            a_receipt_2=second.receipt_path,
         )
     finally:
         for vault in (hq, a, b):

@@ -333,3 +333,57 @@ def test_the_proof_tree_gives_rfc6962_paths_for_every_size() -> None:
             path = tree.proof(index)
             assert path == merkle.inclusion_proof(index, size, leaves), (size, index)
             assert merkle.verify_inclusion(index, size, leaves[index], path, root)
+
+
+def test_after_the_field_purge_a_purged_original_and_a_redacted_body_are_said_so(
+    world: World, tmp_path: Path
+) -> None:
+    """On the field device, after HQ's receipt and the purge: the original is gone and the
+    witness's identity redacted; verify says so instead of failing, and the rest still holds."""
+    from sync import fieldsync
+
+    field = open_vault(copy_vault(world.a, tmp_path / "a"))
+    try:
+        fieldsync.import_receipt(field, world.a_receipt_2.read_text("utf-8"))
+        purged = fieldsync.purge_acknowledged(field)
+        assert purged.blobs == 1
+        evidence = verify_record(field, world.evidence_a)
+        assert evidence.ok, verify_text(evidence)
+        (blob,) = [c for c in evidence.checks if c.name.startswith("Evidence original")]
+        assert blob.detail.startswith("not held here: purged after HQ's receipt for bundle 2")
+        witness = verify_record(field, world.witness)
+        assert witness.ok, verify_text(witness)
+        (body,) = [c for c in witness.checks if c.name == "Version 1 hash"]
+        assert body.detail.startswith("body redacted on ")
+        assert [v.redacted for v in record_provenance(field, world.witness).versions] == [True]
+    finally:
+        field.lock()
+
+
+def test_a_version_whose_bundle_was_lost_names_the_bundle_that_covered_it(tmp_path: Path) -> None:
+    from fieldapp.domain.model import Incident
+    from sync import fieldsync
+    from sync.hqimport import import_bundle
+    from tests.helpers import make_vault
+    from tests.sync_helpers import enroll, make_hq_vault
+
+    hq = make_hq_vault(tmp_path / "hq")
+    field = make_vault(tmp_path / "field")
+    try:
+        enroll(field, hq)
+        first, _ = field.save_incident(Incident(title="Market strike"), "first report")
+        (tmp_path / "lost").mkdir()
+        fieldsync.export_bundle(field, tmp_path / "lost")  # never reaches HQ
+        field.save_incident(Incident(title="Bridge collapse"), "first report")
+        out = tmp_path / "out"
+        out.mkdir()
+        report = import_bundle(hq, fieldsync.export_bundle(field, out).path)
+        assert (report.status, report.seq, report.covered) == ("imported", 2, (1,))
+        p = record_provenance(hq, first.id)
+        assert [v.bundle_seq for v in p.versions] == [2]
+        assert [(b.seq, b.state) for b in p.bundles] == [(2, "imported")]
+        result = verify_record(hq, first.id)
+        assert result.ok, verify_text(result)
+    finally:
+        hq.lock()
+        field.lock()
