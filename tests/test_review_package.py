@@ -413,3 +413,46 @@ def test_the_verifier_refuses_a_folder_that_is_not_a_package(tmp_path: Path) -> 
     assert done.returncode == 1
     assert "bagit.txt is missing" in done.stdout
     assert "the package holds no record versions" in done.stdout
+
+
+def test_a_lost_bundle_covered_by_the_next_one(tmp_path: Path) -> None:
+    """Bundle 1 never reached HQ; bundle 2 carried its content and its signed note. The
+    package names bundle 1 as the carrier, bundle 2 as the import, and still verifies."""
+    from fieldapp.domain.model import Incident
+    from fieldapp.media import MediaSandbox
+    from sync import fieldsync
+    from sync.hqimport import import_bundle
+    from tests.helpers import make_vault
+    from tests.package_helpers import photo
+    from tests.sync_helpers import enroll, make_hq_vault
+
+    hq = make_hq_vault(tmp_path / "hq")
+    field = make_vault(tmp_path / "field")
+    try:
+        enroll(field, hq)
+        inc = Incident(title="Bridge collapse")
+        inc.time.start = "2026-04-02T06:00:00Z"
+        stored, _ = field.save_incident(inc, "first report")
+        with MediaSandbox(workers=1) as box:
+            field.add_evidence(
+                photo(tmp_path / "b.jpg", "blue"), incident_ids=[stored.id], sandbox=box
+            )
+        out = tmp_path / "out"
+        out.mkdir()
+        fieldsync.export_bundle(field, out).path.unlink()  # lost on the way
+        field.save_incident(field.get_incident(stored.id)[0], "no change", expected_version=1)
+        report = import_bundle(hq, fieldsync.export_bundle(field, out).path)
+        assert (report.status, report.covered) == ("imported", (1,))
+        dest = tmp_path / "package"
+        build_package(hq, stored.id, dest, custody_writer=write_custody_pdf)
+    finally:
+        hq.lock()
+        field.lock()
+    provenance = json.loads((dest / "data" / "provenance.json").read_text("utf-8"))
+    (item,) = provenance["custody"]
+    export, *_ = (e for e in item["events"] if e["stage"] == "bundle export")
+    imported, *_ = (e for e in item["events"] if e["stage"] == "import")
+    assert "bundle 1 signed by the device" in export["detail"]
+    assert imported["detail"].startswith("bundle 2 verified and imported")
+    done = run_verifier(dest)
+    assert done.returncode == 0, done.stdout
