@@ -137,11 +137,6 @@ class Month:
             f"{year:04d}-{month:02d}", f"{year:04d}-{month:02d}-01T00:00:00Z", f"{nxt}-01T00:00:00Z"
         )
 
-    def previous(self) -> Month:
-        year, month = int(self.text[:4]), int(self.text[5:7])
-        prev = f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
-        return Month.parse(prev)
-
 
 @dataclass(frozen=True)
 class ExportInfo:

@@ -75,10 +75,6 @@ def ensure_gui_application() -> None:
         _app = QApplication([])
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ReportPdf", text)
-
-
 def page_count(overview: MonthlyOverview) -> int:
     """Pages of the PDF: two, then the changes (at least one page, saying there are none)."""
     return 2 + max(1, math.ceil(len(overview.changes) / ROWS_PER_PAGE))
@@ -86,22 +82,22 @@ def page_count(overview: MonthlyOverview) -> int:
 
 def _category_label(key: str) -> str:
     return {
-        "confirmed": _tr("Confirmed"),
-        "unconfirmed": _tr("Unconfirmed"),
-        "unlikely": _tr("Unlikely"),
-        "none": _tr("Not yet categorised"),
-        "total": _tr("Total"),
+        "confirmed": QCoreApplication.translate("ReportPdf", "Confirmed"),
+        "unconfirmed": QCoreApplication.translate("ReportPdf", "Unconfirmed"),
+        "unlikely": QCoreApplication.translate("ReportPdf", "Unlikely"),
+        "none": QCoreApplication.translate("ReportPdf", "Not yet categorised"),
+        "total": QCoreApplication.translate("ReportPdf", "Total"),
     }.get(key, key)
 
 
 def _group_label(key: str) -> str:
     return {
-        "women": _tr("Women"),
-        "men": _tr("Men"),
-        "girls": _tr("Girls"),
-        "boys": _tr("Boys"),
-        "unknown": _tr("Unknown"),
-        "total": _tr("Total"),
+        "women": QCoreApplication.translate("ReportPdf", "Women"),
+        "men": QCoreApplication.translate("ReportPdf", "Men"),
+        "girls": QCoreApplication.translate("ReportPdf", "Girls"),
+        "boys": QCoreApplication.translate("ReportPdf", "Boys"),
+        "unknown": QCoreApplication.translate("ReportPdf", "Unknown"),
+        "total": QCoreApplication.translate("ReportPdf", "Total"),
     }.get(key, key)
 
 
@@ -182,9 +178,9 @@ def _header(painter: QPainter, overview: MonthlyOverview, page: int, pages: int)
         MARGIN,
         MARGIN - 36,
         PAGE_W - 2 * MARGIN,
-        _tr("Monthly overview {month} · {cell} · generated {at} UTC").format(
-            month=info.month, cell=info.cell_name, at=info.generated_at
-        ),
+        QCoreApplication.translate(
+            "ReportPdf", "Monthly overview {month} · {cell} · generated {at} UTC"
+        ).format(month=info.month, cell=info.cell_name, at=info.generated_at),
         colour=MUTED,
     )
     _text(
@@ -192,7 +188,9 @@ def _header(painter: QPainter, overview: MonthlyOverview, page: int, pages: int)
         MARGIN,
         PAGE_H - MARGIN + 12,
         PAGE_W - 2 * MARGIN,
-        _tr("INTERNAL: not released. Page {n} of {count}").format(n=page + 1, count=pages),
+        QCoreApplication.translate(
+            "ReportPdf", "INTERNAL: not released. Page {n} of {count}"
+        ).format(n=page + 1, count=pages),
         Qt.AlignmentFlag.AlignRight,
         MUTED,
     )
@@ -206,26 +204,43 @@ def _page_summary(painter: QPainter, overview: MonthlyOverview) -> None:
     info = overview.info
     y = _header(painter, overview, 0, page_count(overview))
     _font(painter, 30, bold=True)
-    title = _tr("Monthly overview: {month}").format(month=info.month)
+    title = QCoreApplication.translate("ReportPdf", "Monthly overview: {month}").format(
+        month=info.month
+    )
     _text(painter, MARGIN, y, PAGE_W - 2 * MARGIN, title, height=44)
     y += 52
     _font(painter, 14)
     facts = [
-        (_tr("Generated (UTC)"), info.generated_at),
-        (_tr("Filters"), "; ".join(f"{k}={v}" for k, v in info.filters.items()) or _tr("none")),
-        (_tr("Vault"), f"{info.cell_name} ({info.device_id})"),
-        (_tr("Incidents"), _tr("those that started in the month (time.start, UTC)")),
+        (QCoreApplication.translate("ReportPdf", "Generated (UTC)"), info.generated_at),
+        (
+            QCoreApplication.translate("ReportPdf", "Filters"),
+            "; ".join(f"{k}={v}" for k, v in info.filters.items())
+            or QCoreApplication.translate("ReportPdf", "none"),
+        ),
+        (QCoreApplication.translate("ReportPdf", "Vault"), f"{info.cell_name} ({info.device_id})"),
+        (
+            QCoreApplication.translate("ReportPdf", "Incidents"),
+            QCoreApplication.translate(
+                "ReportPdf", "those that started in the month (time.start, UTC)"
+            ),
+        ),
     ]
     for label, value in facts:
         _text(painter, MARGIN, y, 170, label, colour=MUTED)
         _text(painter, MARGIN + 175, y, PAGE_W - 2 * MARGIN - 175, value)
         y += _LINE - 2
     y += 18
-    y = _heading(painter, y, _tr("Incidents by public category"))
+    y = _heading(
+        painter, y, QCoreApplication.translate("ReportPdf", "Incidents by public category")
+    )
     y = _table(
         painter,
         y,
-        (_tr("Category"), _tr("Incidents"), _tr("Still open")),
+        (
+            QCoreApplication.translate("ReportPdf", "Category"),
+            QCoreApplication.translate("ReportPdf", "Incidents"),
+            QCoreApplication.translate("ReportPdf", "Still open"),
+        ),
         (420, 200, 200),
         [
             (_category_label(r.category), str(r.incidents), str(r.still_open))
@@ -234,11 +249,19 @@ def _page_summary(painter: QPainter, overview: MonthlyOverview) -> None:
         bold_last=True,
     )
     y += 30
-    y = _heading(painter, y, _tr("Civilians killed and injured (minimum–maximum)"))
+    y = _heading(
+        painter,
+        y,
+        QCoreApplication.translate("ReportPdf", "Civilians killed and injured (minimum–maximum)"),
+    )
     y = _table(
         painter,
         y,
-        (_tr("Group"), _tr("Killed"), _tr("Injured")),
+        (
+            QCoreApplication.translate("ReportPdf", "Group"),
+            QCoreApplication.translate("ReportPdf", "Killed"),
+            QCoreApplication.translate("ReportPdf", "Injured"),
+        ),
         (420, 200, 200),
         [
             (
@@ -251,7 +274,7 @@ def _page_summary(painter: QPainter, overview: MonthlyOverview) -> None:
         bold_last=True,
     )
     y += 30
-    y = _heading(painter, y, _tr("Killed and injured by group"))
+    y = _heading(painter, y, QCoreApplication.translate("ReportPdf", "Killed and injured by group"))
     _bar_chart(painter, QRectF(MARGIN, y, PAGE_W - 2 * MARGIN, PAGE_H - MARGIN - y - 30), overview)
 
 
@@ -296,7 +319,10 @@ def _bar_chart(painter: QPainter, area: QRectF, overview: MonthlyOverview) -> No
     # legend
     ly = area.bottom() - legend_h + 8
     x = plot.left()
-    for label, colour in ((_tr("Killed"), KILLED), (_tr("Injured"), INJURED)):
+    for label, colour in (
+        (QCoreApplication.translate("ReportPdf", "Killed"), KILLED),
+        (QCoreApplication.translate("ReportPdf", "Injured"), INJURED),
+    ):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QBrush(colour))
         painter.drawRect(QRectF(x, ly + 6, 16, 12))
@@ -308,7 +334,7 @@ def _bar_chart(painter: QPainter, area: QRectF, overview: MonthlyOverview) -> No
         x,
         ly,
         area.right() - x,
-        _tr("solid: minimum; light: up to the maximum"),
+        QCoreApplication.translate("ReportPdf", "solid: minimum; light: up to the maximum"),
         colour=MUTED,
     )
 
@@ -329,11 +355,16 @@ def _land_rings() -> list[mapdata.Ring]:
 
 def _page_map(painter: QPainter, overview: MonthlyOverview) -> None:
     y = _header(painter, overview, 1, page_count(overview))
-    y = _heading(painter, y, _tr("Where: incidents per 0.1° cell"))
+    y = _heading(
+        painter, y, QCoreApplication.translate("ReportPdf", "Where: incidents per 0.1° cell")
+    )
     box = QRectF(MARGIN, y, PAGE_W - 2 * MARGIN, 640)
     _map(painter, box, overview)
     _font(painter, 12)
-    note = _tr("Circle area is proportional to incidents in the cell. Without a position: {n}.")
+    note = QCoreApplication.translate(
+        "ReportPdf",
+        "Circle area is proportional to incidents in the cell. Without a position: {n}.",
+    )
     _text(
         painter,
         MARGIN,
@@ -343,12 +374,17 @@ def _page_map(painter: QPainter, overview: MonthlyOverview) -> None:
         colour=MUTED,
     )
     y = box.bottom() + 40
-    y = _heading(painter, y, _tr("By area"))
+    y = _heading(painter, y, QCoreApplication.translate("ReportPdf", "By area"))
     shown = overview.areas[:AREAS_ON_MAP_PAGE]
     y = _table(
         painter,
         y,
-        (_tr("Area"), _tr("Incidents"), _tr("Killed"), _tr("Injured")),
+        (
+            QCoreApplication.translate("ReportPdf", "Area"),
+            QCoreApplication.translate("ReportPdf", "Incidents"),
+            QCoreApplication.translate("ReportPdf", "Killed"),
+            QCoreApplication.translate("ReportPdf", "Injured"),
+        ),
         (430, 130, 130, 130),
         [
             (
@@ -368,7 +404,9 @@ def _page_map(painter: QPainter, overview: MonthlyOverview) -> None:
             MARGIN,
             y + 4,
             box.width(),
-            _tr("…and {n} more areas (see the CSV).").format(n=hidden),
+            QCoreApplication.translate("ReportPdf", "…and {n} more areas (see the CSV).").format(
+                n=hidden
+            ),
             colour=MUTED,
         )
 
@@ -418,7 +456,7 @@ def _map(painter: QPainter, box: QRectF, overview: MonthlyOverview) -> None:
         box.left() + 6,
         box.bottom() - _LINE - 4,
         box.width() - 12,
-        _tr("Natural Earth land outline; Web Mercator"),
+        QCoreApplication.translate("ReportPdf", "Natural Earth land outline; Web Mercator"),
         Qt.AlignmentFlag.AlignRight,
         MUTED,
     )
@@ -428,16 +466,32 @@ def _map(painter: QPainter, box: QRectF, overview: MonthlyOverview) -> None:
 def _page_changes(painter: QPainter, overview: MonthlyOverview, index: int) -> None:
     pages = page_count(overview)
     y = _header(painter, overview, 2 + index, pages)
-    y = _heading(painter, y, _tr("Changes of public category since last month"))
+    y = _heading(
+        painter,
+        y,
+        QCoreApplication.translate("ReportPdf", "Changes of public category since last month"),
+    )
     chunk = overview.changes[index * ROWS_PER_PAGE : (index + 1) * ROWS_PER_PAGE]
     if not overview.changes:
         _font(painter, 15)
-        _text(painter, MARGIN, y, PAGE_W - 2 * MARGIN, _tr("No incident changed category."))
+        _text(
+            painter,
+            MARGIN,
+            y,
+            PAGE_W - 2 * MARGIN,
+            QCoreApplication.translate("ReportPdf", "No incident changed category."),
+        )
         return
     _table(
         painter,
         y,
-        (_tr("Reference"), _tr("Area"), _tr("Started"), _tr("From"), _tr("To")),
+        (
+            QCoreApplication.translate("ReportPdf", "Reference"),
+            QCoreApplication.translate("ReportPdf", "Area"),
+            QCoreApplication.translate("ReportPdf", "Started"),
+            QCoreApplication.translate("ReportPdf", "From"),
+            QCoreApplication.translate("ReportPdf", "To"),
+        ),
         (230, 200, 110, 170, 170),
         [
             (c.ref_code, c.area, c.start[:10], _category_label(c.before), _category_label(c.after))

@@ -100,12 +100,24 @@ class ReportsDialog(QDialog):
         self.country.setPlaceholderText(self.tr("any country"))
         self.party = QComboBox()
         self.party.addItem(self.tr("any party"), "")
+        party_names = {
+            "own_forces": self.tr("Own forces"),
+            "coalition_partner": self.tr("Coalition partner"),
+            "adversary": self.tr("Adversary"),
+            "unknown": self.tr("Unknown"),
+        }
         for party in PARTIES:
-            self.party.addItem(party, party)
+            self.party.addItem(party_names.get(party, party), party)
         self.category = QComboBox()
         self.category.addItem(self.tr("any category"), "")
+        category_names = {
+            "confirmed": self.tr("Confirmed"),
+            "unconfirmed": self.tr("Unconfirmed"),
+            "unlikely": self.tr("Unlikely"),
+            "none": self.tr("Not yet categorised"),
+        }
         for key in reports.CATEGORY_KEYS:
-            self.category.addItem(key, key)
+            self.category.addItem(category_names.get(key, key), key)
         self.folder = QLineEdit(str(default_folder) if default_folder else "")
         self.folder.setAccessibleName(self.tr("Output folder"))
         self.choose_button = QPushButton(self.tr("C&hoose…"))
