@@ -355,7 +355,23 @@ def test_after_the_field_purge_a_purged_original_and_a_redacted_body_are_said_so
         assert witness.ok, verify_text(witness)
         (body,) = [c for c in witness.checks if c.name == "Version 1 hash"]
         assert body.detail.startswith("body redacted on ")
+        assert "after HQ's receipt for bundle 2" in body.detail
+        (logged,) = [c for c in witness.checks if "redaction of version 1" in c.name]
+        assert logged.ok and "proved under this vault's checkpoint" in logged.detail
         assert [v.redacted for v in record_provenance(field, world.witness).versions] == [True]
+
+        # A redacted body changed afterwards no longer has its recorded hash.
+        conn = raw_connection(field.path, field._raw_key_hex())
+        conn.execute("DROP TRIGGER versions_no_update")
+        conn.execute(
+            "UPDATE versions SET body = CAST(replace(CAST(body AS TEXT), 'cell_use', "
+            "'publish') AS BLOB) WHERE record_id = ?",
+            (world.witness,),
+        )
+        conn.close()
+        again = verify_record(field, world.witness)
+        assert list(failed(again)) == ["Version 1 hash"]
+        assert failed(again)["Version 1 hash"].endswith("recorded at its redaction: changed since")
     finally:
         field.lock()
 

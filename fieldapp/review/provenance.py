@@ -225,6 +225,16 @@ class _Leaf:
 
 
 @dataclass(frozen=True)
+class _Redaction:
+    """A `redactions` row: the body was replaced after HQ's receipt (the field's purge)."""
+
+    fields: str
+    sha256: str  # the hash of the version with its redacted body
+    at: str
+    receipt_seq: int
+
+
+@dataclass(frozen=True)
 class _BundleRow:
     """A `device_bundles` row (and the inbox file name) as stored."""
 
@@ -240,7 +250,8 @@ class _BundleRow:
 @dataclass
 class _Loaded:
     rows: list[_Row]
-    redacted: dict[int, tuple[str, str]]  # seq -> (fields, at)
+    redacted: dict[int, _Redaction]  # version seq -> its redaction
+    redaction_leaves: dict[int, _Leaf]  # version seq -> the logged event that redacted it
     devices: dict[str, tuple[bytes, str, str]]  # device id -> (public key, code, analyst)
     device_leaves: dict[str, dict[int, _Leaf]]  # device id -> version number -> its leaf
     device_other: list[LogEntry]  # other device-log leaves naming the record
@@ -300,12 +311,25 @@ def _load(conn: Any, vault: Vault, record_id: str) -> _Loaded:
     seqs = [row.seq for row in rows]
     marks = ", ".join("?" for _ in seqs)
     redacted = {
-        int(seq): (str(fields), str(at))
-        for seq, fields, at in conn.execute(
-            f"SELECT seq, fields, at FROM redactions WHERE seq IN ({marks})",  # noqa: S608
+        int(seq): _Redaction(str(fields), str(digest), str(at), int(receipt_seq))
+        for seq, fields, digest, at, receipt_seq in conn.execute(
+            "SELECT seq, fields, redacted_sha256, at, receipt_seq FROM redactions "  # noqa: S608
+            f"WHERE seq IN ({marks})",
             seqs,
         ).fetchall()
     }
+    redaction_leaves: dict[int, _Leaf] = {}
+    if redacted:
+        for idx, at, kind, data, digest in conn.execute(
+            "SELECT idx, at, kind, entry, leaf_hash FROM audit_leaves "
+            "WHERE kind = 'identities_purged' ORDER BY idx"
+        ).fetchall():
+            named = _parse(bytes(data)).get("versions")
+            for item in named if isinstance(named, list) else []:
+                seq = item.get("seq") if isinstance(item, dict) else None
+                if seq in redacted and seq not in redaction_leaves:
+                    leaf = _Leaf(int(idx), str(at), str(kind), bytes(data), str(digest))
+                    redaction_leaves[seq] = leaf
     own = vault.device.device_id
     foreign = sorted({row.device_id for row in rows if row.device_id != own})
     devices: dict[str, tuple[bytes, str, str]] = {}
@@ -414,6 +438,7 @@ def _load(conn: Any, vault: Vault, record_id: str) -> _Loaded:
     return _Loaded(
         rows=rows,
         redacted=redacted,
+        redaction_leaves=redaction_leaves,
         devices=devices,
         device_leaves=device_leaves,
         device_other=device_other,
@@ -709,7 +734,7 @@ def _inclusion(log: _SignedLog, index: int, entry: bytes, stored_hash: str, what
     )
 
 
-def _version_check(row: _Row, redacted: dict[int, tuple[str, str]]) -> Check:
+def _version_check(row: _Row, redacted: dict[int, _Redaction]) -> Check:
     name = f"Version {row.version} hash"
     try:
         again = records.stored_version_sha256(
@@ -727,13 +752,21 @@ def _version_check(row: _Row, redacted: dict[int, tuple[str, str]]) -> Check:
         again = ""
     if again == row.sha256:
         return Check(name, True, f"sha256 {row.sha256} recomputed from the stored bytes")
-    if row.seq in redacted:
-        fields, at = redacted[row.seq]
+    redaction = redacted.get(row.seq)
+    if redaction is not None:
+        if again == redaction.sha256:
+            return Check(
+                name,
+                True,
+                f"body redacted on {redaction.at} (fields: {redaction.fields}) after HQ's "
+                f"receipt for bundle {redaction.receipt_seq}: its hash {again[:16]}… "
+                f"recomputed; the signed logs still name the original {row.sha256[:16]}…",
+            )
         return Check(
             name,
-            True,
-            f"body redacted on {at} (fields: {fields}): not recomputable; the signed logs "
-            f"still name the original sha256 {row.sha256}",
+            False,
+            f"the redacted body hashes to {again[:16] or 'nothing'}…, not to "
+            f"{redaction.sha256[:16]}… recorded at its redaction: changed since",
         )
     try:
         parsed = canonical.loads(row.body)
@@ -925,6 +958,25 @@ def _import_check(
     return _inclusion(log, leaf.index, leaf.entry, leaf.leaf_hash, what)
 
 
+def _redaction_check(row: _Row, loaded: _Loaded, log: _SignedLog | None, label: str) -> Check:
+    """A redaction must be the logged one: an `identities_purged` event in the signed log names
+    the version and the hash of its redacted body."""
+    name = f"{label}: redaction of version {row.version}"
+    redaction = loaded.redacted[row.seq]
+    leaf = loaded.redaction_leaves.get(row.seq)
+    if leaf is None:
+        return Check(name, False, "no logged purge event names this redaction")
+    named = _parse(leaf.entry).get("versions")
+    items = [i for i in named if isinstance(i, dict)] if isinstance(named, list) else []
+    if not any(i.get("seq") == row.seq and i.get("sha256") == redaction.sha256 for i in items):
+        return Check(
+            name, False, f"the purge event at entry {leaf.index} names another redacted hash"
+        )
+    if log is None:
+        return Check(name, False, "no verified signed checkpoint to prove it against")
+    return _inclusion(log, leaf.index, leaf.entry, leaf.leaf_hash, name)
+
+
 def verify_record(vault: Vault, record_id: str, progress: Progress | None = None) -> VerifyResult:
     """Recompute every hash and signature a record's provenance rests on; one Check each.
 
@@ -1041,6 +1093,8 @@ def verify_record(vault: Vault, record_id: str, progress: Progress | None = None
             checks.append(Check(name, False, "no verified signed checkpoint to prove it against"))
         else:
             checks.append(_inclusion(own_log, leaf.index, leaf.entry, leaf.leaf_hash, name))
+        if row.seq in loaded.redacted:
+            checks.append(_redaction_check(row, loaded, own_log, label))
         if row.device_id == vault.device.device_id:
             continue
         imported = loaded.import_leaves.get(row.seq)
