@@ -21,7 +21,8 @@ Measured, each in a fresh child process (so its peak RSS is its own), best of `-
   the projection, `length(body)` only): what reading the data costs under SQLCipher at all;
 - **floor + parse**: the same scan with `json.loads` of every body (what any report of figures
   that live only in the bodies must do);
-- **monthly**: `build_monthly` (CSV) end to end: figures, changes since last month, file, log;
+- **monthly**: `build_monthly` (CSV) end to end: figures, changes since last month, files, log;
+- **monthly CSV+PDF**: the same with the PDF drawn by Qt (offscreen);
 - **opendata**: `build_opendata` end to end: rows, CSV, GeoJSON, metadata, README, log.
 
 Printed: seconds, peak RSS of the child, and each time's ratio to the floor measured in the
@@ -165,7 +166,14 @@ def _child(kind: str, cache: Path, rounds: int) -> None:
                 detail = {"bytes": total}
             elif kind == "monthly":
                 result = build_monthly(vault, MONTH, out, formats=("csv",))
-                detail = {"rows": result.files[0].rows}
+                detail = {"changes": result.files[3].rows}
+            elif kind == "pdf":
+                from fieldapp.ui.report_pdf import write_monthly_pdf
+
+                result = build_monthly(
+                    vault, MONTH, out, formats=("csv", "pdf"), pdf_writer=write_monthly_pdf
+                )
+                detail = {"pages": result.files[-1].rows}
             else:
                 result = build_opendata(vault, MONTH, out)
                 detail = {"rows": result.files[0].rows}
@@ -227,12 +235,16 @@ def main(argv: list[str] | None = None) -> int:
         "floor": "floor: SQL scan",
         "parse": "scan + parse",
         "monthly": "monthly (CSV)",
+        "pdf": "monthly CSV+PDF",
         "opendata": "open data",
     }
     for kind, r in results.items():
         print(
             f"{labels[kind]:<16}{r['seconds']:>8.2f}s{r['seconds'] / floor:>8.1f}x"
-            f"{r['peak_mib']:>8.0f} MiB{r['base_mib']:>8.0f} MiB"
+            f"{r['peak_mib']:>8.0f} MiB{r['base_mib']:>8.0f} MiB   "
+            + ", ".join(
+                f"{k} {v}" for k, v in r.items() if k not in ("seconds", "peak_mib", "base_mib")
+            )
         )
     ok = results["monthly"]["seconds"] <= TARGET_MONTHLY_S
     print(f"\ntarget: monthly overview <= {TARGET_MONTHLY_S:.0f} s: {'met' if ok else 'MISSED'}")
