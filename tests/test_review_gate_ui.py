@@ -43,7 +43,9 @@ def panel(qtbot: QtBot, vault: Vault) -> Iterator[ReleaseGatePanel]:
     p = ReleaseGatePanel(InlineRunner())
     qtbot.addWidget(p)
     p.set_vault(vault)
-    p.show()
+    with qtbot.waitActive(p):  # mnemonics (Alt+letter) need an active window
+        p.show()
+        p.activateWindow()
     yield p
     p.set_vault(None)
 
@@ -60,8 +62,11 @@ def column(table: object, col: int) -> list[str]:
 
 def stage(qtbot: QtBot, panel: ReleaseGatePanel, *paths: Path) -> None:
     panel.dialogs = ScriptedDialogs(list(paths))
-    QTest.keyClick(panel.stage_button, Qt.Key.Key_Space)
-    QTest.keyClick(panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    # A mnemonic "clicks" the button after a short animation: wait for its effect.
+    QTest.keyClick(panel, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)  # Stage files
+    qtbot.waitUntil(lambda: panel.staged == list(paths))
+    with qtbot.waitSignal(panel.checked):
+        QTest.keyClick(panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
 
 def test_check_approve_publish(
@@ -91,18 +96,22 @@ def test_check_approve_publish(
     assert "passphrase is wrong for reviewer-osprey" in box.text()
     box.done(QMessageBox.StandardButton.Ok)
     box.deleteLater()
+    with qtbot.waitActive(panel):  # the window manager's part once the message closes
+        panel.activateWindow()
     assert panel.passphrase.text() == ""
     assert column(panel.releases, 1)[0] == "awaiting approval"
 
     QTest.keyClicks(panel.passphrase, SECOND_PASSPHRASE)
-    QTest.keyClick(panel.approve_button, Qt.Key.Key_Space)
+    with qtbot.waitSignal(panel.approved):
+        QTest.keyClick(panel, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)  # Approve
     assert panel.passphrase.text() == ""
     assert column(panel.releases, 1)[0] == "approved"
     assert panel.publish_button.isEnabled()
 
     out = tmp_path / "public"
     panel.dialogs = ScriptedDialogs(out)
-    QTest.keyClick(panel.publish_button, Qt.Key.Key_Space)
+    with qtbot.waitSignal(panel.published):
+        QTest.keyClick(panel, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)  # Publish
     assert column(panel.releases, 1)[0] == "published"
     assert str(out / gate.MANIFEST_NAME) in panel.status.text()
     assert gate.verify_release(out).ok

@@ -1,5 +1,10 @@
 """The "Release gate" panel (issue 5 §3): check staged files, approve as a second user, publish.
 
+Keyboard: Alt+F stage files, Alt+L clear, Alt+N extra names list, Alt+C or Ctrl+Return check,
+Alt+U/Alt+H the second user and their passphrase (Return approves), Alt+E approve, Alt+S
+publish; the policy fields have Alt+X, G, K, T, P. The letters avoid the HQ main window's tab
+and menu mnemonics.
+
 Every decision is `fieldapp.review.gate`'s; this panel only feeds it files and a policy, shows
 the findings (which never quote the personal data found), takes the second user's passphrase
 for the approval, and asks for the folder to publish into. Vault work (the scan, the photo
@@ -96,7 +101,7 @@ class ReleaseGatePanel(QWidget):
         self.reports: list[gate.GateReport] = []
 
         # Staging and policy.
-        self.stage_button = QPushButton(self.tr("&Stage files…"))
+        self.stage_button = QPushButton(self.tr("Stage &files…"))
         self.stage_button.clicked.connect(self.choose_files)
         self.clear_button = QPushButton(self.tr("C&lear"))
         self.clear_button.clicked.connect(self.clear_staged)
@@ -109,7 +114,7 @@ class ReleaseGatePanel(QWidget):
         self.decimals.setValue(2)
         self.grid = QLineEdit()
         self.grid.setPlaceholderText(self.tr("e.g. 0.05 (optional)"))
-        self.coarsen = QCheckBox(self.tr("&Round finer coordinates (else they block)"))
+        self.coarsen = QCheckBox(self.tr("Round finer coordinates (else they bloc&k)"))
         self.coarsen.setChecked(True)
         self.threshold = QSpinBox()
         self.threshold.setRange(1, 100)
@@ -123,7 +128,7 @@ class ReleaseGatePanel(QWidget):
         self.check_button.clicked.connect(self.check)
         policy_box = QGroupBox(self.tr("Policy"))
         form = QFormLayout(policy_box)
-        form.addRow(self.tr("Coordinate &decimals:"), self.decimals)
+        form.addRow(self.tr("Coordinate decimals (ma&x):"), self.decimals)
         form.addRow(self.tr("Coordinate &grid (degrees):"), self.grid)
         form.addRow("", self.coarsen)
         form.addRow(self.tr("Small-cell &threshold:"), self.threshold)
@@ -174,14 +179,17 @@ class ReleaseGatePanel(QWidget):
         self.passphrase.setObjectName("approverPassphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.returnPressed.connect(self.approve)
-        self.approve_button = QPushButton(self.tr("&Approve"))
+        self.approve_button = QPushButton(self.tr("Approv&e"))
+        self.approve_button.setToolTip(
+            self.tr("The second user approves with their own passphrase (Return in the field)")
+        )
         self.approve_button.clicked.connect(self.approve)
-        self.publish_button = QPushButton(self.tr("P&ublish…"))
+        self.publish_button = QPushButton(self.tr("Publi&sh…"))
         self.publish_button.clicked.connect(self.publish)
         approve_box = QGroupBox(self.tr("Second user"))
         approve_form = QFormLayout(approve_box)
-        approve_form.addRow(self.tr("Appro&ver:"), self.approver)
-        approve_form.addRow(self.tr("Their pass&phrase:"), self.passphrase)
+        approve_form.addRow(self.tr("Second &user:"), self.approver)
+        approve_form.addRow(self.tr("T&heir passphrase:"), self.passphrase)
         for field in (self.approver, self.passphrase):
             label = approve_form.labelForField(field)
             if isinstance(label, QLabel):
