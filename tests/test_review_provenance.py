@@ -403,3 +403,36 @@ def test_a_version_whose_bundle_was_lost_names_the_bundle_that_covered_it(tmp_pa
     finally:
         hq.lock()
         field.lock()
+
+
+def test_a_body_rewritten_with_a_matching_stored_hash_is_caught_by_both_logs(
+    world: World, hq_copy: Vault
+) -> None:
+    """Someone holding the key rewrites a body and recomputes its sha256 column: the hash line
+    passes, but the device's signed log and HQ's own log still name the original hash."""
+    from fieldapp.domain import canonical
+    from fieldapp.store import records
+
+    (old,) = [v for v in hq_copy.history(world.incident) if v.version == 2]
+    body = dict(old.body, summary="no houses damaged")
+    forged = records.version_sha256(
+        record_id=old.record_id,
+        kind=old.kind,
+        version=old.version,
+        author=old.author,
+        device_id=old.device_id,
+        at=old.at,
+        reason=old.reason,
+        deleted=old.deleted,
+        body=body,
+    )
+    conn = raw_connection(hq_copy.path, hq_copy._raw_key_hex())
+    conn.execute("DROP TRIGGER versions_no_update")
+    conn.execute(
+        "UPDATE versions SET body = ?, sha256 = ? WHERE record_id = ? AND version = 2",
+        (canonical.dumps(body), forged, world.incident),
+    )
+    conn.close()
+    result = verify_record(hq_copy, world.incident)
+    assert list(failed(result)) == ["Device log: version 2", "HQ log: version 2"]
+    assert f"names sha256 {old.sha256[:16]}" in failed(result)["Device log: version 2"]
