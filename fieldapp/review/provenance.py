@@ -12,7 +12,9 @@ of trusting a stored flag:
   the device signed (the newest bundle note HQ holds), checked with the enrolled device key;
 - each receipt HQ signed for a bundle that brought a version, with HQ's receipt key;
 - HQ's own leaves (each version and each `bundle_imported` event) under HQ's newest signed
-  checkpoint, with inclusion proofs.
+  checkpoint, with inclusion proofs;
+- a version whose body the field's purge redacted: against the hash recorded at the redaction,
+  and the redaction against its logged `identities_purged` event.
 
 A record made on this vault has no bundle: its versions are proved against this vault's own
 log, and the provenance says so. Nothing here changes a record; a verification run is itself
@@ -144,6 +146,7 @@ class Provenance:
     notes: tuple[str, ...]
 
     def to_json(self) -> dict[str, Any]:
+        """Plain JSON values (`hq provenance --json`)."""
         data: dict[str, Any] = _json(self)
         return data
 
@@ -173,6 +176,7 @@ class VerifyResult:
         return tuple(check for check in self.checks if not check.ok)
 
     def to_json(self) -> dict[str, Any]:
+        """Plain JSON values with the verdict (`hq verify --json`)."""
         return {**_json(self), "ok": self.ok}
 
 
