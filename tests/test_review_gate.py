@@ -26,7 +26,7 @@ from fieldapp.review.gate import GatePolicy, ReleaseRefused, WrongApprover
 from fieldapp.store import signednote
 from fieldapp.store.vault import Vault
 from tests.helpers import ANALYST, SECOND_PASSPHRASE, make_vault
-from tests.media_samples import gps_photo, plain_jpeg
+from tests.media_samples import bilevel_png, gps_photo, plain_jpeg
 
 REVIEWER = "reviewer-osprey"
 WITHDRAWN_TEXT = (
@@ -391,16 +391,23 @@ def test_the_metadata_check_finds_each_planted_segment() -> None:
     assert metadata_problems(b"GIF89a") == ["the file is neither JPEG nor PNG"]
 
 
-def test_an_unreadable_photo_or_unknown_file_blocks(case: Case) -> None:
+def test_an_unreadable_photo_a_bomb_or_an_unknown_file_blocks(case: Case) -> None:
     broken = case.staging / "broken.jpg"
     broken.write_bytes(plain_jpeg()[:200])
+    bomb = case.staging / "bomb.png"
+    bomb.write_bytes(bilevel_png(20_000, 10_000))  # 200 megapixels in a few kilobytes
     other = case.staging / "report.pdf"
     other.write_bytes(b"%PDF-1.7\n")
-    report = gate.review(case.vault, [broken, other], GatePolicy())
+    fine = case.staging / "fine.jpg"
+    fine.write_bytes(plain_jpeg())
+    report = gate.review(case.vault, [broken, bomb, other, fine], GatePolicy())
     assert [(f.file, f.kind, f.blocking) for f in report.findings] == [
         ("broken.jpg", gate.PHOTO, True),
+        ("bomb.png", gate.PHOTO, True),
         ("report.pdf", gate.UNSUPPORTED, True),
+        ("fine.jpg", gate.PHOTO, False),  # the worker lived on (or was replaced)
     ]
+    assert "DecompressionBomb" in report.findings[1].detail
 
 
 # --- approval and release -------------------------------------------------------------------------

@@ -262,6 +262,7 @@ class PhotoRebuilder:
             raise PublicCopyError("the photo could not be decoded in time (worker stopped)")
         facts = answer.get("public_copy")
         if not isinstance(facts, dict):
+            self._worker.kill()  # an error answer: the next photo starts on a clean process
             tmp.unlink(missing_ok=True)
             raise PublicCopyError(f"the photo could not be decoded: {answer.get('error')}")
         fmt = "PNG" if facts.get("format") == "PNG" else "JPEG"
