@@ -1310,6 +1310,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("label", help="the new user's analyst pseudonym")
     p = add(vlt, "erase", cmd_vault_erase, "crypto-erase the vault (irreversible)")
     p.add_argument("--yes", action="store_true", help="confirm without a prompt")
+    from fieldapp import cli_policy  # issue 6: vault policy show|set
+
+    cli_policy.register(vlt, add)
 
     dev = sub.add_parser("device", help="this device's identity").add_subparsers(
         dest="sub", metavar="ACTION", required=True

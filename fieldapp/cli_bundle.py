@@ -138,16 +138,21 @@ def _purge_text(result: PurgeResult) -> str:
 
 
 def cmd_receipt_import(ctx: Context) -> int:
-    from sync import fieldsync
+    from sync import receipt_policy
 
     text = _read_receipt(ctx.args.file)
     vault = ctx.open_vault()
     try:
-        result = fieldsync.import_receipt(vault, text)
-        purge = fieldsync.purge_acknowledged(vault) if ctx.args.purge else None
+        # The vault's purge-after-receipt policy (issue 6) purges even without --purge.
+        outcome = receipt_policy.import_receipt(vault, text, purge=ctx.args.purge)
     finally:
         vault.lock()
-    data: dict[str, Any] = {**asdict(result), "purge": None if purge is None else asdict(purge)}
+    result, purge = outcome.receipt, outcome.purge
+    data: dict[str, Any] = {
+        **asdict(result),
+        "purge": None if purge is None else asdict(purge),
+        "purge_by_policy": outcome.by_policy,
+    }
     if result.duplicate:
         lines = [f"receipt for bundle {result.seq} was already imported; nothing changed"]
     else:
@@ -158,6 +163,8 @@ def cmd_receipt_import(ctx: Context) -> int:
         ]
     if purge is not None:
         lines.append(_purge_text(purge))
+        if outcome.by_policy:
+            lines.append("(purged because this vault's purge-after-receipt policy is on)")
     ctx.emit(data, "\n".join(lines))
     return 0
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.store.policy import VaultWiped
 from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for
@@ -32,6 +33,9 @@ class UnlockDialog(QDialog):
 
     unlocked = Signal(object)
     failed = Signal(str)  # the message shown, after each failed attempt
+    # The failed-unlock limit of the vault's wipe policy was reached: the vault is gone. The
+    # dialog stays open with nothing left to try; the caller starts over (first run).
+    wiped = Signal(object)  # the vault's Path
 
     def __init__(
         self,
@@ -123,6 +127,19 @@ class UnlockDialog(QDialog):
 
     def _error(self, exc: BaseException) -> None:
         self._set_busy(False)
+        if isinstance(exc, VaultWiped):
+            self._show_error(
+                self.tr(
+                    "The vault was erased: that was the last wrong passphrase its security "
+                    "policy allows. Its data cannot be recovered from this device."
+                )
+            )
+            self.passphrase_edit.setEnabled(False)
+            self.unlock_button.setEnabled(False)
+            self.quit_button.setText(self.tr("&Close"))
+            self.quit_button.setFocus()
+            self.wiped.emit(self._path)
+            return
         # Each failure type (wrong passphrase, damaged key file, not a vault, too new) has its
         # own title and sentence in messages.py; the dialog stays open for another try.
         title, text = message_for(exc)
