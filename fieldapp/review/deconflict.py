@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -814,10 +815,37 @@ _PARTY_WORDS = {
 }
 
 
+@functools.lru_cache(maxsize=8192)
 def _words(text: str) -> frozenset[str]:
+    """The meaningful words of a name, for a loose comparison (cached: names repeat)."""
     return frozenset(
         w for w in re.findall(r"[0-9a-z]+", text.casefold()) if w not in _GENERIC_WORDS
     )
+
+
+def _engagement(body: bytes) -> dict[str, str]:
+    """The text fields of an incident body's engagement group.
+
+    Only this group is read, with the plain JSON parser rather than the strict canonical one:
+    the batch reads tens of thousands of bodies, and the strict parse (a Python hook on every
+    object) took most of its time. The bytes were checked strictly when written, `log verify`
+    re-checks them against their hashes, and what is read here only ranks a proposal a person
+    then decides on; nothing is stored from it.
+    """
+    data = json.loads(body)
+    eng = data.get("engagement") if isinstance(data, dict) else None
+    if not isinstance(eng, dict):
+        return {}
+    return {k: v for k, v in eng.items() if isinstance(v, str)}
+
+
+@functools.lru_cache(maxsize=1024)
+def _munition(code: str) -> tuple[str, frozenset[str]]:
+    """(label, words) of a munition code from the reference list; unknown codes as typed."""
+    if not code:
+        return "", frozenset()
+    label = bundled_reflists().munitions.label(code)
+    return label, _words(label) | _words(code.replace("_", " "))
 
 
 def _day_of(start: str) -> int | None:
@@ -833,13 +861,9 @@ def _facts(row: Sequence[Any], body: bytes) -> _Facts | None:
     day = _day_of(str(row[2]))
     if day is None:
         return None
-    inc = from_dict(Incident, canonical.loads(body))
-    eng = inc.engagement
-    party_label = eng.party_name or _PARTY_WORDS.get(eng.party, "")
-    munition_label = ""
-    if eng.munition:
-        munition_label = bundled_reflists().munitions.label(eng.munition)
-    munition_words = _words(munition_label) | _words(eng.munition.replace("_", " "))
+    eng = _engagement(body)
+    party_label = eng.get("party_name") or _PARTY_WORDS.get(eng.get("party", ""), "")
+    munition_label, munition_words = _munition(eng.get("munition", ""))
     return _Facts(
         incident_id=str(row[0]),
         ref_code=str(row[1]),
@@ -872,8 +896,17 @@ def _fmt_range(lo: int | None, hi: int | None) -> str:
     return f"{lo}-{hi}"
 
 
-def _score(facts: _Facts, ext: _External, window_days: int, radius_km: float) -> Candidate | None:
+def _distance(lat_e6: int | None, lon_e6: int | None, ext: _External) -> float | None:
+    if lat_e6 is None or lon_e6 is None or ext.lat_e6 is None or ext.lon_e6 is None:
+        return None
+    return distance_km(lat_e6, lon_e6, ext.lat_e6, ext.lon_e6)
+
+
+def _score(
+    facts: _Facts, ext: _External, window_days: int, radius_km: float, dist: float | None
+) -> Candidate | None:
     """The score and the reasons of one pair, or None when it is outside the window/radius.
+    `dist` is `_distance` of the pair (the batch has computed it already).
 
     Time and place carry most of the weight (40 each, falling linearly to the window's and the
     radius' edge); belligerent and munition agreeing add 10 each and disagreeing takes some
@@ -885,14 +918,11 @@ def _score(facts: _Facts, ext: _External, window_days: int, radius_km: float) ->
     reasons: list[str] = []
     score = 40.0 * (1 - days / (window_days + 1))
     reasons.append("same day" if days == 0 else f"{days} day{'s' if days > 1 else ''} apart")
-    dist: float | None = None
-    if None in (facts.lat_e6, facts.lon_e6):
+    if facts.lat_e6 is None or facts.lon_e6 is None:
         reasons.append("the incident has no position to compare")
-    elif ext.lat_e6 is None or ext.lon_e6 is None:
+    elif dist is None:
         reasons.append("the external record has no position")
     else:
-        assert facts.lat_e6 is not None and facts.lon_e6 is not None
-        dist = distance_km(facts.lat_e6, facts.lon_e6, ext.lat_e6, ext.lon_e6)
         if dist > radius_km:
             return None
         score += 40.0 * (1 - dist / radius_km)
@@ -1032,7 +1062,11 @@ def candidates(
                 facts.incident_id,
             ),
         ).fetchall()
-    found = [_score(facts, _External(*r), window_days, radius_km) for r in rows]
+    found = []
+    for r in rows:
+        ext = _External(*r)
+        dist = _distance(facts.lat_e6, facts.lon_e6, ext)
+        found.append(_score(facts, ext, window_days, radius_km, dist))
     return sorted((c for c in found if c is not None), key=_rank_key)
 
 
@@ -1044,21 +1078,27 @@ class _Grid:
 
     def __init__(self, radius_km: float) -> None:
         self.step = max(radius_km / KM_PER_DEGREE, 1e-4)
+        self._widths: dict[int, float] = {}
 
     def _width(self, row: int) -> float:
-        edge = max(abs(row * self.step), abs((row + 1) * self.step))
-        return self.step / max(math.cos(math.radians(min(edge, 90.0))), 0.05)
+        width = self._widths.get(row)
+        if width is None:
+            edge = max(abs(row * self.step), abs((row + 1) * self.step))
+            width = self.step / max(math.cos(math.radians(min(edge, 90.0))), 0.05)
+            self._widths[row] = width
+        return width
 
     def cell(self, lat_e6: int, lon_e6: int) -> tuple[int, int]:
         row = math.floor(lat_e6 / 1e6 / self.step)
         return row, math.floor(lon_e6 / 1e6 / self._width(row))
 
-    def around(self, lat_e6: int, lon_e6: int) -> Iterator[tuple[int, int]]:
+    def around(self, lat_e6: int, lon_e6: int) -> list[tuple[int, int]]:
         row = math.floor(lat_e6 / 1e6 / self.step)
+        cells = []
         for r in (row - 1, row, row + 1):
             col = math.floor(lon_e6 / 1e6 / self._width(r))
-            for c in (col - 1, col, col + 1):
-                yield r, c
+            cells += [(r, col - 1), (r, col), (r, col + 1)]
+        return cells
 
 
 def all_candidates(
@@ -1105,39 +1145,48 @@ def all_candidates(
                 unplaced[day].append(row)
             else:
                 placed[(day, *grid.cell(r[3], r[4]))].append(row)
-        pairs: dict[str, list[_External]] = defaultdict(list)
+        pairs: dict[str, list[tuple[_External, float | None]]] = defaultdict(list)
         rows_by_id: dict[str, tuple[Any, ...]] = {}
         for done, ext in enumerate(externals):
             if progress is not None and done % 1000 == 0:
                 progress(done, len(externals))
             near: list[tuple[Any, ...]] = []
-            for day in range(ext.day - window_days, ext.day + window_days + 1):
-                if ext.lat_e6 is None or ext.lon_e6 is None:
+            days = range(ext.day - window_days, ext.day + window_days + 1)
+            if ext.lat_e6 is None or ext.lon_e6 is None:
+                for day in days:
                     near.extend(every.get(day, ()))
-                    continue
-                near.extend(unplaced.get(day, ()))
-                for r, c in grid.around(ext.lat_e6, ext.lon_e6):
-                    near.extend(placed.get((day, r, c), ()))
+            else:
+                cells = grid.around(ext.lat_e6, ext.lon_e6)
+                for day in days:
+                    near.extend(unplaced.get(day, ()))
+                    for r, c in cells:
+                        near.extend(placed.get((day, r, c), ()))
             for row in near:
-                if (row[0], ext.source, ext.external_id) in decided:
+                if decided and (row[0], ext.source, ext.external_id) in decided:
                     continue
-                if (
-                    row[3] is not None
-                    and ext.lat_e6 is not None
-                    and ext.lon_e6 is not None
-                    and distance_km(row[3], row[4], ext.lat_e6, ext.lon_e6) > radius_km
-                ):
+                dist = _distance(row[3], row[4], ext)
+                if dist is not None and dist > radius_km:
                     continue
-                pairs[row[0]].append(ext)
+                pairs[row[0]].append((ext, dist))
                 rows_by_id[row[0]] = row
         result: list[Candidate] = []
-        for incident_id, exts in pairs.items():
-            row = rows_by_id[incident_id]
-            facts = _facts(row[:7], _body(conn, incident_id, row[7]))
-            if facts is None:
-                continue
-            found = [_score(facts, e, window_days, radius_km) for e in exts]
-            result.extend(c for c in found if c is not None and c.score >= min_score)
+        ids = list(pairs)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            bodies = conn.execute(
+                "SELECT i.id, v.body FROM incidents i JOIN versions v ON v.record_id = i.id "  # noqa: S608 - only placeholders
+                f"AND v.version = i.version WHERE i.id IN ({marks})",
+                chunk,
+            ).fetchall()
+            for incident_id, body in bodies:
+                facts = _facts(rows_by_id[incident_id][:7], bytes(body))
+                if facts is None:
+                    continue
+                found = [
+                    _score(facts, e, window_days, radius_km, dist) for e, dist in pairs[incident_id]
+                ]
+                result.extend(c for c in found if c is not None and c.score >= min_score)
     if progress is not None:
         progress(len(externals), len(externals))
     result.sort(key=lambda c: (c.ref_code, *_rank_key(c)))
