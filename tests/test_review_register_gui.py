@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractSpinBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from fieldapp.domain.assessment import HqAssessment
@@ -101,3 +103,36 @@ def test_a_field_vault_has_no_hq_filters_and_lock_empties_them(qtbot: QtBot, sit
     assert panel.hq_filters.isHidden()
     assert panel.place_edit.text() == ""
     assert panel.device_combo.count() == 1
+
+
+def test_hq_filters_sit_between_the_dates_and_reset_in_the_tab_chain(
+    qtbot: QtBot, site: Hq
+) -> None:
+    panel = RegisterPanel(InlineRunner())
+    qtbot.addWidget(panel)
+    panel.set_vault(site.hq)
+
+    def owner(widget: QWidget) -> QWidget:
+        parent = widget.parentWidget()  # a date edit takes focus through its line edit
+        return parent if isinstance(parent, QAbstractSpinBox) else widget
+
+    chain: list[QWidget] = [panel.search_edit]
+    widget = panel.search_edit.nextInFocusChain()
+    while len(chain) < 11:
+        assert widget is not None
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and owner(widget) is not chain[-1]:
+            chain.append(owner(widget))
+        widget = widget.nextInFocusChain()
+    assert chain == [
+        panel.search_edit,
+        panel.workflow_combo,
+        panel.category_combo,
+        panel.harm_combo,
+        panel.date_from,
+        panel.date_to,
+        panel.device_combo,
+        panel.month_edit,
+        panel.place_edit,
+        panel.reset_button,
+        panel.table,
+    ]

@@ -388,10 +388,6 @@ class RegisterPanel(QWidget):
         row.addWidget(self.place_edit, 1)
         layout.insertWidget(layout.indexOf(self.table), self.hq_filters)
         self.hq_filters.hide()
-        self.setTabOrder(self.date_to, self.device_combo)
-        self.setTabOrder(self.device_combo, self.month_edit)
-        self.setTabOrder(self.month_edit, self.place_edit)
-        self.setTabOrder(self.place_edit, self.reset_button)
 
     def _is_hq(self) -> bool:
         vault = self._vault
@@ -412,6 +408,11 @@ class RegisterPanel(QWidget):
         self.hq_filters.setVisible(self._is_hq())
         if vault is None or not self._is_hq():
             return
+        # Into the tab chain only once shown: a field vault's chain stays exactly as it was.
+        self.setTabOrder(self.date_to, self.device_combo)
+        self.setTabOrder(self.device_combo, self.month_edit)
+        self.setTabOrder(self.month_edit, self.place_edit)
+        self.setTabOrder(self.place_edit, self.reset_button)
 
         def work() -> list[DeviceChoice]:
             from fieldapp.store import assessments
