@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest screenshots dist bench clean
+.PHONY: run test lint typecheck pytest smoke screenshots dist bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,8 +16,8 @@ run: $(STAMP)
 	$(PY) -m fieldapp gui
 
 lint: $(STAMP)
-	$(PY) -m ruff check fieldapp sync tests benchmarks
-	$(PY) -m ruff format --check fieldapp sync tests benchmarks
+	$(PY) -m ruff check fieldapp sync tests benchmarks tools
+	$(PY) -m ruff format --check fieldapp sync tests benchmarks tools
 
 typecheck: $(STAMP)
 	$(PY) -m mypy
@@ -25,7 +25,11 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
-test: lint typecheck pytest
+# The packaged app, built and driven like a user would (tools/smoke_frozen.py).
+smoke: dist
+	$(PY) tools/smoke_frozen.py
+
+test: lint typecheck pytest smoke
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m fieldapp.ui.screenshots screenshots

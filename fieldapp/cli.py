@@ -1082,6 +1082,13 @@ def cmd_vault_erase(ctx: Context) -> int:
 
 
 def cmd_gui(ctx: Context) -> int:
+    screenshot = getattr(ctx.args, "screenshot", None)
+    if screenshot:
+        from fieldapp.ui.app import screenshot_main_window
+
+        out = screenshot_main_window(ctx.vault_path, ctx.passphrase(), Path(screenshot))
+        ctx.emit({"screenshot": str(out)}, lambda: f"main window saved to {out}")
+        return 0
     from fieldapp.ui.app import run_gui
 
     return run_gui(ctx.vault_path, ctx.kdf())
@@ -1141,7 +1148,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    add(sub, "gui", cmd_gui, "start the desktop app")
+    p = add(sub, "gui", cmd_gui, "start the desktop app")
+    p.add_argument(
+        "--screenshot",
+        metavar="FILE",
+        help="open the vault, save the main window as PNG and exit (packaging smoke test)",
+    )
     p = add(sub, "init", cmd_init, "create a vault")
     p.add_argument("--cell", help="cell name")
     p.add_argument("--analyst", help="your analyst pseudonym")

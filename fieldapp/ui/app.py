@@ -127,3 +127,33 @@ def run_gui(vault_path: Path, kdf: KdfParams) -> int:
         # Work still in flight must finish before the vault it uses is closed.
         runner.wait()
         shell.shutdown()
+
+
+def screenshot_main_window(vault_path: Path, passphrase: str, out: Path) -> Path:
+    """Open the vault, show the main window, save it as PNG to `out`, close everything.
+
+    For the packaged app's smoke test (`fieldapp gui --screenshot FILE`): it proves the frozen
+    build finds its Qt plugins, fonts, translations and resources, and draws a real window.
+    """
+    from fieldapp.ui.tasks import InlineRunner
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    settings = UiSettings(parent=app)
+    install_language(app, resolve_language(settings.language()))
+    apply_theme(app, settings.theme())
+    vault = Vault.unlock(vault_path, passphrase)
+    window = MainWindow(vault, InlineRunner(), settings, ClipboardGuard())
+    try:
+        window.resize(1280, 800)
+        window.show()
+        for _ in range(10):
+            app.processEvents()
+        if not window.grab().save(str(out), "PNG"):
+            raise OSError(f"could not write the screenshot to {out}")
+    finally:
+        window.shutdown()
+        window.close()
+    return out
