@@ -80,6 +80,15 @@ def test_import_with_preview_then_accept_and_reject_by_keyboard(
     assert cells(panel, 0)[0] == "100"
     assert cells(panel, 6)[0].startswith("same day; 0.1 km apart; belligerent matches: coalition")
     assert panel.heading.text() == f"{inc.ref_code}  House strike"
+    assert panel.details.toPlainText().splitlines() == [
+        "airwars XS001: 2024-03-05, Al-Qasr, north district",
+        "Belligerent: Coalition; munition: Guided bomb; civilians killed: 3-5",
+        "• same day",
+        "• 0.1 km apart",
+        "• belligerent matches: coalition",
+        "• munition matches: guided bomb",
+        "https://example.org/xs001",
+    ]
 
     # No reason yet: nothing is decided, the reason field is asked for.
     panel.match_table.setFocus()

@@ -888,7 +888,8 @@ def distance_km(lat1_e6: int, lon1_e6: int, lat2_e6: int, lon2_e6: int) -> float
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _fmt_range(lo: int | None, hi: int | None) -> str:
+def format_range(lo: int | None, hi: int | None) -> str:
+    """A count range as people write it: "3-5", "4", "up to 6"."""
     if lo is None:
         return f"up to {hi}"
     if hi is None or hi == lo:
@@ -956,8 +957,8 @@ def _score(
         lo_i = facts.killed_min if facts.killed_min is not None else 0
         hi_i = facts.killed_max if facts.killed_max is not None else lo_i
         pair = (
-            f"{_fmt_range(ext.killed_min, ext.killed_max)} / "
-            f"{_fmt_range(facts.killed_min, facts.killed_max)}"
+            f"{format_range(ext.killed_min, ext.killed_max)} / "
+            f"{format_range(facts.killed_min, facts.killed_max)}"
         )
         if lo_e <= hi_i and lo_i <= hi_e:
             score += 5

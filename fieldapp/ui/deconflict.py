@@ -253,7 +253,7 @@ class DeconflictPanel(QWidget):
         self.links_view = QPlainTextEdit(tab)
         self.links_view.setObjectName("linksView")
         self.links_view.setReadOnly(True)
-        self.links_view.setMaximumHeight(90)
+        self.links_view.setMaximumHeight(64)
         self.links_view.setTabChangesFocus(True)
         self.links_view.setPlaceholderText(self.tr("No external reference or accepted match yet."))
         self.links_view.setAccessibleName(self.tr("Linked external records"))
@@ -261,7 +261,13 @@ class DeconflictPanel(QWidget):
         self.match_table.setObjectName("matchTable")
         for col, width in enumerate((50, 150, 90, 90, 90, 160)):
             self.match_table.setColumnWidth(col, width)
-        self.match_table.itemSelectionChanged.connect(self._update_enabled)
+        self.match_table.itemSelectionChanged.connect(self._candidate_selected)
+        self.details = QPlainTextEdit(tab)
+        self.details.setObjectName("candidateDetails")
+        self.details.setReadOnly(True)
+        self.details.setMaximumHeight(130)
+        self.details.setTabChangesFocus(True)
+        self.details.setAccessibleName(self.tr("Selected candidate"))
         self.reason_edit = QLineEdit(tab)
         self.reason_edit.setObjectName("reasonEdit")
         self.reason_edit.setPlaceholderText(self.tr("Why (kept in the audit log)"))
@@ -308,6 +314,7 @@ class DeconflictPanel(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.links_view)
         layout.addWidget(self.match_table, 1)
+        layout.addWidget(self.details)
         layout.addLayout(decide)
         layout.addWidget(self.match_status)
         _shortcut(tab, "Ctrl+F", self._focus_incident)
@@ -327,6 +334,7 @@ class DeconflictPanel(QWidget):
         self.preview_table.setRowCount(0)
         self.match_table.setRowCount(0)
         self.links_view.clear()
+        self.details.clear()
         self.heading.clear()
         self.reason_edit.clear()
         self.incident_edit.clear()
@@ -575,6 +583,8 @@ class DeconflictPanel(QWidget):
                 ],
                 numeric=0,
             )
+            self.match_table.setColumnHidden(1, bool(result.incident_id))
+            self.details.clear()
             if result.candidates:
                 self.match_table.selectRow(0)
             if message:
@@ -600,6 +610,31 @@ class DeconflictPanel(QWidget):
             at=format_time(link.at),
             reason=link.reason,
         )
+
+    def _candidate_selected(self) -> None:
+        """The selected candidate in full: every reason on its own line, what the source says."""
+        chosen = self.selected_candidate()
+        self._update_enabled()
+        if chosen is None:
+            self.details.clear()
+            return
+        killed = (
+            deconflict.format_range(chosen.killed_min, chosen.killed_max)
+            if chosen.killed_min is not None or chosen.killed_max is not None
+            else "—"
+        )
+        lines = [
+            self.tr("{source} {id}: {date}, {place}").format(
+                source=chosen.source, id=chosen.external_id, date=chosen.at, place=chosen.place
+            ),
+            self.tr("Belligerent: {b}; munition: {m}; civilians killed: {k}").format(
+                b=chosen.belligerent or "—", m=chosen.munition or "—", k=killed
+            ),
+        ]
+        lines += [f"• {reason}" for reason in chosen.reasons]
+        if chosen.url:
+            lines.append(chosen.url)
+        self.details.setPlainText("\n".join(lines))
 
     def selected_candidate(self) -> deconflict.Candidate | None:
         if self.view is None:
