@@ -136,7 +136,7 @@ def cmd_hq_register(ctx: Context) -> int:
                 offset=a.offset,
             )
             rows = assessments.register_rows(conn, query)
-        total = vault.count_incidents(query)
+            total = assessments.register_count(conn, query)
     finally:
         vault.lock()
 

@@ -287,6 +287,13 @@ def register_rows(conn: Any, q: records.IncidentQuery) -> list[RegisterRow]:
     return result
 
 
+def register_count(conn: Any, q: records.IncidentQuery) -> int:
+    """How many incidents `register_rows` pages through: the same filters, effective category."""
+    from dataclasses import replace
+
+    return records.count_incidents(conn, replace(q, effective_category=True))
+
+
 def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
