@@ -613,3 +613,23 @@ def test_a_minors_guardian_is_a_name_to_find(case: Case) -> None:
     assert [f.detail for f in report.findings] == [
         f"free text names a person: the guardian of witness {stored.code}"
     ]
+
+
+def test_positions_in_other_notations_block(case: Case) -> None:
+    staged = _csv(
+        case.staging / "pos.csv",
+        [
+            ["notes"],
+            ["near 33.3128° N, 44.3615° E"],
+            ["at 33°18'46\" N 44°21'41\" E"],
+            ["grid 38SMB4484 and 38S MB 44 84 and 38SMB 44840 84120"],
+            ["district 33.3 N, 44.4 E; grid 38SMB48; 20 km away"],  # coarse enough
+        ],
+    )
+    report = gate.review(case.vault, [staged], GatePolicy())
+    assert [(f.location.split(",")[0], f.detail) for f in report.findings] == [
+        ("row 2", "free text holds a coordinate with 4 decimals (at most 2)"),
+        ("row 3", "free text holds a position to the second of arc"),
+        ("row 4", "free text holds an MGRS reference to 5 digits per axis (at most 2)"),
+    ]
+    assert all(f.blocking for f in report.findings)

@@ -392,6 +392,14 @@ def _read_identities(conn: Any, extra_names: Sequence[str]) -> Identities:
 
 # --- the checks -----------------------------------------------------------------------------------
 _COORD_PAIR = re.compile(r"(?<![\d.])(-?\d{1,3}\.(\d+))\s*[,;/ ]\s*(-?\d{1,3}\.(\d+))(?![\d.])")
+# 33.3128° N, 33.3128N: one decimal-degree value with a hemisphere letter.
+_HEMI_VALUE = re.compile(r"(?<![\d.])\d{1,3}\.(\d+)\s*°?\s*[NSEW](?![A-Za-z])")
+# 33°18'46" N: whole seconds are ~30 m, finer than 3 decimals of a degree.
+_DMS_VALUE = re.compile(r"\d{1,3}\s*°\s*\d{1,2}\s*['′]\s*\d{1,2}(?:\.\d+)?\s*[\"″]")
+# MGRS: zone, band, 100 km square, then 2k digits, k per axis (k digits: 100 km / 10^k).
+_MGRS = re.compile(
+    r"(?<![A-Za-z0-9])\d{1,2}[C-HJ-NP-X]\s?[A-HJ-NP-Z][A-HJ-NP-V]\s?(\d+(?:\s\d+)?)(?![0-9])"
+)
 _LAT_LON = frozenset({"lat", "latitude", "lon", "lng", "long", "longitude"})
 _COUNT_WORDS = frozenset(
     {"count", "n", "number", "killed", "injured", "dead", "wounded", "deaths", "injuries",
@@ -439,7 +447,28 @@ class _Checker:
                     f"free text holds a coordinate pair with {decimals} decimals "
                     f"(at most {self.policy.coordinate_decimals} allowed)",
                 )
+        self._positions(file, location, text)
         return self.ids.withheld.find(tokens)
+
+    def _positions(self, file: str, location: str, text: str) -> None:
+        """Positions written other ways than a decimal pair, finer than the policy allows."""
+        allowed = self.policy.coordinate_decimals
+        finest = max((len(m.group(1)) for m in _HEMI_VALUE.finditer(text)), default=0)
+        if finest > allowed:
+            what = f"a coordinate with {finest} decimals"
+            self.add(file, location, COORDINATES, f"free text holds {what} (at most {allowed})")
+        if allowed < 3 and _DMS_VALUE.search(text):
+            self.add(file, location, COORDINATES, "free text holds a position to the second of arc")
+        for match in _MGRS.finditer(text):
+            digits = match.group(1).replace(" ", "")
+            if len(digits) % 2 == 0 and len(digits) // 2 > allowed:
+                self.add(
+                    file,
+                    location,
+                    COORDINATES,
+                    f"free text holds an MGRS reference to {len(digits) // 2} digits per axis "
+                    f"(at most {allowed})",
+                )
 
     def withheld(self, text: str) -> list[str]:
         return self.ids.withheld.find(words(text))
