@@ -7,6 +7,8 @@ in one place so a reviewer can check that rule at a glance.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -24,6 +26,11 @@ from PySide6.QtWidgets import (
 
 from fieldapp.ui.i18n import LANGUAGES, default_language
 from fieldapp.ui.widgets import fit_wrapped_text
+
+if TYPE_CHECKING:
+    from fieldapp.store.vault import Vault
+    from fieldapp.ui.security_policies import SecurityPoliciesGroup
+    from fieldapp.ui.tasks import Runner
 
 ORGANISATION = "fieldapp"
 APPLICATION = "fieldapp"
@@ -141,9 +148,20 @@ class UiSettings(QObject):
 
 
 class SettingsDialog(QDialog):
-    """Auto-lock delay, theme and language; applied through `UiSettings` on OK."""
+    """Auto-lock delay, theme and language; applied through `UiSettings` on OK.
 
-    def __init__(self, settings: UiSettings, parent: QWidget | None = None) -> None:
+    Given the open vault and a runner, it also shows the vault's "Security policies" section
+    (`ui/security_policies.py`), which applies its own changes with the user's passphrase.
+    """
+
+    def __init__(
+        self,
+        settings: UiSettings,
+        parent: QWidget | None = None,
+        *,
+        vault: Vault | None = None,
+        runner: Runner | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("Settings"))
@@ -206,6 +224,12 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        self.policies: SecurityPoliciesGroup | None = None
+        if vault is not None and runner is not None:
+            from fieldapp.ui.security_policies import SecurityPoliciesGroup
+
+            self.policies = SecurityPoliciesGroup(vault, runner, self)
+            layout.addWidget(self.policies)
         layout.addWidget(buttons)
         self.setMinimumWidth(440)
 

@@ -48,7 +48,7 @@ from fieldapp.ui.tasks import (
     submit_with_progress,
 )
 from fieldapp.ui.widgets import plain_label
-from sync import enrollment, fieldsync, statements
+from sync import enrollment, fieldsync, receipt_policy, statements
 
 # Statements are a few hundred bytes; anything this big is not one, and is not read whole.
 MAX_STATEMENT_BYTES = 64 * 1024
@@ -743,15 +743,17 @@ class SyncPanel(QWidget):
             return
         purge = self.purge_check.isChecked()
 
-        def work() -> tuple[fieldsync.ReceiptResult, fieldsync.SyncStatus]:
-            result = fieldsync.import_receipt(vault, read_statement(path))
-            return result, fieldsync.sync_status(vault)
+        def work() -> tuple[receipt_policy.ReceiptOutcome, fieldsync.SyncStatus]:
+            # The vault's purge-after-receipt policy (issue 6) purges here, without asking.
+            outcome = receipt_policy.import_receipt(vault, read_statement(path))
+            return outcome, fieldsync.sync_status(vault)
 
         @self._generation.current
         def done(result: Any) -> None:
-            receipt, status = result
-            assert isinstance(receipt, fieldsync.ReceiptResult)
+            outcome, status = result
+            assert isinstance(outcome, receipt_policy.ReceiptOutcome)
             assert isinstance(status, fieldsync.SyncStatus)
+            receipt = outcome.receipt
             if receipt.duplicate:
                 text = self.tr(
                     "The receipt for bundle {seq} was imported before; nothing changed."
@@ -766,10 +768,22 @@ class SyncPanel(QWidget):
                     time=format_time(receipt.time),
                     blobs=f"{receipt.blobs_acknowledged:,}",
                 )
+            if outcome.purge is not None:
+                text += "\n" + self.tr(
+                    "This vault's security policy purges after every receipt: {blobs} evidence "
+                    "originals ({size}) and the witness identities in {identities} versions were "
+                    "deleted from this device."
+                ).format(
+                    blobs=f"{outcome.purge.blobs:,}",
+                    size=format_bytes(outcome.purge.bytes),
+                    identities=f"{outcome.purge.identities:,}",
+                )
             set_message(self.receipt_result, text, "ok")
             self.receipt_imported.emit(receipt)
+            if outcome.purge is not None:
+                self.purged.emit(outcome.purge)
             self.refresh()
-            if purge:
+            if purge and outcome.purge is None:
                 self._ask_purge(
                     status.acknowledged_blobs - status.purged_blobs, status.purgeable_identities
                 )
