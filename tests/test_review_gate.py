@@ -633,3 +633,39 @@ def test_positions_in_other_notations_block(case: Case) -> None:
         ("row 4", "free text holds an MGRS reference to 5 digits per axis (at most 2)"),
     ]
     assert all(f.blocking for f in report.findings)
+
+
+def test_other_json_is_searched_throughout(case: Case) -> None:
+    meta = case.staging / "meta.json"
+    meta.write_text(
+        json.dumps({"title": "Monthly", "notes": ["Omar Khalil", {"quote": NEVER_TEXT}]}),
+        encoding="utf-8",
+    )
+    single = case.staging / "one.geojson"
+    single.write_text(
+        json.dumps(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [44.4, 33.3]},
+                "properties": {"quote": WITHDRAWN_TEXT},
+            }
+        ),
+        encoding="utf-8",
+    )
+    report = gate.review(case.vault, [meta, single], GatePolicy())
+    assert [(f.file, f.location, f.kind, f.blocking) for f in report.findings] == [
+        ("meta.json", "$.notes[0]", gate.NAME, True),
+        ("meta.json", "$.notes[1].quote", gate.CONSENT, True),
+        ("one.geojson", "feature", gate.CONSENT, True),  # nothing would be left to publish
+    ]
+
+
+def test_a_policy_is_checked_before_anything_runs(tmp_path: Path) -> None:
+    with pytest.raises(gate.GateError, match="unknown gate policy field"):
+        GatePolicy.from_json({"small_cells": 3})
+    with pytest.raises(gate.GateError, match="at least 1"):
+        GatePolicy(small_cell_threshold=0)
+    with pytest.raises(gate.GateError, match="not a number"):
+        GatePolicy(coordinate_grid="fine")
+    policy = GatePolicy(coordinate_grid="0.05", public_fields=("ref",))
+    assert GatePolicy.from_json(policy.to_json()) == policy
