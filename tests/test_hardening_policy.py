@@ -242,3 +242,23 @@ def test_a_second_user_still_unlocks_after_a_duress_slot_is_added(vault_dir: Pat
     assert w.user == "analyst-wren"
     w.lock()
     assert os.path.exists(vault_dir / "vault.db")
+
+
+def test_the_review_role_cannot_change_policies(tmp_path: Path) -> None:
+    from fieldapp.errors import RoleRefused
+    from tests.sync_helpers import make_hq_vault
+
+    hq = make_hq_vault(tmp_path / "hq")
+    hq.add_slot("reviewer-lark", SECOND_PASSPHRASE, keyfile.KdfParams.TEST_ONLY, review=True)
+    hq.lock()
+    reviewer = Vault.unlock(tmp_path / "hq", SECOND_PASSPHRASE)
+    try:
+        with pytest.raises(RoleRefused, match="security policies"):
+            policy.set_wipe_after(reviewer, SECOND_PASSPHRASE, 3)
+        with pytest.raises(RoleRefused):
+            policy.set_duress(reviewer, SECOND_PASSPHRASE, DURESS, "analyst-heron")
+        with pytest.raises(RoleRefused):
+            policy.set_purge_after_receipt(reviewer, SECOND_PASSPHRASE, True)
+        assert policy.policies(reviewer) == policy.Policies(None, False, None, False)
+    finally:
+        reviewer.lock()

@@ -372,6 +372,7 @@ def purge_after_receipt(vault: Vault) -> bool:
 def _confirm(vault: Vault, passphrase: str) -> tuple[KeyFile, bytearray]:
     """Changing a policy takes the passphrase of the user who is signed in (not a duress code):
     an unlocked, unattended laptop must not be enough to arm or disarm a wipe."""
+    vault.forbid_review("change the security policies")
     kf = keyfile.read_keyfile(vault.path)
     for slot in kf.slots:
         if slot.label != vault.user:
