@@ -19,7 +19,7 @@ from fieldapp.domain.assessment import HqAssessment
 from fieldapp.domain.model import Incident, Observation
 from fieldapp.domain.witness import Statement, Witness
 from fieldapp.errors import RoleRefused, WrongPassphrase
-from fieldapp.store import keyfile
+from fieldapp.store import keyfile, policy
 from fieldapp.store.keyfile import KdfParams
 from fieldapp.store.records import IncidentQuery
 from fieldapp.store.vault import Vault
@@ -102,6 +102,9 @@ def _forbidden(site: Hq, reviewer: Vault) -> dict[str, Callable[[], Any]]:
         ),
         "enrol devices": lambda: enrollment.issue_certificate(reviewer, request),
         "revoke devices": lambda: enrollment.revoke(reviewer, site.a.device.device_id, 1),
+        "change the security policies": lambda: policy.set_duress(
+            reviewer, SECOND_PASSPHRASE, "orchid tunnel basalt 93 wren", "analyst-x"
+        ),
     }
 
 
