@@ -137,6 +137,31 @@ def test_custom_mapping_with_day_first_dates_is_saved_per_source(
     assert source.mapping.date_format == "DD/MM/YYYY"
 
 
+@pytest.mark.parametrize(
+    ("date_format", "text", "stored"),
+    [
+        ("D Month YYYY", "5 March 2024", "2024-03-05"),
+        ("D Month YYYY", "05 Mar 2024", "2024-03-05"),
+        ("Month D, YYYY", "March 5, 2024", "2024-03-05"),
+        ("MM/DD/YYYY", "03/05/2024", "2024-03-05"),
+        ("DD.MM.YYYY", "05.03.2024", "2024-03-05"),
+        ("YYYY/MM/DD", "2024/03/05", "2024-03-05"),
+        ("ISO", "2024-03-05T22:30:00+03:00", "2024-03-05T19:30:00Z"),
+    ],
+)
+def test_date_layouts(
+    vault: Vault, tmp_path: Path, date_format: str, text: str, stored: str
+) -> None:
+    mapping = d.Mapping({"external_id": "Ref", "date": "When"}, date_format)
+    path = write(tmp_path, f'Ref,When\nP1,"{text}"\n')
+    d.import_external(vault, "dates", path, mapping=mapping)
+    with vault.reading() as conn:
+        assert conn.execute("SELECT at FROM external_records").fetchone()[0] == stored
+    path.write_text('Ref,When\nP1,"Marchember 5, 2024"\n')
+    with pytest.raises(d.ExternalFileError, match=r"line 2: the date .*'Marchember 5, 2024'"):
+        d.import_external(vault, "dates", path)
+
+
 def test_a_new_source_needs_a_mapping(vault: Vault) -> None:
     with pytest.raises(d.MappingError, match="the source 'fresh' is new"):
         d.import_external(vault, "fresh", AIRWARS)
@@ -203,8 +228,13 @@ BAD_FILES = [
     ),
     pytest.param(
         f"{HEADER}\n{GOOD_ROW.replace('Somewhere', 'y' * 200_000)}\n",
-        "line 2: not readable as CSV",
+        f"line 2: a cell is longer than {d.MAX_CELL} characters",
         id="cell-beyond-the-csv-limit",
+    ),
+    pytest.param(
+        f'{HEADER}\n{GOOD_ROW}\nXS7,2024-03-05,"unclosed,33.1,44.2,,,,,\n',
+        "line 3: not readable as CSV",
+        id="unclosed-quote",
     ),
     pytest.param(
         f"{HEADER}\n{GOOD_ROW}\n{GOOD_ROW.replace('XS100', 'XS200')}\n{GOOD_ROW}\n",
@@ -368,6 +398,22 @@ def test_candidates_are_ranked_with_reasons(vault: Vault) -> None:
         "XS001",
         "XS005",
     ]
+
+
+def test_names_match_loosely(vault: Vault) -> None:
+    inc = incident(vault, "Shelling", party="adversary", munition="artillery_shell")
+    stored, version = vault.get_incident(inc.id)
+    stored.engagement.party_name = "Russia"
+    vault.save_incident(stored, "named", expected_version=version)
+    d.import_external(vault, "airwars", AIRWARS, preset="airwars")
+    by_id = {c.external_id: c for c in d.candidates(vault, inc.id)}
+    assert "belligerent matches: russian" in by_id["XS002"].reasons
+    assert "munition matches: artillery shell" in by_id["XS002"].reasons
+    assert "belligerent differs: Coalition / Russia" in by_id["XS001"].reasons
+    other = incident(vault, "Bombing", munition="unguided_bomb")
+    (best, *_) = d.candidates(vault, other.id)
+    assert best.external_id == "XS001"
+    assert "munition partly matches: Guided bomb / Unguided bomb" in best.reasons
 
 
 def test_an_incident_without_position_is_matched_on_time_only(vault: Vault) -> None:

@@ -65,11 +65,45 @@ FIELDS = (
 )
 """What a mapping can fill, in the order a mapping editor shows them."""
 REQUIRED_FIELDS = ("external_id", "date")
-DATE_FORMATS = ("ISO", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY", "DD-MM-YYYY", "YYYY/MM/DD")
+DATE_FORMATS = (
+    "ISO",
+    "DD/MM/YYYY",
+    "MM/DD/YYYY",
+    "DD.MM.YYYY",
+    "DD-MM-YYYY",
+    "YYYY/MM/DD",
+    "D Month YYYY",
+    "Month D, YYYY",
+)
 PRESETS = ("airwars",)
 MAPPING_FORMAT = "fieldapp-external-mapping"
 
 _SOURCE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}")
+_MONTHS = {
+    name: number
+    for number, full in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        1,
+    )
+    for name in (full, full[:3])
+}
+_WORDED_DATE = {
+    "D Month YYYY": (re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})"), ("d", "m", "y")),
+    "Month D, YYYY": (re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})"), ("m", "d", "y")),
+}
 _NUMERIC_DATE = {
     "DD/MM/YYYY": (re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})"), ("d", "m", "y")),
     "MM/DD/YYYY": (re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})"), ("m", "d", "y")),
@@ -289,11 +323,18 @@ def _parse_date(text: str, date_format: str) -> tuple[str, int]:
             text if len(text) == 10 else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
         )  # a bare date stays a date: a time of midnight would be invented
     else:
-        pattern, order = _NUMERIC_DATE[date_format]
+        pattern, order = _NUMERIC_DATE.get(date_format) or _WORDED_DATE[date_format]
         match = pattern.fullmatch(text)
         if not match:
             raise ValueError(f"the date {text!r} is not written {date_format}")
-        parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
+        parts: dict[str, int] = {}
+        for key, group in zip(order, match.groups(), strict=True):
+            if group.isdigit():
+                parts[key] = int(group)
+            elif group.casefold() in _MONTHS:
+                parts[key] = _MONTHS[group.casefold()]
+            else:
+                raise ValueError(f"the date {text!r} names no month (English month names)")
         try:
             moment = datetime(parts["y"], parts["m"], parts["d"], tzinfo=UTC)
         except ValueError:
@@ -428,8 +469,13 @@ def _rows(text: Any, mapping: Mapping) -> Iterator[_Row]:
                     )
             yield _Row(start, dict(zip(header, cells, strict=True)))
     except csv.Error as exc:
+        where = reader.line_num or line
+        if "field larger than field limit" in str(exc):
+            raise ExternalFileError(
+                f"line {where}: a cell is longer than {MAX_CELL} characters; nothing was imported"
+            ) from None
         raise ExternalFileError(
-            f"line {reader.line_num or line}: not readable as CSV ({exc}); nothing was imported"
+            f"line {where}: not readable as CSV ({exc}); nothing was imported"
         ) from None
 
 
@@ -823,6 +869,20 @@ def _words(text: str) -> frozenset[str]:
     )
 
 
+@functools.lru_cache(maxsize=8192)
+def _common(these: frozenset[str], those: frozenset[str]) -> frozenset[str]:
+    """Words of `these` that some word of `those` matches: equal, or one a prefix of the other
+    of at least four letters ("russia" / "russian", "bomb" / "bombs")."""
+    found = set()
+    for word in these:
+        for other in those:
+            short, long = (word, other) if len(word) <= len(other) else (other, word)
+            if short == long or (len(short) >= 4 and long.startswith(short)):
+                found.add(word)
+                break
+    return frozenset(found)
+
+
 def _engagement(body: bytes) -> dict[str, str]:
     """The text fields of an incident body's engagement group.
 
@@ -930,7 +990,7 @@ def _score(
         reasons.append(f"{dist:.1f} km apart")
     ext_party = _words(ext.belligerent)
     if ext_party and facts.party_words:
-        common = ext_party & facts.party_words
+        common = _common(ext_party, facts.party_words)
         if common:
             score += 10
             reasons.append(f"belligerent matches: {' '.join(sorted(common))}")
@@ -939,8 +999,10 @@ def _score(
             reasons.append(f"belligerent differs: {ext.belligerent} / {facts.party_label}")
     ext_munition = _words(ext.munition)
     if ext_munition and facts.munition_words:
-        common = ext_munition & facts.munition_words
-        if common >= facts.munition_words or common >= ext_munition:
+        common = _common(ext_munition, facts.munition_words)
+        if common == ext_munition or _common(facts.munition_words, ext_munition) == (
+            facts.munition_words
+        ):
             score += 10
             reasons.append(f"munition matches: {facts.munition_label.casefold()}")
         elif common:
