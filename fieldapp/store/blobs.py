@@ -127,6 +127,8 @@ def _disk_error(action: str, exc: OSError) -> EvidenceError:
     reason = exc.strerror or str(exc)
     if exc.errno == errno.ENOSPC:
         reason = "the disk is full"
+    elif exc.errno == errno.EFBIG:
+        reason = "the disk does not take a file this large"
     return EvidenceError(f"could not {action}: {reason}; nothing was stored")
 
 
@@ -270,17 +272,20 @@ class BlobStore:
                 if progress is not None:
                     progress(done, total)
 
-            with os.fdopen(tmp_fd, "wb") as dst:
-                nonce = secrets.token_bytes(PAYLOAD_NONCE_SIZE)
-                key = payload_key(self._evidence_key, nonce)
-                reader = cast(BinaryIO, _SourceReader(src, source))
-                try:
+            nonce = secrets.token_bytes(PAYLOAD_NONCE_SIZE)
+            key = payload_key(self._evidence_key, nonce)
+            reader = cast(BinaryIO, _SourceReader(src, source))
+            # The close is inside the try too: after a failed write, closing flushes what is
+            # still buffered and fails again, which would replace the sentence with a bare
+            # OSError ("File too large").
+            try:
+                with os.fdopen(tmp_fd, "wb") as dst:
                     dst.write(nonce)
                     size = encrypt_stream(key, reader, dst, on_plaintext=on_plaintext)
                     dst.flush()
                     os.fsync(dst.fileno())
-                except OSError as exc:
-                    raise _disk_error("write the encrypted copy", exc) from exc
+            except OSError as exc:
+                raise _disk_error("write the encrypted copy", exc) from exc
             after = os.fstat(src.fileno())
             if size != before.st_size or (
                 after.st_size,
