@@ -556,3 +556,16 @@ def test_keyboard_moves_through_fields_and_tabs(qtbot, editor: IncidentEditor) -
     assert QApplication.focusWidget() is editor.external_refs.table
     qtbot.keyClick(editor.external_refs.table, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
     assert editor.tabs.currentIndex() == 1
+
+
+def test_a_new_incident_opens_without_errors_and_shows_them_from_the_first_edit(
+    qtbot, editor: IncidentEditor
+) -> None:
+    title = editor._targets["title"].label
+    assert editor.issue_list.count() == 0 and title.isHidden()
+    assert "(!)" not in editor.tabs.tabText(0)
+    assert not editor.save_button.isEnabled()  # nothing to save yet
+    with qtbot.waitSignal(editor.validated, timeout=5000):
+        qtbot.keyClicks(editor.summary_edit, "two houses")
+    assert not title.isHidden() and "title is required" in title.text()
+    assert "(!)" in editor.tabs.tabText(0)

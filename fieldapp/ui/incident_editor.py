@@ -861,6 +861,14 @@ class IncidentEditor(QWidget):
             # Locked: nothing to validate, and no message may echo a decrypted value.
             self._issues = []
             self._show_issues([])
+        elif not self._id:
+            # A new incident: nothing is wrong before anything was typed, and a form that opens
+            # in red says otherwise. Problems are known (Save stays off) but shown from the
+            # first edit, or a save attempt.
+            self._show_issues([])
+            incident, local = self._collect()
+            self._issues = local + list(validate_incident(incident, self._lists))
+            self._update_buttons()
         else:
             self.validate_now()
 
