@@ -40,7 +40,10 @@ from fieldapp.ui.incident_editor import IncidentEditor
 from fieldapp.ui.map_panel import MapPanel
 from fieldapp.ui.messages import message_for
 from fieldapp.ui.observations import ObservationLog
+from fieldapp.ui.package_dialog import PackageDialog
+from fieldapp.ui.provenance import ProvenanceDialog, lock_all, open_provenance
 from fieldapp.ui.register import RegisterPanel
+from fieldapp.ui.release_gate import ReleaseGatePanel
 from fieldapp.ui.settings import SettingsDialog, UiSettings
 from fieldapp.ui.sync_panel import SyncPanel
 from fieldapp.ui.tasks import Runner
@@ -128,6 +131,9 @@ class MainWindow(QMainWindow):
         self.sync: SyncPanel | None = SyncPanel(runner) if self.role == "field" else None
         self.inbox: InboxPanel | None = InboxPanel(runner) if self.role == "hq" else None
         self.devices: DevicesPanel | None = DevicesPanel(runner) if self.role == "hq" else None
+        # HQ review (issue 5): what is published goes through the release gate first.
+        hq = self.role == "hq"
+        self.release_gate: ReleaseGatePanel | None = ReleaseGatePanel(runner) if hq else None
         self._panels: list[_VaultPanel] = [
             self.register,
             self.editor,
@@ -137,7 +143,11 @@ class MainWindow(QMainWindow):
             self.audit,
             self.map_panel,
             self.witnesses,
-            *(panel for panel in (self.sync, self.inbox, self.devices) if panel is not None),
+            *(
+                panel
+                for panel in (self.sync, self.inbox, self.devices, self.release_gate)
+                if panel is not None
+            ),
         ]
 
         self._build_layout()
@@ -186,6 +196,9 @@ class MainWindow(QMainWindow):
             self.inbox_tab = self.tabs.addTab(self.inbox, self.tr("In&box"))
         if self.devices is not None:
             self.devices_tab = self.tabs.addTab(self.devices, self.tr("&Devices"))
+        self.release_gate_tab = -1
+        if self.release_gate is not None:
+            self.release_gate_tab = self.tabs.addTab(self.release_gate, self.tr("Release &gate"))
 
         self.locked_page = _LockedPage()
         self.stack = QStackedWidget()
@@ -265,6 +278,24 @@ class MainWindow(QMainWindow):
             self.show_erase,
             tip=self.tr("Destroy this vault and everything in it for good"),
         )
+        self.provenance_action = self._action(
+            self.tr("&Provenance and verify…"),
+            self.show_provenance,
+            "Ctrl+Shift+V",
+            self.tr(
+                "Where the selected incident came from, every version and log entry, and a "
+                "check of all their hashes and signatures (Ctrl+Shift+V)"
+            ),
+        )
+        self.package_action = self._action(
+            self.tr("Evidence &package…"),
+            self.show_package,
+            "Ctrl+Shift+P",
+            self.tr(
+                "A court-ready evidence package of the selected incident, with a standalone "
+                "verifier (Ctrl+Shift+P)"
+            ),
+        )
         self.quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -285,6 +316,12 @@ class MainWindow(QMainWindow):
         incident_menu = self.menuBar().addMenu(self.tr("&Incident"))
         incident_menu.addAction(self.new_action)
         incident_menu.addAction(self.save_action)
+        incident_menu.addSeparator()
+        incident_menu.addAction(self.provenance_action)
+        self.review_menu = None
+        if self.role == "hq":
+            self.review_menu = self.menuBar().addMenu(self.tr("Re&view"))
+            self.review_menu.addAction(self.package_action)
 
         toolbar = QToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
@@ -303,6 +340,8 @@ class MainWindow(QMainWindow):
             self.add_user_action,
             self.check_action,
             self.erase_action,
+            self.provenance_action,
+            self.package_action,
         ]
 
     def _build_status_bar(self) -> None:
@@ -385,6 +424,7 @@ class MainWindow(QMainWindow):
             admin.discard()
         # Any open dialog (device, settings, a panel's own confirmation) may show vault data
         # or act on the vault being closed: none survives the lock.
+        lock_all(self)
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
                 dialog.reject()
@@ -575,6 +615,27 @@ class MainWindow(QMainWindow):
             return None
         dialog = DeviceDialog(self._vault.device, self.clipboard, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _selected_incident(self) -> str:
+        """The incident the register shows in the editor, or "" with a message in the status
+        bar (the review actions work on one incident)."""
+        if not self._current_id:
+            self.statusBar().showMessage(self.tr("Select an incident in the register first."), 5000)
+        return self._current_id
+
+    def show_provenance(self) -> ProvenanceDialog | None:
+        vault, incident_id = self._vault, self._selected_incident()
+        if vault is None or not incident_id:
+            return None
+        return open_provenance(self, vault, incident_id, self._runner, self.clipboard)
+
+    def show_package(self) -> PackageDialog | None:
+        vault, incident_id = self._vault, self._selected_incident()
+        if vault is None or not incident_id or self.role != "hq":
+            return None
+        dialog = PackageDialog(vault, incident_id, self._runner, parent=self)
         dialog.open()
         return dialog
 
