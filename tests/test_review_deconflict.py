@@ -35,9 +35,10 @@ def incident(
     party: str = "coalition_partner",
     munition: str = "guided_bomb",
     killed: int | None = 4,
+    utc_offset: str = "+00:00",
 ) -> Incident:
     inc = Incident(title=title)
-    inc.time.start = start
+    inc.time.start, inc.time.utc_offset = start, utc_offset
     inc.place.lat, inc.place.lon = lat, lon
     inc.engagement.party = party
     inc.engagement.munition = munition
@@ -416,6 +417,18 @@ def test_names_match_loosely(vault: Vault) -> None:
     assert "munition partly matches: Guided bomb / Unguided bomb" in best.reasons
 
 
+def test_the_local_day_is_compared(vault: Vault) -> None:
+    """23:30 UTC on 4 March is 5 March in Baghdad (+03:00), the day an external list gives."""
+    inc = Incident(title="Night strike")
+    inc.time.start, inc.time.utc_offset = "2024-03-04T23:30:00Z", "+03:00"
+    inc.place.lat, inc.place.lon = "33.316000", "44.367000"
+    stored, _ = vault.save_incident(inc, "seed")
+    d.import_external(vault, "airwars", AIRWARS, preset="airwars")
+    found = {c.external_id: c for c in d.candidates(vault, stored.id, window_days=0)}
+    assert found["XS001"].reasons[0] == "same day"
+    assert "XS001" in {c.external_id for c in d.all_candidates(vault, window_days=0)}
+
+
 def test_an_incident_without_position_is_matched_on_time_only(vault: Vault) -> None:
     inc = incident(vault, "Reported by phone", lat="", lon="", party="unknown", munition="")
     d.import_external(vault, "airwars", AIRWARS, preset="airwars")
@@ -517,6 +530,7 @@ def test_batch_equals_the_per_incident_answer(vault: Vault, tmp_path: Path) -> N
                 lon=lon if placed else "",
                 party=rng.choice(["coalition_partner", "adversary", "unknown"]),
                 munition=rng.choice(["guided_bomb", "", "artillery_shell"]),
+                utc_offset=rng.choice(["+00:00", "+03:00", "-05:00", "+14:00"]),
             )
         )
     rows = []

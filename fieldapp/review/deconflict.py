@@ -27,7 +27,7 @@ import stat
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -883,7 +883,7 @@ def _common(these: frozenset[str], those: frozenset[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _engagement(body: bytes) -> dict[str, str]:
+def _engagement(body: bytes) -> tuple[dict[str, str], str]:
     """The text fields of an incident body's engagement group.
 
     Only this group is read, with the plain JSON parser rather than the strict canonical one:
@@ -893,10 +893,13 @@ def _engagement(body: bytes) -> dict[str, str]:
     then decides on; nothing is stored from it.
     """
     data = json.loads(body)
-    eng = data.get("engagement") if isinstance(data, dict) else None
-    if not isinstance(eng, dict):
-        return {}
-    return {k: v for k, v in eng.items() if isinstance(v, str)}
+    if not isinstance(data, dict):
+        return {}, ""
+    eng = data.get("engagement")
+    time = data.get("time")
+    offset = time.get("utc_offset") if isinstance(time, dict) else ""
+    fields = {k: v for k, v in eng.items() if isinstance(v, str)} if isinstance(eng, dict) else {}
+    return fields, offset if isinstance(offset, str) else ""
 
 
 @functools.lru_cache(maxsize=1024)
@@ -915,13 +918,33 @@ def _day_of(start: str) -> int | None:
         return None
 
 
+_OFFSET_RE = re.compile(r"([+-])(\d{2}):(\d{2})")
+
+
+def _local_day(start: str, utc_offset: str) -> int | None:
+    """The day the incident started where it happened: external lists give local dates, and
+    a strike at 23:30 UTC is the next day in Baghdad. A bare date is already that day."""
+    day = _day_of(start)
+    match = _OFFSET_RE.fullmatch(utc_offset)
+    if day is None or len(start) <= 10 or match is None:
+        return day
+    try:
+        moment = parse_timestamp(start)
+    except ValueError:
+        return day
+    minutes = (int(match.group(2)) * 60 + int(match.group(3))) * (
+        -1 if match.group(1) == "-" else 1
+    )
+    return (moment + timedelta(minutes=minutes)).date().toordinal()
+
+
 def _facts(row: Sequence[Any], body: bytes) -> _Facts | None:
     """Facts of one incident from (id, ref_code, start, lat_e6, lon_e6, killed_min,
     killed_max) and its current body; None when it has no start date to match on."""
-    day = _day_of(str(row[2]))
+    eng, utc_offset = _engagement(body)
+    day = _local_day(str(row[2]), utc_offset)
     if day is None:
         return None
-    eng = _engagement(body)
     party_label = eng.get("party_name") or _PARTY_WORDS.get(eng.get("party", ""), "")
     munition_label, munition_words = _munition(eng.get("munition", ""))
     return _Facts(
@@ -1102,8 +1125,9 @@ def candidates(
 ) -> list[Candidate]:
     """External records that may describe this incident, best first, with the reasons.
 
-    Time is the incident's start date against the external date; the time window is a range on
-    the `external_records_day` index. Pairs already accepted or rejected are not proposed again
+    Time is the incident's local start date (UTC start plus its recorded offset: external lists
+    give local dates) against the external date; the time window is a range on the
+    `external_records_day` index. Pairs already accepted or rejected are not proposed again
     (accepted ones are shown by `links`).
     """
     _check_params(window_days, radius_km)
@@ -1189,8 +1213,9 @@ def all_candidates(
         if not externals:
             return []
         decided = {tuple(r) for r in conn.execute(_DECIDED)}
-        lo = min(e.day for e in externals) - window_days
-        hi = max(e.day for e in externals) + window_days
+        # One day more each way: the register holds the UTC start, matching uses the local day.
+        lo = min(e.day for e in externals) - window_days - 1
+        hi = max(e.day for e in externals) + window_days + 1
         placed: dict[tuple[int, int, int], list[tuple[Any, ...]]] = defaultdict(list)
         unplaced: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
         every: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
@@ -1214,7 +1239,7 @@ def all_candidates(
             if progress is not None and done % 1000 == 0:
                 progress(done, len(externals))
             near: list[tuple[Any, ...]] = []
-            days = range(ext.day - window_days, ext.day + window_days + 1)
+            days = range(ext.day - window_days - 1, ext.day + window_days + 2)
             if ext.lat_e6 is None or ext.lon_e6 is None:
                 for day in days:
                     near.extend(every.get(day, ()))
