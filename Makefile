@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest smoke screenshots dist bench clean
+.PHONY: run test lint typecheck pytest test-faults smoke screenshots dist bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,11 +25,16 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
+# SIGKILL at every durable step and disk full at every size (tests marked `faults`, which the
+# default run leaves out; it runs one representative of each).
+test-faults: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m faults tests/test_faults_kill.py tests/test_faults_disk.py
+
 # The packaged app, built and driven like a user would (tools/smoke_frozen.py).
 smoke: dist
 	$(PY) tools/smoke_frozen.py
 
-test: lint typecheck pytest smoke
+test: lint typecheck pytest test-faults smoke
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m fieldapp.ui.screenshots screenshots
