@@ -41,7 +41,7 @@ from fieldapp.resources import resource
 from fieldapp.store.vault import Vault
 
 # --- limits -------------------------------------------------------------------------------------
-MAX_FILE_BYTES = 64 * 1024 * 1024  # Airwars' largest public list is a few MiB
+MAX_FILE_BYTES = 64 * 1024 * 1024  # generous: 100k rows of 600 bytes are 60 MB
 MAX_ROWS = 200_000
 MAX_CELL = 4_000  # characters; a narrative summary fits, a pasted document does not
 MAX_COLUMNS = 200
