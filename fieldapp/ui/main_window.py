@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.errors import RoleRefused
 from fieldapp.store.vault import Vault
 from fieldapp.ui.auditlog_view import AuditLogView
-from fieldapp.ui.autolock import IdleWatcher
+from fieldapp.ui.autolock import IdleWatcher, SessionLockWatcher
 from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.device import DeviceDialog
 from fieldapp.ui.evidence import EvidencePanel
@@ -44,6 +45,7 @@ from fieldapp.ui.package_dialog import PackageDialog
 from fieldapp.ui.provenance import ProvenanceDialog, lock_all, open_provenance
 from fieldapp.ui.register import RegisterPanel
 from fieldapp.ui.release_gate import ReleaseGatePanel
+from fieldapp.ui.review_assess import AddReviewerDialog, AssessDialog
 from fieldapp.ui.settings import SettingsDialog, UiSettings
 from fieldapp.ui.sync_panel import SyncPanel
 from fieldapp.ui.tasks import Runner
@@ -115,6 +117,8 @@ class MainWindow(QMainWindow):
         self.add_user_dialog: AddUserDialog | None = None
         self.check_dialog: CheckDialog | None = None
         self.erase_dialog: EraseDialog | None = None
+        self.assess_dialog: AssessDialog | None = None
+        self.add_reviewer_dialog: AddReviewerDialog | None = None
         self._erasing = False
 
         self.register = RegisterPanel(runner)
@@ -158,6 +162,13 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(settings.autolock_ms(), self)
         self.idle.idle.connect(self._idle_lock)
         settings.autolock_changed.connect(self.idle.set_timeout_ms)
+        # Suspend and the desktop's own screen lock lock the vault too, where the platform
+        # reports them (D-Bus on Linux; nothing is lost where it does not).
+        self.session_watcher = SessionLockWatcher(self)
+        self.session_watcher.lock_requested.connect(
+            lambda kind: self.lock(self.session_watcher.reason_text(kind))
+        )
+        self.session_watcher.start()
 
         self.setWindowTitle(self.tr("fieldapp"))
         if not settings.restore_window(self):
@@ -287,6 +298,20 @@ class MainWindow(QMainWindow):
                 "check of all their hashes and signatures (Ctrl+Shift+V)"
             ),
         )
+        self.assess_action = self._action(
+            self.tr("&Assess incident…"),
+            self.show_assess,
+            "Ctrl+Shift+A",
+            self.tr(
+                "HQ's assessment of the selected incident: public category, internal grade, "
+                "belligerent view, rationale; the field's record is not changed (Ctrl+Shift+A)"
+            ),
+        )
+        self.add_reviewer_action = self._action(
+            self.tr("Add &reviewer…"),
+            self.show_add_reviewer,
+            tip=self.tr("A user who can read and assess, but not import, export or erase"),
+        )
         self.package_action = self._action(
             self.tr("Evidence &package…"),
             self.show_package,
@@ -321,7 +346,9 @@ class MainWindow(QMainWindow):
         self.review_menu = None
         if self.role == "hq":
             self.review_menu = self.menuBar().addMenu(self.tr("Re&view"))
+            self.review_menu.addAction(self.assess_action)
             self.review_menu.addAction(self.package_action)
+            vault_menu.insertAction(self.check_action, self.add_reviewer_action)
 
         toolbar = QToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
@@ -341,6 +368,8 @@ class MainWindow(QMainWindow):
             self.check_action,
             self.erase_action,
             self.provenance_action,
+            self.assess_action,
+            self.add_reviewer_action,
             self.package_action,
         ]
 
@@ -463,6 +492,11 @@ class MainWindow(QMainWindow):
         dialog = UnlockDialog(self._vault_path, self._runner, self, reason=reason)
         dialog.unlocked.connect(self._unlocked)
         dialog.rejected.connect(self._unlock_rejected)
+        # The wipe-after-N-failures policy erased the vault: the dialog says so; closing it
+        # closes the app, and the next start offers to create a vault.
+        dialog.wiped.connect(
+            lambda _path: self.locked_page.message.setText(self.tr("The vault was erased."))
+        )
         self.unlock_dialog = dialog
         dialog.open()
 
@@ -631,16 +665,49 @@ class MainWindow(QMainWindow):
             return None
         return open_provenance(self, vault, incident_id, self._runner, self.clipboard)
 
+    def show_assess(self) -> AssessDialog | None:
+        vault, incident_id = self._vault, self._selected_incident()
+        if vault is None or not incident_id or self.role != "hq":
+            return None
+        if self.assess_dialog is None:
+            self.assess_dialog = AssessDialog(self._runner, self)
+            self.assess_dialog.saved.connect(lambda _id: self.register.refresh())
+        self.assess_dialog.open_for_incident(vault, incident_id)
+        return self.assess_dialog
+
+    def show_add_reviewer(self) -> AddReviewerDialog | None:
+        vault = self._vault
+        if vault is None or self.role != "hq" or not self._allowed("add users"):
+            return None
+        if self.add_reviewer_dialog is None:
+            self.add_reviewer_dialog = AddReviewerDialog(self._runner, self)
+        self.add_reviewer_dialog.open_for(vault)
+        return self.add_reviewer_dialog
+
+    def _allowed(self, action: str) -> bool:
+        """False, with the refusal shown, when the review role may not do `action`."""
+        vault = self._vault
+        try:
+            if vault is not None:
+                vault.forbid_review(action)
+        except RoleRefused as exc:
+            title, text = message_for(exc)
+            QMessageBox.information(self, title, text)
+            return False
+        return True
+
     def show_package(self) -> PackageDialog | None:
         vault, incident_id = self._vault, self._selected_incident()
         if vault is None or not incident_id or self.role != "hq":
+            return None
+        if not self._allowed("export evidence"):
             return None
         dialog = PackageDialog(vault, incident_id, self._runner, parent=self)
         dialog.open()
         return dialog
 
     def show_settings(self) -> SettingsDialog:
-        dialog = SettingsDialog(self.settings, self)
+        dialog = SettingsDialog(self.settings, self, vault=self._vault, runner=self._runner)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -653,7 +720,14 @@ class MainWindow(QMainWindow):
 
     # --- vault administration --------------------------------------------------------------
     def _admin_dialogs(self) -> list[AdminDialog]:
-        made = (self.passphrase_dialog, self.add_user_dialog, self.check_dialog, self.erase_dialog)
+        made = (
+            self.passphrase_dialog,
+            self.add_user_dialog,
+            self.check_dialog,
+            self.erase_dialog,
+            self.assess_dialog,
+            self.add_reviewer_dialog,
+        )
         return [d for d in made if d is not None]
 
     def _open_admin(self, dialog: _Admin) -> _Admin | None:
@@ -678,6 +752,8 @@ class MainWindow(QMainWindow):
         return self._open_admin(self.check_dialog)
 
     def show_erase(self) -> EraseDialog | None:
+        if not self._allowed("erase the vault"):
+            return None
         if self.erase_dialog is None:
             self.erase_dialog = EraseDialog(self._runner, self)
             self.erase_dialog.confirmed.connect(self.erase_vault)

@@ -28,6 +28,8 @@ _TITLES: dict[type[errors.FieldappError], str] = {
     errors.WeakPassphrase: QT_TRANSLATE_NOOP("messages", "Passphrase too weak"),
     errors.VaultLocked: QT_TRANSLATE_NOOP("messages", "Vault locked"),
     errors.MigrationError: QT_TRANSLATE_NOOP("messages", "Upgrade failed"),
+    errors.DiskError: QT_TRANSLATE_NOOP("messages", "Disk full or failing"),
+    errors.RoleRefused: QT_TRANSLATE_NOOP("messages", "Not allowed for reviewers"),
     errors.IntegrityError: QT_TRANSLATE_NOOP("messages", "Integrity check failed"),
     errors.RecordNotFound: QT_TRANSLATE_NOOP("messages", "Not found"),
     errors.StaleVersion: QT_TRANSLATE_NOOP("messages", "Changed elsewhere"),
