@@ -19,6 +19,7 @@ from fieldapp.domain.assessment import HqAssessment
 from fieldapp.domain.model import Incident, Observation
 from fieldapp.domain.witness import Statement, Witness
 from fieldapp.errors import RoleRefused, WrongPassphrase
+from fieldapp.review.package import build_package
 from fieldapp.store import keyfile, policy
 from fieldapp.store.keyfile import KdfParams
 from fieldapp.store.records import IncidentQuery
@@ -94,6 +95,9 @@ def _forbidden(site: Hq, reviewer: Vault) -> dict[str, Callable[[], Any]]:
         "import evidence": lambda: reviewer.add_evidence(photo),
         "change evidence items": lambda: reviewer.update_evidence(_evidence(), "why"),
         "export evidence": lambda: reviewer.export_evidence("0" * 32, site.tmp / "x", "why"),
+        "make evidence packages": lambda: build_package(
+            reviewer, own.id, site.tmp / "package", custody_writer=lambda *_: None
+        ),
         "manage key slots": lambda: reviewer.add_slot("someone", "orchid tunnel basalt 93 wren"),
         "create HQ keys": lambda: enrollment.create_hq_keys(reviewer),
         "rotate HQ's keys": lambda: enrollment.rotate_recipients(reviewer),

@@ -546,3 +546,23 @@ def test_the_vault_folder_itself_is_never_imported(
         assert message.endswith("is part of the vault itself and is not imported."), name
     assert refused["vault.key"].startswith(str(vault_dir / "vault.key"))
     assert names(panel) == ["IMG_1.jpg"]
+
+
+def test_provenance_of_the_selected_item_opens_and_verifies(
+    qtbot, panel: EvidencePanel, tmp_path: Path
+) -> None:
+    from fieldapp.ui.provenance import ProvenanceDialog
+
+    assert not panel.provenance_button.isEnabled()  # nothing selected yet
+    panel.import_paths([photo(tmp_path, "IMG_1.jpg")])
+    panel.gallery.setCurrentIndex(panel.model.index(0))
+    assert panel.provenance_button.isEnabled()
+    panel.provenance_button.click()
+    dialogs = panel.findChildren(ProvenanceDialog)
+    assert len(dialogs) == 1
+    dialog = dialogs[0]
+    assert dialog.provenance is not None
+    assert dialog.provenance.record_id == panel.model.entries[0].item.id
+    dialog.verify_button.click()
+    assert dialog.verification is not None and dialog.verification.ok
+    dialog.close()

@@ -1277,6 +1277,7 @@ def build_package(
         raise IdentityReasonMissing(
             "Including witness identities needs a reason; it is recorded in the audit log."
         )
+    vault.forbid_review("make evidence packages")
     if vault.device.role != "hq":
         raise PackageError(
             "Evidence packages are made at HQ, which holds the device certificates and logs; "

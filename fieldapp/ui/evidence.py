@@ -30,6 +30,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -566,6 +567,14 @@ class EvidencePanel(QWidget):
         viewer.show()
         return viewer
 
+    def open_provenance(self) -> QDialog | None:
+        """The selected item's provenance and its verification, in a non-modal dialog."""
+        from fieldapp.ui.provenance import open_provenance
+
+        if self._vault is None or self._details is None:
+            return None
+        return open_provenance(self, self._vault, self._details.item.id, self._runner)
+
     def save_caption(self) -> None:
         vault, details = self._vault, self._details
         if vault is None or details is None:
@@ -749,8 +758,14 @@ class EvidencePanel(QWidget):
         self.apply_button.clicked.connect(self._show_apply_box)
         self.export_button = QPushButton(self.tr("Save a copy…"))
         self.export_button.clicked.connect(self._show_export_box)
+        self.provenance_button = QPushButton(self.tr("&Provenance…"))
+        self.provenance_button.setToolTip(
+            self.tr("Where this item came from, and a check of its hash, versions and log")
+        )
+        self.provenance_button.clicked.connect(self.open_provenance)
         actions.addWidget(self.view_button)
         actions.addWidget(self.export_button)
+        actions.addWidget(self.provenance_button)
         actions.addStretch(1)
         layout.addLayout(actions)
         # On its own row: the longest label, and the action that changes the incident.
@@ -838,6 +853,7 @@ class EvidencePanel(QWidget):
             self.view_button,
             self.apply_button,
             self.export_button,
+            self.provenance_button,
             self.caption_edit,
             self.caption_button,
         ):

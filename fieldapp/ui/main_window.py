@@ -700,7 +700,7 @@ class MainWindow(QMainWindow):
         vault, incident_id = self._vault, self._selected_incident()
         if vault is None or not incident_id or self.role != "hq":
             return None
-        if not self._allowed("export evidence"):
+        if not self._allowed("make evidence packages"):
             return None
         dialog = PackageDialog(vault, incident_id, self._runner, parent=self)
         dialog.open()
