@@ -42,7 +42,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -59,6 +59,9 @@ from ingest_floor import (
     make_photos,
     store_durably,
 )
+
+if TYPE_CHECKING:  # imported only with --json (benchmarks/results.py, a sibling script)
+    from results import Results
 
 TARGET_INGEST_RATIO = 0.8  # whole ingest photos/s over floor photos/s, at least
 PASSPHRASE = "benchmark vault: correct horse battery staple 2026"
@@ -238,6 +241,11 @@ def _rate(label: str, seconds: float, n: int, mib: float) -> str:
 
 
 def run(args: argparse.Namespace, work: Path) -> int:
+    res: Results | None = None
+    if args.json is not None:  # started here: its load average at start is the run's
+        from results import Results
+
+        res = Results("ingest", "Photo ingest: Vault.add_evidence against the bare steps")
     paths = make_photos(args.n, args.photos)
     n = len(paths)
     mib = sum(p.stat().st_size for p in paths) / MIB
@@ -340,13 +348,119 @@ def run(args: argparse.Namespace, work: Path) -> int:
         f"  store durably / step sum (time)      {store_ratio:5.2f}  target <= "
         f"{TARGET_STORE_RATIO}  {_verdict(store_ratio <= TARGET_STORE_RATIO)}"
     )
+    if res is not None:
+        _record(res, args, rounds, n, mib, floor, thumbs_here, thumbs_pool, store, ingest)
     if args.big_gb > 0:
-        ok &= _big_file(args, work, template)
+        ok &= _big_file(args, work, template, res)
     print(f"\n{'all targets met' if ok else 'NOT all targets met'}")
+    if res is not None and args.json is not None:
+        res.write(args.json)
     return 0 if ok else 1
 
 
-def _big_file(args: argparse.Namespace, work: Path, template: Path) -> bool:
+def _record(
+    res: Results,
+    args: argparse.Namespace,
+    rounds: Sequence[Round],
+    n: int,
+    mib: float,
+    floor: Steps,
+    thumbs_here: float,
+    thumbs_pool: float,
+    store: float,
+    ingest: float,
+) -> None:
+    """The figures `run` prints, for `--json` (report.py): photos/s against the floor."""
+    from results import Target
+
+    res.title = f"Photo ingest: {n} photos of {mib / n:.1f} MiB, medians of {len(rounds)} rounds"
+    res.params.update(
+        {"n": n, "rounds": len(rounds), "threads": args.threads, "big_gb": args.big_gb}
+    )
+    floor_one_core = floor.total + thumbs_here
+    floor_two_cores = floor.total + thumbs_pool
+    for name, label in (
+        ("read", "floor: stream read"),
+        ("sha256", "floor: SHA-256"),
+        ("encrypt", "floor: ChaCha20-Poly1305"),
+        ("write", "floor: write + fsync"),
+    ):
+        res.add(label, 1000 * getattr(floor, name) / n, "ms/photo")
+    res.add("floor: read + hash + encrypt + write", 1000 * floor.total / n, "ms/photo")
+    res.add("floor: draft thumbnail, one core", 1000 * thumbs_here / n, "ms/photo")
+    res.add(
+        "floor: draft thumbnails, 2-process pool",
+        1000 * thumbs_pool / n,
+        "ms/photo",
+        peer="one core",
+        peer_value=1000 * thumbs_here / n,
+        ratio=thumbs_here / thumbs_pool,
+        ratio_label="second-core speed-up; 2.0 = free",
+        key="second_core",
+    )
+    res.add(
+        f"whole ingest: add_evidence, {args.threads} threads, {MEDIA_WORKERS} workers",
+        n / ingest,
+        "photos/s",
+        peer="floor: steps + thumbnail, one core",
+        peer_value=n / floor_one_core,
+        ratio=floor_one_core / ingest,
+        ratio_label="ingest / floor (photos/s)",
+        targets=[Target("ratio", ">=", TARGET_INGEST_RATIO, "issue 3 §5")],
+        key="ingest_vs_floor",
+        detail=f"{mib / ingest:.0f} MiB/s; against the 2-process floor "
+        f"{floor_two_cores / ingest:.2f}",
+    )
+    if all(x.ingest_one_thread for x in rounds):
+        one_s = _median([x.ingest_one_thread["seconds"] for x in rounds if x.ingest_one_thread])
+        res.add(
+            f"whole ingest: add_evidence, 1 thread, {MEDIA_WORKERS} workers",
+            n / one_s,
+            "photos/s",
+            peer="floor: steps + thumbnail, one core",
+            peer_value=n / floor_one_core,
+            ratio=floor_one_core / one_s,
+            ratio_label="ingest / floor (photos/s)",
+            key="ingest_one_thread",
+        )
+    res.add(
+        "store durably: BlobStore.ingest",
+        1000 * store / n,
+        "ms/photo",
+        peer="floor: read + hash + encrypt + write",
+        peer_value=1000 * floor.total / n,
+        ratio=store / floor.total,
+        ratio_label="store / step sum (time)",
+        targets=[Target("ratio", "<=", TARGET_STORE_RATIO, "issue 3 §5")],
+        key="store_vs_floor",
+    )
+    last = rounds[-1].ingest
+    scope = "after unlock" if last["peak_is_ingest_only"] else "whole process, KDF included"
+    workers = ", ".join(f"{w:.0f}" for w in last["workers_peak_mb"]) or "n/a"
+    res.add(
+        "peak RSS of the ingest process",
+        last["peak_rss_mb"],
+        "MB",
+        detail=f"{scope}; media workers {workers} MB",
+    )
+    res.facts.update(
+        {
+            "photos": n,
+            "photo_mib": mib / n,
+            "ingest_ms_per_photo": 1000 * ingest / n,
+            "floor_ms_per_photo": 1000 * floor_one_core / n,
+            "steps_ms_per_photo": 1000 * floor.total / n,
+            "thumbnail_ms_per_photo": 1000 * thumbs_here / n,
+            "second_core_speedup": thumbs_here / thumbs_pool,
+            "ingest_rounds_s": [x.ingest["seconds"] for x in rounds],
+            "flags": last["flags"],
+        }
+    )
+
+
+def _big_file(
+    args: argparse.Namespace, work: Path, template: Path, res: Results | None = None
+) -> bool:
     size = int(args.big_gb * 1024**3)
     kind = "random" if args.big_random else "sparse"
     print(f"\n{args.big_gb:g} GiB {kind} file ...", flush=True)
@@ -379,6 +493,18 @@ def _big_file(args: argparse.Namespace, work: Path, template: Path) -> bool:
         f"MiB/s, peak RSS {big['peak_rss_mb']:.0f} MB (media worker {workers} MB)"
     )
     print(f"  target: peak RSS < {TARGET_BIG_RSS_MB:.0f} MB  {_verdict(ok)}   flags {big['flags']}")
+    if res is not None:
+        from results import Target
+
+        res.add(
+            f"{args.big_gb:g} GiB {kind} file: Vault.add_evidence peak RSS",
+            big["peak_rss_mb"],
+            "MB",
+            targets=[Target("value", "<", TARGET_BIG_RSS_MB, "issue 3 §5")],
+            key="big_file_rss",
+            detail=f"{mib / big['seconds']:.0f} MiB/s; BlobStore.ingest alone "
+            f"{mib / bare['seconds']:.0f} MiB/s; media worker {workers} MB",
+        )
     return ok
 
 
@@ -395,6 +521,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--photos", type=Path, help="photo cache folder (default: in temp)")
     parser.add_argument(
         "--keep", type=Path, default=None, help="work in this new folder and keep the vaults"
+    )
+    parser.add_argument(
+        "--json", type=Path, default=None, help="also write the figures to this file (report.py)"
     )
     parser.add_argument("--ingest-child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -41,6 +41,9 @@ from fieldapp.domain.model import (
     Source,
     TimeWindow,
 )
+
+if TYPE_CHECKING:  # imported when needed: review.py imports this file as benchmarks.register
+    from results import Results
 
 # Targets from issue 2, section 6.
 TARGET_FIRST_PAGE_S = 0.3
@@ -381,7 +384,46 @@ def _line(label: str, timings: Sequence[Timing], target: float | None) -> bool:
     return ok_time and ok_ratio
 
 
-def run(n: int, seed: int, runs: int, root: Path) -> int:
+def _record(res: Results, label: str, timings: Sequence[Timing], target: float | None) -> None:
+    """The figures `_line` prints, for `--json`: SQLCipher against stdlib SQLite (the issue's
+    ratio), and the same query on the SQLCipher library without a key, so the report can tell
+    the cipher's share from the SQLite version's."""
+    from results import Target  # a sibling script, as ingest.py imports ingest_floor
+
+    cipher = statistics.median(t.cipher for t in timings)
+    plain = statistics.median(t.plain for t in timings)
+    same = statistics.median(t.same_engine for t in timings)
+    targets = [Target("ratio", "<=", TARGET_RATIO, "issue 2 §6")]
+    if target is not None:
+        targets.insert(0, Target("value", "<=", target * 1000, "issue 2 §6"))
+    worst = max(timings, key=lambda t: t.cipher)
+    detail = f"median of {len(timings)} queries; slowest {worst.label}" if len(timings) > 1 else ""
+    key = label.split(",")[0].replace(" ", "_").replace("(", "").replace(")", "")
+    res.add(
+        label,
+        cipher * 1000,
+        "ms",
+        peer="plain SQLite (stdlib)",
+        peer_value=plain * 1000,
+        ratio=cipher / plain,
+        ratio_label="SQLCipher / SQLite",
+        targets=targets,
+        key=key,
+        detail=detail,
+    )
+    res.add(
+        f"{label}: cipher only",
+        cipher * 1000,
+        "ms",
+        peer="SQLCipher library, no key",
+        peer_value=same * 1000,
+        ratio=cipher / same,
+        ratio_label="SQLCipher / same engine",
+        key=f"{key}_cipher_only",
+    )
+
+
+def run(n: int, seed: int, runs: int, root: Path, json_path: Path | None = None) -> int:
     import sqlcipher3
 
     from fieldapp.store import records
@@ -389,6 +431,11 @@ def run(n: int, seed: int, runs: int, root: Path) -> int:
     from fieldapp.store.records import IncidentQuery
     from fieldapp.store.vault import Vault
 
+    res: Results | None = None
+    if json_path is not None:  # started here: its load average at start is the run's
+        from results import Results
+
+        res = Results("register", "Register")
     vault_path = root / "vault"
     plain_path = root / "plain.db"
     rng = random.Random(seed)
@@ -515,6 +562,57 @@ def run(n: int, seed: int, runs: int, root: Path) -> int:
         f"{TARGET_SEARCH_S * 1000:.0f} ms, SQLCipher/SQLite <= {TARGET_RATIO}: "
         f"{'all met' if all_ok else 'NOT all met'}"
     )
+    if res is not None and json_path is not None:
+        from results import Target
+
+        res.title = f"Register: {total} incidents, SQLCipher against plain SQLite"
+        res.params.update({"n": n, "seed": seed, "runs": runs})
+        if insert_s is not None:
+            res.add("insert through Vault.save_incident", n / insert_s, "incidents/s")
+        res.add("unlock (Argon2id m=256 MiB t=3 p=4, then open)", unlock_s, "s")
+        res.add(
+            "database size",
+            cipher_mib,
+            "MiB",
+            peer="plaintext twin",
+            peer_value=plain_mib,
+            ratio=cipher_mib / plain_mib,
+            ratio_label="SQLCipher / SQLite, size",
+        )
+        res.add("peak RSS", peak_mib, "MiB")
+        res.add(
+            "first page (cold)",
+            first_cipher * 1000,
+            "ms",
+            peer="plain SQLite (stdlib)",
+            peer_value=first_plain * 1000,
+            ratio=first_ratio,
+            ratio_label="SQLCipher / SQLite",
+            targets=[
+                Target("value", "<=", TARGET_FIRST_PAGE_S * 1000, "issue 2 §6"),
+                Target("ratio", "<=", TARGET_RATIO, "issue 2 §6"),
+            ],
+            key="first_page_cold",
+            detail="the default query and its count right after unlocking",
+        )
+        res.add(
+            "first page (cold): cipher only",
+            first_cipher * 1000,
+            "ms",
+            peer="SQLCipher library, no key",
+            peer_value=first_same * 1000,
+            ratio=first_cipher / first_same,
+            ratio_label="SQLCipher / same engine",
+            key="first_page_cold_cipher_only",
+        )
+        _record(res, "first page (warm)", warm, TARGET_FIRST_PAGE_S)
+        _record(res, f"search, {len(searches)} terms", searches, TARGET_SEARCH_S)
+        for kind, timings in filters.items():
+            _record(res, f"filter {kind}", timings, None)
+        res.facts.update(
+            {"incidents": total, "sqlite_version": versions[0], "sqlcipher_sqlite": versions[1]}
+        )
+        res.write(json_path)
     return 0 if all_ok else 1
 
 
@@ -529,18 +627,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--reuse", type=Path, default=None, help="measure the queries again on a --keep folder"
     )
+    parser.add_argument(
+        "--json", type=Path, default=None, help="also write the figures to this file (report.py)"
+    )
     args = parser.parse_args(argv)
     if args.n < 1 or args.runs < 1:
         parser.error("--n and --runs must be at least 1")
     if args.reuse is not None:
         if not (args.reuse / "vault" / "vault.key").exists():
             parser.error(f"{args.reuse} holds no vault made by --keep")
-        return run(args.n, args.seed, args.runs, args.reuse)
+        return run(args.n, args.seed, args.runs, args.reuse, args.json)
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=False)
-        return run(args.n, args.seed, args.runs, args.keep)
+        return run(args.n, args.seed, args.runs, args.keep, args.json)
     with tempfile.TemporaryDirectory(prefix="fieldapp-bench-") as tmp:
-        return run(args.n, args.seed, args.runs, Path(tmp))
+        return run(args.n, args.seed, args.runs, Path(tmp), args.json)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -50,6 +50,9 @@ if __package__ in (None, ""):  # run as a script: make the project importable
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 from fieldapp.store.stream import CHUNK_SIZE
+
+if TYPE_CHECKING:  # imported only with --json (benchmarks/results.py, a sibling script)
+    from results import Results
 
 PASSPHRASE = "benchmark vault: correct horse battery staple 2026"
 TARGET_EXPORT_VS_TAR = 1.0
@@ -258,6 +261,20 @@ def _verdict(ok: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    res: Results | None = None
+    if args.json is not None:  # started here: its load average at start is the run's
+        from results import Results
+
+        res = Results(
+            "sync_bundle",
+            f"Sync bundle: {args.evidence_mb} MB of evidence and {args.versions:,} record "
+            "versions, field to HQ",
+            params={
+                "evidence_mb": args.evidence_mb,
+                "file_mb": args.file_mb,
+                "versions": args.versions,
+            },
+        )
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="fieldapp-sync-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
@@ -322,12 +339,102 @@ def run(args: argparse.Namespace) -> int:
         width = max(len(r[0]) for r in rows)
         for label, figure, detail, verdict in rows:
             print(f"{label:<{width}}  {figure:>18}  {detail:<28} {verdict}")
+        if res is not None and args.json is not None:
+            _record(res, floor, tar_mbps, tar_size, export_mbps, exported, import_mbps, imported)
+            res.facts["versions"] = args.versions
+            res.facts["evidence_mb"] = args.evidence_mb
+            res.write(Path(args.json))
         return 0 if all(checks) else 1
     finally:
         if args.keep:
             print(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _record(
+    res: Results,
+    floor: dict[str, float],
+    tar_mbps: float,
+    tar_size: int,
+    export_mbps: float,
+    exported: dict[str, Any],
+    import_mbps: float,
+    imported: dict[str, Any],
+) -> None:
+    """The figures `run` prints, for `--json` (report.py)."""
+    from results import Target
+
+    for key, label in (
+        ("chacha_open", "floor: ChaCha20-Poly1305 open"),
+        ("sha256", "floor: SHA-256"),
+        ("chacha_seal", "floor: ChaCha20-Poly1305 seal"),
+        ("write_fsync", "floor: write + fsync"),
+        ("floor", "floor (all four passes)"),
+    ):
+        res.add(label, floor[key], "MB/s", detail="best of three rounds on 64 KiB chunks")
+    res.add("tar + pyrage", tar_mbps, "MB/s", detail=f"{tar_size / MIB:,.0f} MB written")
+    detail = f"{exported['size'] / MIB:,.0f} MB bundle in {exported['seconds']:.1f} s"
+    res.add(
+        "export (fieldsync.export_bundle) vs tar + pyrage",
+        export_mbps,
+        "MB/s",
+        peer="tar + pyrage",
+        peer_value=tar_mbps,
+        ratio=export_mbps / tar_mbps,
+        ratio_label="export / peer (MB/s)",
+        targets=[Target("ratio", ">=", TARGET_EXPORT_VS_TAR, "issue 4 §5")],
+        key="export_vs_tar",
+        detail=detail,
+    )
+    res.add(
+        "export (fieldsync.export_bundle) vs floor",
+        export_mbps,
+        "MB/s",
+        peer="floor (all four passes)",
+        peer_value=floor["floor"],
+        ratio=export_mbps / floor["floor"],
+        ratio_label="export / floor (MB/s)",
+        targets=[Target("ratio", ">=", TARGET_EXPORT_VS_FLOOR, "issue 4 §5")],
+        key="export_vs_floor",
+        detail=detail,
+    )
+    res.add(
+        "import (hqimport.import_bundle) vs floor",
+        import_mbps,
+        "MB/s",
+        peer="floor (all four passes)",
+        peer_value=floor["floor"],
+        ratio=import_mbps / floor["floor"],
+        ratio_label="import / floor (MB/s)",
+        targets=[Target("ratio", ">=", TARGET_IMPORT_VS_FLOOR, "issue 4 §5")],
+        key="import_vs_floor",
+        detail=f"{imported['seconds']:.1f} s, {imported['status']}",
+    )
+    res.add(
+        "peak RSS of the export",
+        exported["peak_rss_mb"],
+        "MB",
+        targets=[Target("value", "<", TARGET_RSS_MB, "issue 4 §5")],
+        key="export_rss",
+    )
+    res.add(
+        "peak RSS of the import (process or its quarantine worker)",
+        max(imported["peak_rss_mb"], imported["worker_peak_rss_mb"]),
+        "MB",
+        targets=[Target("value", "<", TARGET_RSS_MB, "issue 4 §5")],
+        key="import_rss",
+        detail=f"process {imported['peak_rss_mb']:.0f} MB, worker "
+        f"{imported['worker_peak_rss_mb']:.0f} MB",
+    )
+    res.facts.update(
+        {
+            "bundle_mb": exported["size"] / MIB,
+            "export_s": exported["seconds"],
+            "import_s": imported["seconds"],
+            "floor_mbps": floor["floor"],
+        }
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -341,6 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--versions", type=int, default=100_000)
     parser.add_argument("--work", help="work folder (default: a new temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--json", help="also write the figures to this file (report.py)")
     return run(parser.parse_args(argv))
 
 
