@@ -161,7 +161,19 @@ def test_custom_mapping_and_saved_mapping_on_reselect(
     )
     panel.set_file(data)
     assert text(panel.preview_table, 0, 2) == "2024-03-05"
-    panel.import_button.click()
+    # Edit the mapping, preview again (Ctrl+R), import (Ctrl+Shift+I): all by keyboard.
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    iso = '{"columns": {"external_id": "Ref", "date": "When"}}'
+    panel.mapping_edit.setPlainText(iso)
+    panel.mapping_edit.setFocus()
+    QTest.keyClick(panel.mapping_edit, Qt.Key.Key_R, ctrl)
+    assert text(panel.preview_table, 0, 6).startswith("the date is not ISO 8601")
+    panel.mapping_edit.setPlainText(
+        '{"date_format": "DD/MM/YYYY", "columns": {"external_id": "Ref", "date": "When"}}'
+    )
+    QTest.keyClick(panel.mapping_edit, Qt.Key.Key_R, ctrl)
+    assert text(panel.preview_table, 0, 6) == ""
+    QTest.keyClick(panel.mapping_edit, Qt.Key.Key_I, ctrl | shift)
     assert "1 added" in panel.source_status.text()
     panel.mapping_edit.clear()
     panel.source_name.clear()

@@ -5,7 +5,7 @@ Everything decided lives in `fieldapp.review.deconflict`; this panel only feeds 
 what it answers. External rows are someone else's text, so every cell is plain text (isolated
 against bidi reordering), never HTML, and URLs are shown, not opened.
 
-Keyboard: Ctrl+O choose a file, Ctrl+Shift+P preview, Ctrl+Shift+I import (Alt mnemonics on
+Keyboard: Ctrl+O choose a file, Ctrl+R preview, Ctrl+Shift+I import (Alt mnemonics on
 every button as well), Ctrl+F to the incident field (Enter finds), Ctrl+Shift+F all
 incidents, Ctrl+Return accept the selected candidate, Ctrl+Delete reject it.
 """
@@ -159,9 +159,7 @@ class DeconflictPanel(QWidget):
             )
         )
         self.preview_button = QPushButton(self.tr("&Preview"), tab)
-        self.preview_button.setToolTip(
-            self.tr("Read the first rows with this mapping (Ctrl+Shift+P)")
-        )
+        self.preview_button.setToolTip(self.tr("Read the first rows with this mapping (Ctrl+R)"))
         self.preview_button.clicked.connect(self.preview)
         self.import_button = QPushButton(self.tr("&Import"), tab)
         self.import_button.setToolTip(
@@ -217,7 +215,7 @@ class DeconflictPanel(QWidget):
         layout = QVBoxLayout(tab)
         layout.addWidget(splitter)
         _shortcut(tab, "Ctrl+O", self.choose_file)
-        _shortcut(tab, "Ctrl+Shift+P", self.preview)
+        _shortcut(tab, "Ctrl+R", self.preview)
         _shortcut(tab, "Ctrl+Shift+I", self.import_file)
         self._preset_chosen(0)
         return tab
