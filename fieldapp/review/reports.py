@@ -445,27 +445,24 @@ def compute_monthly(
 
 
 # --- history: the category at a moment ------------------------------------------------------------
-def _latest_before(conn: Any, record_id: str, moment: str) -> dict[str, Any] | None:
-    """The body of a record's newest version stored before `moment`; None if none or deleted."""
+def _category_before(conn: Any, record_id: str, moment: str, path: str) -> tuple[int, str] | None:
+    """(version, category at `path`) of a record's newest version stored before `moment`.
+
+    None when there is none or it is a tombstone. SQLite's JSON reader takes the one field, so
+    the thousands of history lookups of a month never parse whole bodies in Python.
+    """
     row = conn.execute(
-        "SELECT deleted, body FROM versions WHERE record_id = ? AND at < ? "
-        "ORDER BY version DESC LIMIT 1",
-        (record_id, moment),
+        "SELECT version, deleted, json_extract(CAST(body AS TEXT), ?) FROM versions "
+        "WHERE record_id = ? AND at < ? ORDER BY version DESC LIMIT 1",
+        (path, record_id, moment),
     ).fetchone()
-    if row is None or row[0]:
+    if row is None or row[0] is None or row[1]:
         return None
-    body = json.loads(bytes(row[1]))
-    return body if isinstance(body, dict) else None
+    return int(row[0]), row[2] if isinstance(row[2], str) else ""
 
 
-def _assessment_category(body: dict[str, Any] | None) -> str | None:
-    """The category an assessment record's body gives (None: no assessment at that time)."""
-    if body is None:
-        return None
-    for value in (body.get("public_category"), body_get(body, "assessment", "public_category")):
-        if isinstance(value, str):
-            return value
-    return None
+_INCIDENT_CATEGORY = "$.assessment.public_category"
+_ASSESSMENT_CATEGORY = "$.public_category"
 
 
 def _changes(
@@ -501,35 +498,39 @@ def _changes(
 
     out: list[Change] = []
     for incident_id, assessment_id in candidates.items():
-        before = _latest_before(conn, incident_id, month.start)
+        before = _category_before(conn, incident_id, month.start, _INCIDENT_CATEGORY)
         if before is None:
             continue
-        after = _latest_before(conn, incident_id, month.end)
+        after = _category_before(conn, incident_id, month.end, _INCIDENT_CATEGORY)
         if after is None:
             continue
-        cat_before = body_text(before, "assessment", "public_category")
-        cat_after = body_text(after, "assessment", "public_category")
+        cat_before, cat_after = before[1], after[1]
         if assessment_id:
-            hq_before = _assessment_category(_latest_before(conn, assessment_id, month.start))
-            hq_after = _assessment_category(_latest_before(conn, assessment_id, month.end))
-            cat_before = cat_before if hq_before is None else hq_before
-            cat_after = cat_after if hq_after is None else hq_after
+            hq_before = _category_before(conn, assessment_id, month.start, _ASSESSMENT_CATEGORY)
+            hq_after = _category_before(conn, assessment_id, month.end, _ASSESSMENT_CATEGORY)
+            cat_before = cat_before if hq_before is None else hq_before[1]
+            cat_after = cat_after if hq_after is None else hq_after[1]
         key_before, key_after = category_key(cat_before), category_key(cat_after)
         if key_before == key_after:
             continue
-        area = body_text(after, "place", "admin_area")
+        row = conn.execute(
+            "SELECT body FROM versions WHERE record_id = ? AND version = ?",
+            (incident_id, after[0]),
+        ).fetchone()
+        body = json.loads(bytes(row[0]))
+        area = body_text(body, "place", "admin_area")
         if not filters.matches(
             area,
-            body_text(after, "place", "country"),
-            body_text(after, "engagement", "party"),
+            body_text(body, "place", "country"),
+            body_text(body, "engagement", "party"),
             key_after,
         ):
             continue
         out.append(
             Change(
-                ref_code=body_text(after, "ref_code"),
+                ref_code=body_text(body, "ref_code"),
                 area=area,
-                start=body_text(after, "time", "start"),
+                start=body_text(body, "time", "start"),
                 before=key_before,
                 after=key_after,
             )
