@@ -545,3 +545,70 @@ MIGRATE_V2 = _migration("vault-v2")
 
 
 OPERATIONS = (INGEST, EXPORT, IMPORT, PASSWD, MIGRATE_V1, MIGRATE_V2)
+
+
+# --- a really full disk: a small tmpfs in a private mount namespace ---------------------------
+PAGE = 4096
+
+_ON_TMPFS = """
+set -e
+mount -t tmpfs -o "size=$FAULT_DISK_SIZE,mode=0700" tmpfs "$FAULT_DISK"
+cp -a "$FAULT_ORIG"/. "$FAULT_DISK"/
+set +e
+"$@"
+rc=$?
+set -e
+mkdir "$FAULT_BACK"
+cp -a "$FAULT_DISK"/. "$FAULT_BACK"/
+exit $rc
+"""
+
+
+def tmpfs_available() -> bool:
+    """True when this user may mount a tmpfs in a new user and mount namespace."""
+    probe = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=4096 tmpfs /mnt || exit 3"],
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0
+
+
+def _used_bytes(folder: Path) -> int:
+    return sum(-(-p.stat().st_size // PAGE) * PAGE for p in folder.rglob("*") if p.is_file())
+
+
+def run_cli_on_full_disk(operation: Operation, site: Path, folder: str, headroom: int) -> Outcome:
+    """Run `operation` with `site/folder` on its own tmpfs that has `headroom` bytes free:
+    writes past that fail with ENOSPC, as on a full disk or USB stick. Afterwards the folder is
+    put back (on the ordinary disk) exactly as the work left it."""
+    disk = site / folder
+    orig = site / f"{folder}.orig"
+    back = site / f"{folder}.after"
+    size = _used_bytes(disk) + headroom
+    disk.rename(orig)
+    disk.mkdir(mode=0o700)
+    env = cli_env(
+        FIELDAPP_NEW_PASSPHRASE=NEW_PASSPHRASE,
+        FAULT_DISK=str(disk),
+        FAULT_DISK_SIZE=str(max(size, PAGE)),
+        FAULT_ORIG=str(orig),
+        FAULT_BACK=str(back),
+    )
+    proc = subprocess.run(
+        [
+            *("unshare", "-rm", "bash", "-c", _ON_TMPFS, "bash"),
+            *(sys.executable, "-c", CHILD, *operation.argv(site)),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert back.is_dir(), proc.stderr
+    disk.rmdir()  # the mount point; the tmpfs went with the namespace
+    back.rename(disk)
+    shutil.rmtree(orig)
+    return Outcome(proc.returncode, proc.stdout, proc.stderr)
