@@ -308,3 +308,19 @@ def test_figures_of_equals_the_whole_parse_even_with_hostile_text() -> None:
     odd = b'{"place":{"admin_area":"Sea"},"casualties":{}}'
     assert figures_of(odd) == {"place": {"admin_area": "Sea"}, "casualties": {}}
     assert figures_of(b"[]") == {}
+
+
+def test_both_read_plans_give_the_same_figures(
+    rvault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fieldapp.review import reports
+    from fieldapp.review.opendata import compute_opendata
+
+    results = []
+    for share in (0, 10**9):  # 0: always through the start index; 10**9: always in stored order
+        monkeypatch.setattr(reports, "SEQUENTIAL_SHARE", share)
+        overview = compute_monthly(rvault, "2026-10")
+        releases = compute_opendata(rvault, "2026-10")
+        results.append((overview.categories, overview.groups, overview.areas, releases.rows))
+    assert results[0] == results[1]
+    assert results[0][0] == EXPECTED_CATEGORIES

@@ -46,6 +46,7 @@ from fieldapp.review.reports import (
     export_info,
     figures_of,
     log_export,
+    month_rows,
 )
 from fieldapp.store.vault import Vault
 
@@ -135,13 +136,8 @@ def compute_opendata(
     done = 0
     with vault.reading() as conn:
         sql = assessment_sql(conn)
-        cursor = conn.execute(
-            f"SELECT {sql.category}, i.lat_e6, i.lon_e6, v.body "  # noqa: S608
-            "FROM incidents i JOIN versions v ON v.record_id = i.id AND v.version = i.version "
-            f"{sql.join} WHERE i.start >= ? AND i.start < ?",
-            (month.start, month.end),
-        )
-        for category, lat_e6, lon_e6, raw in cursor:
+        columns = f"{sql.category}, i.lat_e6, i.lon_e6, v.body"
+        for category, lat_e6, lon_e6, raw in month_rows(conn, month, sql, columns):
             done += 1
             if progress and done % _PROGRESS_EVERY == 0:
                 progress(done, total)
