@@ -18,8 +18,9 @@ would take minutes and measure nothing about reports.
 Measured, each in a fresh child process (so its peak RSS is its own), best of `--rounds`
 rounds that interleave the kinds (the machine is shared: a burst of load hits all alike):
 
-- **floor**: a plain SQL scan of the same rows (the month's current version bodies joined to
-  the projection, `length(body)` only): what reading the data costs under SQLCipher at all;
+- **floor**: a plain SQL scan of the same rows with the reports' own plan (`month_rows`: the
+  month's current version bodies joined to the projection), nothing done per row: what
+  reading the data costs under SQLCipher at all;
 - **floor + parse**: the same scan with `json.loads` of every body (what any report of figures
   that live only in the bodies must do);
 - **monthly**: `build_monthly` (CSV) end to end: figures, changes since last month, files, log;
@@ -141,7 +142,7 @@ def build(path: Path, n: int, seed: int) -> None:
 # --- the child: one measurement -------------------------------------------------------------------
 def _child(kind: str, cache: Path, rounds: int) -> None:
     from fieldapp.review.opendata import build_opendata
-    from fieldapp.review.reports import Month, build_monthly
+    from fieldapp.review.reports import Month, assessment_sql, build_monthly, month_rows
     from fieldapp.store.vault import Vault
 
     vault = Vault.unlock(cache / "vault", PASSPHRASE)
@@ -156,12 +157,10 @@ def _child(kind: str, cache: Path, rounds: int) -> None:
             if kind in ("floor", "parse"):
                 total = 0
                 with vault.reading() as conn:
-                    for length, body in conn.execute(
-                        "SELECT length(v.body), v.body FROM incidents i JOIN versions v "
-                        "ON v.record_id = i.id AND v.version = i.version "
-                        "WHERE i.start >= ? AND i.start < ?",
-                        (month.start, month.end),
-                    ):
+                    # The reports' own row source (same plan), with nothing done per row.
+                    sql = assessment_sql(conn)
+                    columns = "length(v.body), v.body"
+                    for length, body in month_rows(conn, month, sql, columns):
                         total += length
                         if kind == "parse":
                             json.loads(bytes(body))
