@@ -405,7 +405,7 @@ def _record(
         peer="floor: steps + thumbnail, one core",
         peer_value=n / floor_one_core,
         ratio=floor_one_core / ingest,
-        ratio_label="ingest / floor (photos/s)",
+        ratio_label="ingest / floor, photos/s",
         targets=[Target("ratio", ">=", TARGET_INGEST_RATIO, "issue 3 §5")],
         key="ingest_vs_floor",
         detail=f"{mib / ingest:.0f} MiB/s; against the 2-process floor "
@@ -420,7 +420,7 @@ def _record(
             peer="floor: steps + thumbnail, one core",
             peer_value=n / floor_one_core,
             ratio=floor_one_core / one_s,
-            ratio_label="ingest / floor (photos/s)",
+            ratio_label="ingest / floor, photos/s",
             key="ingest_one_thread",
         )
     res.add(
@@ -430,7 +430,7 @@ def _record(
         peer="floor: read + hash + encrypt + write",
         peer_value=1000 * floor.total / n,
         ratio=store / floor.total,
-        ratio_label="store / step sum (time)",
+        ratio_label="store / step sum, time",
         targets=[Target("ratio", "<=", TARGET_STORE_RATIO, "issue 3 §5")],
         key="store_vs_floor",
     )

@@ -61,7 +61,7 @@ class Figure:
     peer_value: float | None = None
     peer_unit: str = ""  # defaults to `unit` in the report when empty
     ratio: float | None = None
-    ratio_label: str = ""  # how the ratio reads, e.g. "SQLCipher / SQLite (time)"
+    ratio_label: str = ""  # how the ratio reads, e.g. "SQLCipher / SQLite"
     targets: list[Target] = field(default_factory=list)
     key: str = ""  # stable identifier for the report's gap notes, e.g. "import_vs_floor"
     detail: str = ""  # anything a reader needs to read the figure right
