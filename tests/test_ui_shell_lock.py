@@ -89,6 +89,7 @@ def test_main_window_shows_register_and_status(window, vault, incident_ids):
         "&Witnesses",
         "&Map",
         "&Audit log",
+        "De&confliction",
         "&Sync",  # a field vault; an HQ vault has In&box and &Devices instead
     ]
 

@@ -33,6 +33,7 @@ from fieldapp.store.vault import Vault
 from fieldapp.ui.auditlog_view import AuditLogView
 from fieldapp.ui.autolock import IdleWatcher, SessionLockWatcher
 from fieldapp.ui.clipboard import ClipboardGuard
+from fieldapp.ui.deconflict import DeconflictPanel
 from fieldapp.ui.device import DeviceDialog
 from fieldapp.ui.evidence import EvidencePanel
 from fieldapp.ui.history import HistoryPanel
@@ -138,6 +139,8 @@ class MainWindow(QMainWindow):
         # HQ review (issue 5): what is published goes through the release gate first.
         hq = self.role == "hq"
         self.release_gate: ReleaseGatePanel | None = ReleaseGatePanel(runner) if hq else None
+        # Every role: analysts deconflict with UN and monitor lists in the field as well.
+        self.deconflict = DeconflictPanel(runner)
         self._panels: list[_VaultPanel] = [
             self.register,
             self.editor,
@@ -147,6 +150,7 @@ class MainWindow(QMainWindow):
             self.audit,
             self.map_panel,
             self.witnesses,
+            self.deconflict,
             *(
                 panel
                 for panel in (self.sync, self.inbox, self.devices, self.release_gate)
@@ -200,6 +204,7 @@ class MainWindow(QMainWindow):
         self.witnesses_tab = self.tabs.addTab(self.witnesses, self.tr("&Witnesses"))
         self.map_tab = self.tabs.addTab(self.map_panel, self.tr("&Map"))
         self.audit_tab = self.tabs.addTab(self.audit, self.tr("&Audit log"))
+        self.deconflict_tab = self.tabs.addTab(self.deconflict, self.tr("De&confliction"))
         self.sync_tab = self.inbox_tab = self.devices_tab = -1
         if self.sync is not None:
             self.sync_tab = self.tabs.addTab(self.sync, self.tr("&Sync"))
@@ -626,6 +631,8 @@ class MainWindow(QMainWindow):
             self.sync.refresh()  # saves since the last look change what is pending
         elif self.devices is not None and index == self.devices_tab:
             self.devices.refresh()
+        elif index == self.deconflict_tab:
+            self.deconflict.set_incident(self._current_id)
 
     def _bundles_imported(self) -> None:
         """New versions from the field: the device states and every list may have changed."""

@@ -14,6 +14,10 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from fieldapp import errors
+from fieldapp.review.deconflict import DeconflictError
+from fieldapp.review.gate import GateError, WrongApprover
+from fieldapp.review.package import PackageError
+from fieldapp.review.reports import ReportError
 from fieldapp.store.policy import VaultWiped
 from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 
@@ -50,6 +54,12 @@ _TITLES: dict[type[errors.FieldappError], str] = {
     errors.NoHqKeys: QT_TRANSLATE_NOOP("messages", "Not an HQ vault"),
     errors.EnrollmentRefused: QT_TRANSLATE_NOOP("messages", "Enrolment refused"),
     errors.RecoveryError: QT_TRANSLATE_NOOP("messages", "Recovery failed"),
+    # HQ review (issue 5)
+    DeconflictError: QT_TRANSLATE_NOOP("messages", "External data refused"),
+    GateError: QT_TRANSLATE_NOOP("messages", "Release refused"),
+    WrongApprover: QT_TRANSLATE_NOOP("messages", "Approval refused"),
+    PackageError: QT_TRANSLATE_NOOP("messages", "Evidence package not made"),
+    ReportError: QT_TRANSLATE_NOOP("messages", "Report not made"),
 }
 
 
