@@ -133,6 +133,9 @@ def test_sync_import_gap_puts_the_known_costs_with_the_runs_figures() -> None:
     assert "streaming the quarantine child's output straight into the evidence store" in gaps
     assert "### sync_bundle: peak RSS of the import" in gaps
     assert "Its integrity check alone" in gaps and "took 6.50 s timed on its own" in gaps
+    # The second export figure misses for the same reasons: said once, then pointed to.
+    assert gaps.count("Its integrity check alone") == 1
+    assert gaps.count("same as for «export (fieldsync.export_bundle) vs tar + pyrage» above") == 1
     assert "The machine was busy" not in text
 
 
