@@ -12,8 +12,10 @@ handed to `sqlcipher3.connect`). The wrappers count those steps in the order the
 - with `FIELDAPP_FAULT_AT=<k>` the child SIGKILLs itself just before its k-th step.
 
 Running k = 1..N therefore cuts the work at every durable step it has, whatever code path the
-steps come from. Disk full is `RLIMIT_FSIZE` with SIGXFSZ ignored: a write past the limit
-fails with EFBIG, as a full disk fails a write with ENOSPC, at a point chosen by the size.
+steps come from. Disk full comes two ways: `RLIMIT_FSIZE` with SIGXFSZ ignored (a write
+taking a file past the limit fails with EFBIG, at a point chosen by the size), and a small
+tmpfs mounted over the folder the work writes to, in a private user and mount namespace
+(`unshare -rm`, no root needed), which fails writes with ENOSPC as a full disk or stick does.
 
 Worker processes (media sandbox, bundle quarantine) run without the hooks; they die or stop
 with their parent, which is what a kill of the app does to them too.

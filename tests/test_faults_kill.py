@@ -26,10 +26,12 @@ from tests.fault_helpers import (  # noqa: E402
     INGEST,
     MIGRATE_V1,
     MIGRATE_V2,
+    NEW_PASSPHRASE,
     OPERATIONS,
     PASSWD,
     Operation,
     build_template,
+    cli_env,
     copy_site,
     durable_steps,
 )
@@ -42,15 +44,10 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def steps_of(operation: Operation, template: Path, tmp_path: Path) -> list[str]:
     site = copy_site(template, tmp_path / "traced")
-    steps = durable_steps(operation.argv(site), tmp_path / "trace.txt", env=_env())
+    env = cli_env(FIELDAPP_NEW_PASSPHRASE=NEW_PASSPHRASE)
+    steps = durable_steps(operation.argv(site), tmp_path / "trace.txt", env=env)
     assert steps, f"{operation.name} has no durable step to cut"
     return steps
-
-
-def _env() -> dict[str, str]:
-    from tests.fault_helpers import NEW_PASSPHRASE, cli_env
-
-    return cli_env(FIELDAPP_NEW_PASSPHRASE=NEW_PASSPHRASE)
 
 
 def cut_and_run_again(
