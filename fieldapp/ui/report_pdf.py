@@ -20,7 +20,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -101,8 +101,12 @@ def _group_label(key: str) -> str:
     }.get(key, key)
 
 
+def _number(value: int) -> str:
+    return QLocale().toString(value)  # grouped digits in the reader's locale
+
+
 def _range(low: int, high: int) -> str:
-    return str(low) if low == high else f"{low}–{high}"
+    return _number(low) if low == high else f"{_number(low)}–{_number(high)}"
 
 
 # --- drawing helpers ------------------------------------------------------------------------------
@@ -282,9 +286,13 @@ def _bar_chart(painter: QPainter, area: QRectF, overview: MonthlyOverview) -> No
     """Horizontal bars per group: solid to the minimum, lighter to the maximum."""
     groups = [g for g in overview.groups if g.group != "total"]
     label_w = 130.0
+    value_w = 170.0  # room for "100,456–176,183" right of the longest bar
     legend_h = 30.0
     plot = QRectF(
-        area.left() + label_w, area.top(), area.width() - label_w - 60, area.height() - legend_h
+        area.left() + label_w,
+        area.top(),
+        area.width() - label_w - value_w,
+        area.height() - legend_h,
     )
     top = max([1, *(max(g.killed_max, g.injured_max) for g in groups)])
     band = plot.height() / max(1, len(groups))
@@ -311,7 +319,7 @@ def _bar_chart(painter: QPainter, area: QRectF, overview: MonthlyOverview) -> No
                 painter,
                 plot.left() + plot.width() * high / top + 6,
                 by + bar / 2 - _LINE / 2,
-                60,
+                value_w - 6,
                 _range(low, high),
                 colour=MUTED,
             )
@@ -340,17 +348,19 @@ def _bar_chart(painter: QPainter, area: QRectF, overview: MonthlyOverview) -> No
 
 
 # --- page 2: map and areas ------------------------------------------------------------------------
-_land: list[mapdata.Ring] | None = None
+_outlines: dict[str, list[mapdata.Ring]] = {}
+LAND_FILE = "ne_110m_land.geojson"
+BORDERS_FILE = "ne_110m_admin_0_boundary_lines_land.geojson"
 
 
-def _land_rings() -> list[mapdata.Ring]:
-    global _land
-    if _land is None:
+def _rings(name: str) -> list[mapdata.Ring]:
+    """A bundled outline, projected once per process."""
+    if name not in _outlines:
         try:
-            _land = mapdata.load_lines(resource("naturalearth", "ne_110m_land.geojson"))
+            _outlines[name] = mapdata.load_lines(resource("naturalearth", name))
         except (MapDataError, FileNotFoundError):
-            _land = []  # the map still shows the incidents, on a blank background
-    return _land
+            _outlines[name] = []  # the map still shows the incidents, on a blank background
+    return _outlines[name]
 
 
 def _page_map(painter: QPainter, overview: MonthlyOverview) -> None:
@@ -385,7 +395,7 @@ def _page_map(painter: QPainter, overview: MonthlyOverview) -> None:
             QCoreApplication.translate("ReportPdf", "Killed"),
             QCoreApplication.translate("ReportPdf", "Injured"),
         ),
-        (430, 130, 130, 130),
+        (400, 120, 180, 180),
         [
             (
                 a.area,
@@ -435,13 +445,22 @@ def _map(painter: QPainter, box: QRectF, overview: MonthlyOverview) -> None:
 
     painter.setPen(QPen(COAST, 1.0))
     painter.setBrush(QBrush(LAND))
-    for ring in _land_rings():
+    for ring in _rings(LAND_FILE):
         if len(ring) < 2:
             continue
         path = QPainterPath(to_page(*ring[0]))
         for x, y in ring[1:]:
             path.lineTo(to_page(x, y))
         path.closeSubpath()
+        painter.drawPath(path)
+    painter.setPen(QPen(COAST, 1.0, Qt.PenStyle.DashLine))  # country borders, for orientation
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    for ring in _rings(BORDERS_FILE):
+        if len(ring) < 2:
+            continue
+        path = QPainterPath(to_page(*ring[0]))
+        for x, y in ring[1:]:
+            path.lineTo(to_page(x, y))
         painter.drawPath(path)
     biggest = max([1, *(c.incidents for c in overview.cells)])
     painter.setPen(QPen(QColor("#ffffff"), 1.0))
