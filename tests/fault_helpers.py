@@ -291,7 +291,7 @@ def build_template(base: Path) -> Path:
         fieldsync.export_bundle(scratch, base / "bundle")
     shutil.rmtree(base / "scratch")
     (base / "out").mkdir()
-    for name in ("vault-v1", "vault-v2"):
+    for name in ("vault-v1", "vault-v2", "vault-v3"):
         shutil.copytree(FIXTURES / name, base / name)
     return base
 
@@ -535,7 +535,7 @@ def _migration(fixture: str) -> Operation:
             shutil.rmtree(pristine)
 
     return Operation(
-        f"migrate-{fixture}",
+        "migrate-" + fixture.replace("/", "-"),
         lambda s: ["--vault", str(s / fixture), "log", "verify"],
         check_cut,
         again,
@@ -544,9 +544,21 @@ def _migration(fixture: str) -> Operation:
 
 MIGRATE_V1 = _migration("vault-v1")
 MIGRATE_V2 = _migration("vault-v2")
+# The v3 pair: an enrolled field vault holding HQ's receipt, and the HQ vault that imported it.
+MIGRATE_V3_FIELD = _migration("vault-v3/field")
+MIGRATE_V3_HQ = _migration("vault-v3/hq")
 
 
-OPERATIONS = (INGEST, EXPORT, IMPORT, PASSWD, MIGRATE_V1, MIGRATE_V2)
+OPERATIONS = (
+    INGEST,
+    EXPORT,
+    IMPORT,
+    PASSWD,
+    MIGRATE_V1,
+    MIGRATE_V2,
+    MIGRATE_V3_FIELD,
+    MIGRATE_V3_HQ,
+)
 
 
 # --- a really full disk: a small tmpfs in a private mount namespace ---------------------------

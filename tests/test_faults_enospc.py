@@ -21,6 +21,9 @@ from tests.fault_helpers import (  # noqa: E402
     INGEST,
     MIGRATE_V1,
     MIGRATE_V2,
+    MIGRATE_V3_FIELD,
+    MIGRATE_V3_HQ,
+    OPERATIONS,
     PASSWD,
     Operation,
     assert_clear_failure,
@@ -40,11 +43,12 @@ FOLDERS = {
     PASSWD.name: "field",
     MIGRATE_V1.name: "vault-v1",
     MIGRATE_V2.name: "vault-v2",
+    MIGRATE_V3_FIELD.name: "vault-v3/field",
+    MIGRATE_V3_HQ.name: "vault-v3/hq",
 }
 # Free bytes: none; less than SQLite's shared-memory file; room for the WAL but not a photo;
 # room for one photo or bundle but not everything; plenty.
 HEADROOMS = (0, 16 * 1024, 64 * 1024, 200 * 1024, 320 * 1024, 8 * 1024 * 1024)
-OPERATIONS = (INGEST, EXPORT, IMPORT, PASSWD, MIGRATE_V1, MIGRATE_V2)
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,8 @@ from tests.fault_helpers import (  # noqa: E402
     INGEST,
     MIGRATE_V1,
     MIGRATE_V2,
+    MIGRATE_V3_FIELD,
+    MIGRATE_V3_HQ,
     NEW_PASSPHRASE,
     OPERATIONS,
     PASSWD,
@@ -77,6 +79,8 @@ REPRESENTATIVE = {
     # between two migration steps
     MIGRATE_V1.name: "commit",
     MIGRATE_V2.name: "commit",
+    MIGRATE_V3_FIELD.name: "commit",
+    MIGRATE_V3_HQ.name: "commit",
 }
 
 
