@@ -562,7 +562,8 @@ def write_monthly_pdf(
     ensure_gui_application()
     writer = QPdfWriter(str(path))
     writer.setResolution(300)
-    writer.setTitle(f"Monthly overview {overview.info.month}")
+    title = QCoreApplication.translate("ReportPdf", "Monthly overview {month}")
+    writer.setTitle(title.format(month=overview.info.month))
     writer.setCreator("fieldapp")
     writer.setPageLayout(
         QPageLayout(
