@@ -141,12 +141,12 @@ def test_dialog_makes_a_package_with_progress(qtbot: QtBot, case: Case) -> None:
     assert not dlg.make_button.isEnabled()  # no folder yet
     dlg.dialogs = ChosenFolder(parent)
     QTest.keyClick(dlg, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
-    assert dlg.folder.text() == str(parent / f"package-{case.incident_id[:8]}")
+    assert dlg.folder.text() == str(parent / f"package-{ref_code(case)}")
     seen: list[tuple[int, int]] = []
     dlg.progress.valueChanged.connect(lambda v: seen.append((v, dlg.progress.maximum())))
     QTest.keyClick(dlg, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert dlg.package is not None
-    assert dlg.package.path == parent / f"package-{case.incident_id[:8]}"
+    assert dlg.package.path == parent / f"package-{ref_code(case)}"
     assert dlg.package.tagmanifest_sha256 in dlg.status.text()
     assert seen and seen[-1][0] == seen[-1][1]
     assert not dlg.progress.isVisible() and dlg.close_button.isEnabled()

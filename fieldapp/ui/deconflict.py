@@ -7,7 +7,10 @@ against bidi reordering), never HTML, and URLs are shown, not opened.
 
 Keyboard: Ctrl+O choose a file, Ctrl+R preview, Ctrl+Shift+I import (Alt mnemonics on
 every button as well), Ctrl+F to the incident field (Enter finds), Ctrl+Shift+F all
-incidents, Ctrl+Return accept the selected candidate, Ctrl+Delete reject it.
+incidents, Ctrl+Return accept the selected candidate, Ctrl+Delete reject it. The Alt letters
+(U, H for the two tabs; N F Y L P T on Sources; T N K F L E P J on Matches) avoid the main
+window's tabs and menus (R O W M A C B D G S V I): a letter used twice only moves the focus,
+or switches to the other tab, instead of pressing the button.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from PySide6.QtWidgets import (
 from fieldapp.errors import FieldappError
 from fieldapp.review import deconflict
 from fieldapp.store.vault import Vault
+from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 from fieldapp.ui.messages import message_for, show_error
 from fieldapp.ui.register import format_time, isolate
 from fieldapp.ui.sync_panel import FileDialogs, set_message
@@ -83,6 +87,14 @@ def _fill(table: QTableWidget, rows: Sequence[Sequence[str]], numeric: int = -1)
             table.setItem(row, col, _cell(value, col == numeric))
 
 
+def _fit_columns(table: QTableWidget, widest: int = 260) -> None:
+    """Columns as wide as their text (headers included), none wider than `widest`; the last
+    column keeps stretching over the rest, so nothing is cut off that need not be."""
+    for col in range(table.columnCount() - 1):  # resizing the last would stop its stretch
+        table.resizeColumnToContents(col)
+        table.setColumnWidth(col, min(table.columnWidth(col), widest))
+
+
 def _shortcut(parent: QWidget, keys: QKeySequence | str, slot: Any) -> QShortcut:
     shortcut = QShortcut(QKeySequence(keys), parent)
     shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -98,6 +110,7 @@ class MatchView:
     heading: str
     links: tuple[deconflict.Link, ...]
     candidates: tuple[deconflict.Candidate, ...]
+    ref_code: str = ""  # shown in the incident field instead of the id it was found by
 
 
 class DeconflictPanel(QWidget):
@@ -107,9 +120,32 @@ class DeconflictPanel(QWidget):
     matches_shown = Signal()
     decided = Signal(str, str)  # ("accepted" | "rejected", incident id)
 
-    SOURCE_HEADERS = ("Source", "Records", "Mapping", "Updated (UTC)")
-    PREVIEW_HEADERS = ("Line", "Id", "Date", "Position", "Belligerent", "Munition", "Problem")
-    MATCH_HEADERS = ("Score", "Incident", "Source", "Id", "Date", "Place", "Reasons")
+    # Marked for lupdate (a plain tuple of strings would never reach the catalogues);
+    # `self.tr(h)` translates them in this class's context.
+    SOURCE_HEADERS = (
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Source"),
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Records"),
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Mapping"),
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Updated (UTC)"),
+    )
+    PREVIEW_HEADERS = (
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Line"),
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Id"),
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Date"),
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Position"),
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Belligerent"),
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Munition"),
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Problem"),
+    )
+    MATCH_HEADERS = (
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Score"),
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Incident"),
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Source"),
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Id"),
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Date"),
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Place"),
+        QT_TRANSLATE_NOOP("DeconflictPanel", "Reasons"),
+    )
 
     def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,8 +158,8 @@ class DeconflictPanel(QWidget):
         self.sources: tuple[deconflict.SourceInfo, ...] = ()
         self.view: MatchView | None = None
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self._sources_tab(), self.tr("&Sources"))
-        self.tabs.addTab(self._matches_tab(), self.tr("&Matches"))
+        self.tabs.addTab(self._sources_tab(), self.tr("So&urces"))
+        self.tabs.addTab(self._matches_tab(), self.tr("Matc&hes"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.set_vault(None)
@@ -161,7 +197,7 @@ class DeconflictPanel(QWidget):
         self.preview_button = QPushButton(self.tr("&Preview"), tab)
         self.preview_button.setToolTip(self.tr("Read the first rows with this mapping (Ctrl+R)"))
         self.preview_button.clicked.connect(self.preview)
-        self.import_button = QPushButton(self.tr("&Import"), tab)
+        self.import_button = QPushButton(self.tr("Impor&t"), tab)
         self.import_button.setToolTip(
             self.tr("Import all rows, or none if one is wrong (Ctrl+Shift+I)")
         )
@@ -184,10 +220,10 @@ class DeconflictPanel(QWidget):
         file_row.addWidget(self.file_button)
         file_row.addWidget(self.file_label, 1)
         form.addRow(self.tr("File:"), file_row)
-        preset_label = QLabel(self.tr("&Layout:"), tab)
+        preset_label = QLabel(self.tr("La&yout:"), tab)
         preset_label.setBuddy(self.preset)
         form.addRow(preset_label, self.preset)
-        mapping_label = QLabel(self.tr("Column ma&pping:"), tab)
+        mapping_label = QLabel(self.tr("Co&lumn mapping:"), tab)
         mapping_label.setBuddy(self.mapping_edit)
         form.addRow(mapping_label, self.mapping_edit)
         buttons = QHBoxLayout()
@@ -211,6 +247,7 @@ class DeconflictPanel(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, tab)
         splitter.addWidget(left)
         splitter.addWidget(right)
+        splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(tab)
         layout.addWidget(splitter)
@@ -235,14 +272,13 @@ class DeconflictPanel(QWidget):
         self.radius_km.setRange(0.1, deconflict.MAX_RADIUS_KM)
         self.radius_km.setDecimals(1)
         self.radius_km.setValue(10.0)
-        self.radius_km.setSuffix(self.tr(" km"))
         self.radius_km.setAccessibleName(self.tr("Radius"))
-        self.find_button = QPushButton(self.tr("Fin&d candidates"), tab)
+        self.find_button = QPushButton(self.tr("&Find candidates"), tab)
         self.find_button.setToolTip(
             self.tr("Candidates for this incident (Enter in the incident field; Ctrl+F goes there)")
         )
         self.find_button.clicked.connect(lambda: self.find_candidates())
-        self.all_button = QPushButton(self.tr("All i&ncidents"), tab)
+        self.all_button = QPushButton(self.tr("A&ll incidents"), tab)
         self.all_button.setToolTip(self.tr("Candidates for every incident (Ctrl+Shift+F)"))
         self.all_button.clicked.connect(lambda: self.find_all())
         self.heading = plain_label("", tab)
@@ -270,7 +306,7 @@ class DeconflictPanel(QWidget):
         self.reason_edit.setObjectName("reasonEdit")
         self.reason_edit.setPlaceholderText(self.tr("Why (kept in the audit log)"))
         self.reason_edit.textChanged.connect(self._update_enabled)
-        self.accept_button = QPushButton(self.tr("&Accept match"), tab)
+        self.accept_button = QPushButton(self.tr("Acce&pt match"), tab)
         self.accept_button.setToolTip(
             self.tr("The external record describes this incident (Ctrl+Return)")
         )
@@ -286,22 +322,22 @@ class DeconflictPanel(QWidget):
         self.match_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         search = QHBoxLayout()
-        incident_label = QLabel(self.tr("In&cident:"), tab)
+        incident_label = QLabel(self.tr("Inciden&t:"), tab)
         incident_label.setBuddy(self.incident_edit)
         search.addWidget(incident_label)
         search.addWidget(self.incident_edit, 1)
-        window_label = QLabel(self.tr("&Window:"), tab)
+        window_label = QLabel(self.tr("Wi&ndow:"), tab)
         window_label.setBuddy(self.window_days)
         search.addWidget(window_label)
         search.addWidget(self.window_days)
-        radius_label = QLabel(self.tr("&Radius:"), tab)
+        radius_label = QLabel(self.tr("Radius (&km):"), tab)
         radius_label.setBuddy(self.radius_km)
         search.addWidget(radius_label)
         search.addWidget(self.radius_km)
         search.addWidget(self.find_button)
         search.addWidget(self.all_button)
         decide = QHBoxLayout()
-        reason_label = QLabel(self.tr("Rea&son:"), tab)
+        reason_label = QLabel(self.tr("R&eason:"), tab)
         reason_label.setBuddy(self.reason_edit)
         decide.addWidget(reason_label)
         decide.addWidget(self.reason_edit, 1)
@@ -383,6 +419,7 @@ class DeconflictPanel(QWidget):
                 ],
                 numeric=1,
             )
+            _fit_columns(self.sources_table, 160)
             self.sources_changed.emit()
 
         self._runner.submit(
@@ -464,6 +501,7 @@ class DeconflictPanel(QWidget):
                     )
                 )
             _fill(self.preview_table, rows)
+            _fit_columns(self.preview_table)
             if result.error:
                 set_message(self.source_status, result.error, "error")
             elif any(r.error for r in result.rows):
@@ -532,7 +570,11 @@ class DeconflictPanel(QWidget):
                 row = deconflict.resolve_incident(conn, text)
             inc, _ = vault.get_incident(str(row[0]))
             return MatchView(
-                str(row[0]), f"{inc.ref_code}  {inc.title}", tuple(links), tuple(found)
+                str(row[0]),
+                f"{inc.ref_code}  {inc.title}",
+                tuple(links),
+                tuple(found),
+                inc.ref_code,
             )
 
         self._show(work, message)
@@ -560,6 +602,9 @@ class DeconflictPanel(QWidget):
             self.tabs.setCurrentIndex(1)
             if result.incident_id:
                 self.heading.setText(result.heading)
+                if result.ref_code:
+                    # The register hands over an id; analysts know incidents by reference.
+                    self.incident_edit.setText(result.ref_code)
             else:
                 self.heading.setText(
                     self.tr("All incidents: {n} candidate(s)").format(n=len(result.candidates))
@@ -582,6 +627,7 @@ class DeconflictPanel(QWidget):
                 numeric=0,
             )
             self.match_table.setColumnHidden(1, bool(result.incident_id))
+            _fit_columns(self.match_table)
             self.details.clear()
             if result.candidates:
                 self.match_table.selectRow(0)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -26,13 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.domain.model import Incident
 from fieldapp.review.package import PackageCancelled, PackageResult, build_package
 from fieldapp.store.vault import Vault
 from fieldapp.ui.custody_pdf import write_custody_pdf
 from fieldapp.ui.messages import message_for
+from fieldapp.ui.register import isolate
 from fieldapp.ui.sync_panel import FileDialogs, set_message
 from fieldapp.ui.tasks import Progress, Runner, Task, submit_with_progress
-from fieldapp.ui.widgets import plain_label
+from fieldapp.ui.widgets import fit_wrapped_text, plain_label
 
 
 class PackageDialog(QDialog):
@@ -72,6 +74,8 @@ class PackageDialog(QDialog):
         intro.setWordWrap(True)
         self.incident_label = plain_label(title or incident_id)
         self.incident_label.setObjectName("packageIncident")
+        self.incident_label.setToolTip(incident_id)
+        self._ref_code = ""
         self.folder = QLineEdit()
         self.folder.setObjectName("packageFolder")
         self.folder.setPlaceholderText(self.tr("A new folder for the package"))
@@ -119,7 +123,8 @@ class PackageDialog(QDialog):
         self.close_button = QPushButton(self.tr("Close"))
         self.close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.progress, 3)
+        buttons.addStretch(1)  # buttons keep their size when the progress bar is hidden
         buttons.addWidget(self.make_button)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.close_button)
@@ -136,8 +141,20 @@ class PackageDialog(QDialog):
             (QKeySequence("Ctrl+Return"), self.make_package),
         ):
             QShortcut(keys, self).activated.connect(slot)
-        self.resize(560, 0)
+        self.resize(620, 0)
         self._update_enabled()
+        # The main window hands over an id; the analyst knows the reference code and title,
+        # and the package folder is named after the reference.
+        runner.submit(
+            lambda: vault.get_incident(incident_id)[0],
+            self._show_incident,
+            lambda _exc: None,  # the id stays shown; making the package says what is wrong
+        )
+
+    def _show_incident(self, incident: object) -> None:
+        if isinstance(incident, Incident) and incident.ref_code:
+            self._ref_code = incident.ref_code
+            self.incident_label.setText(f"{incident.ref_code}  {isolate(incident.title)}")
 
     # --- state ----------------------------------------------------------------------------------
     @property
@@ -179,12 +196,13 @@ class PackageDialog(QDialog):
         start = Path(self.folder.text().strip() or Path.home())
         chosen = self.dialogs.folder(self, self.tr("Where the package folder goes"), start.parent)
         if chosen is not None:
-            self.folder.setText(str(chosen / f"package-{self._incident_id[:8]}"))
+            name = self._ref_code or self._incident_id[:8]
+            self.folder.setText(str(chosen / f"package-{name}"))
 
     def cancel(self) -> None:
         if self._cancel is not None:
             self._cancel.set()
-            set_message(self.status, self.tr("Cancelling…"), "warn")
+            self._say(self.tr("Cancelling…"), "warn")
 
     def make_package(self) -> None:
         """Build the package on a worker thread; the result or the error shows in the dialog."""
@@ -201,7 +219,7 @@ class PackageDialog(QDialog):
         self.package = None
         self.progress.setRange(0, 0)
         self.progress.show()
-        set_message(self.status, self.tr("Making the package…"))
+        self._say(self.tr("Making the package…"))
         self._update_enabled()
 
         def work(progress: Progress, _task: Task) -> PackageResult:
@@ -241,13 +259,23 @@ class PackageDialog(QDialog):
         def failed(exc: BaseException) -> None:
             self._done()
             if isinstance(exc, PackageCancelled):
-                set_message(self.status, self.tr("Cancelled; nothing was written."), "warn")
+                self._say(self.tr("Cancelled; nothing was written."), "warn")
             else:
-                set_message(self.status, message_for(exc)[1], "error")
+                self._say(message_for(exc)[1], "error")
 
         self._task = submit_with_progress(
             self._runner, work, finished, failed, on_progress=progressed
         )
+
+    def _say(self, text: str, kind: str = "") -> None:
+        """Show a status line; the dialog grows with it (a result names the path and the hash
+        over three lines) instead of squeezing the form rows over one another."""
+        set_message(self.status, text, kind)
+        fit_wrapped_text(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_wrapped_text(self)  # the intro wraps to more lines in longer languages
 
     def _done(self) -> None:
         self._cancel = None

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.errors import FieldappError
 from fieldapp.review.provenance import (
     Provenance,
     VerifyResult,
@@ -110,6 +111,7 @@ class ProvenanceDialog(QDialog):
         self._generation = Generation()
         self._task: Task | None = None
         self.provenance: Provenance | None = None
+        self._label = ""  # reference code and title, for an incident
         self.verification: VerifyResult | None = None
 
         self.heading = plain_label("")
@@ -241,12 +243,15 @@ class ProvenanceDialog(QDialog):
         self.heading.setText(self.tr("Record {id}").format(id=record_id))
         set_message(self.status, self.tr("Reading the provenance…"))
 
-        def work() -> Provenance:
-            return record_provenance(vault, record_id)
+        def work() -> tuple[Provenance, str]:
+            found = record_provenance(vault, record_id)
+            return found, _record_label(vault, found)
 
         @self._generation.current
-        def done(result: Any) -> None:
+        def done(loaded: Any) -> None:
+            result, label = loaded
             assert isinstance(result, Provenance)
+            self._label = label
             self._show(result)
             set_message(self.status, "")
             self._update_enabled()
@@ -264,7 +269,15 @@ class ProvenanceDialog(QDialog):
             "evidence": self.tr("Evidence item"),
             "assessment": self.tr("Assessment"),
         }.get(p.kind, p.kind)
-        self.heading.setText(self.tr("{kind} {id}").format(kind=kind, id=p.record_id))
+        if self._label:
+            # Analysts know an incident by its reference and title; the id is for the CLI.
+            self.heading.setText(
+                self.tr("{kind} {label}   (id {id})").format(
+                    kind=kind, label=self._label, id=p.record_id
+                )
+            )
+        else:
+            self.heading.setText(self.tr("{kind} {id}").format(kind=kind, id=p.record_id))
         self.setWindowTitle(self.tr("Provenance — {kind}").format(kind=kind))
         f = self._fields
         f["device"].setText(f"{p.device_code} ({p.device_id})")
@@ -482,6 +495,17 @@ class ProvenanceDialog(QDialog):
         ready = self._vault is not None and self.provenance is not None
         self.verify_button.setEnabled(ready and self._task is None)
         self.copy_button.setEnabled(self.provenance is not None)
+
+
+def _record_label(vault: Vault, p: Provenance) -> str:
+    """An incident's reference code and title (runs on the worker, with the provenance)."""
+    if p.kind != "incident":
+        return ""
+    try:
+        incident, _ = vault.get_incident(p.record_id)
+    except FieldappError:  # deleted (a tombstone) or purged: the id is all there is
+        return ""
+    return f"{incident.ref_code}  {isolate(incident.title)}"
 
 
 def open_provenance(

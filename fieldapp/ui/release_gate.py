@@ -1,9 +1,10 @@
 """The "Release gate" panel (issue 5 §3): check staged files, approve as a second user, publish.
 
-Keyboard: Alt+F stage files, Alt+L clear, Alt+N extra names list, Alt+C or Ctrl+Return check,
+Keyboard: Alt+F stage files, Alt+L clear, Alt+N extra names list, Alt+K or Ctrl+Return check,
 Alt+U/Alt+H the second user and their passphrase (Return approves), Alt+E approve, Alt+S
-publish; the policy fields have Alt+X, G, K, T, P. The letters avoid the HQ main window's tab
-and menu mnemonics.
+publish; the policy fields have Alt+X, Z, Y, T, P. The letters avoid the HQ main window's tab
+and menu mnemonics (R O W M A C B D G, V I): a letter used twice only moves the focus, or
+switches to the other tab, instead of pressing the button.
 
 Every decision is `fieldapp.review.gate`'s; this panel only feeds it files and a policy, shows
 the findings (which never quote the personal data found), takes the second user's passphrase
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,6 +44,7 @@ from PySide6.QtWidgets import (
 from fieldapp.review import gate
 from fieldapp.store import keyfile
 from fieldapp.store.vault import Vault
+from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for, show_error
 from fieldapp.ui.register import format_time, isolate
 from fieldapp.ui.sync_panel import FileDialogs, set_message
@@ -72,13 +74,18 @@ def _table(headers: Sequence[str], parent: QWidget, name: str) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
+def _fill(table: QTableWidget, rows: Sequence[Sequence[str]], widest: int = 320) -> None:
     table.setRowCount(0)
     for values in rows:
         row = table.rowCount()
         table.insertRow(row)
         for col, value in enumerate(values):
             table.setItem(row, col, _cell(value))
+    # Columns as wide as their text (a cut-off time or location hides what was found), capped
+    # so a long file name cannot push the detail out of view; the last column stretches.
+    for col in range(table.columnCount() - 1):  # resizing the last would stop its stretch
+        table.resizeColumnToContents(col)
+        table.setColumnWidth(col, min(table.columnWidth(col), widest))
 
 
 class ReleaseGatePanel(QWidget):
@@ -114,7 +121,7 @@ class ReleaseGatePanel(QWidget):
         self.decimals.setValue(2)
         self.grid = QLineEdit()
         self.grid.setPlaceholderText(self.tr("e.g. 0.05 (optional)"))
-        self.coarsen = QCheckBox(self.tr("Round finer coordinates (else they bloc&k)"))
+        self.coarsen = QCheckBox(self.tr("Round finer coordinates (else the&y block)"))
         self.coarsen.setChecked(True)
         self.threshold = QSpinBox()
         self.threshold.setRange(1, 100)
@@ -123,13 +130,13 @@ class ReleaseGatePanel(QWidget):
         self.public_fields.setPlaceholderText(self.tr("all fields (or: ref,date,killed,…)"))
         self.names_button = QPushButton(self.tr("Extra &names list…"))
         self.names_button.clicked.connect(self.choose_names)
-        self.check_button = QPushButton(self.tr("&Check"))
+        self.check_button = QPushButton(self.tr("Chec&k"))
         self.check_button.setToolTip(self.tr("Check the staged files (Ctrl+Return)"))
         self.check_button.clicked.connect(self.check)
         policy_box = QGroupBox(self.tr("Policy"))
         form = QFormLayout(policy_box)
         form.addRow(self.tr("Coordinate decimals (ma&x):"), self.decimals)
-        form.addRow(self.tr("Coordinate &grid (degrees):"), self.grid)
+        form.addRow(self.tr("Coordinate grid si&ze (degrees):"), self.grid)
         form.addRow("", self.coarsen)
         form.addRow(self.tr("Small-cell &threshold:"), self.threshold)
         form.addRow(self.tr("&Public fields:"), self.public_fields)
@@ -168,15 +175,15 @@ class ReleaseGatePanel(QWidget):
             "findingsTable",
         )
         self.findings.setAccessibleName(self.tr("Findings"))
-        for col, width in enumerate((140, 170, 110, 190)):
-            self.findings.setColumnWidth(col, width)
         self.summary = self._label("releaseSummary")
 
         # Approval and publication.
         self.approver = QComboBox()
         self.approver.setObjectName("approverCombo")
+        self.approver.setMinimumWidth(220)
         self.passphrase = QLineEdit()
         self.passphrase.setObjectName("approverPassphrase")
+        self.passphrase.setMinimumWidth(220)
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.returnPressed.connect(self.approve)
         self.approve_button = QPushButton(self.tr("Approv&e"))
@@ -188,6 +195,8 @@ class ReleaseGatePanel(QWidget):
         self.publish_button.clicked.connect(self.publish)
         approve_box = QGroupBox(self.tr("Second user"))
         approve_form = QFormLayout(approve_box)
+        # A user name and a passphrase need no 1400 pixels: the fields keep their own width.
+        approve_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         approve_form.addRow(self.tr("Second &user:"), self.approver)
         approve_form.addRow(self.tr("T&heir passphrase:"), self.passphrase)
         for field in (self.approver, self.passphrase):
@@ -292,6 +301,18 @@ class ReleaseGatePanel(QWidget):
             "published": self.tr("published"),
         }.get(report.status, report.status)
 
+    def _kind(self, kind: str) -> str:
+        """The finding's kind in words (`--json` of the CLI keeps the code)."""
+        return {
+            gate.NAME: self.tr("Personal name"),
+            gate.CONSENT: self.tr("Consent"),
+            gate.COORDINATES: self.tr("Coordinates"),
+            gate.SMALL_CELL: self.tr("Small cell"),
+            gate.FIELD: self.tr("Field not public"),
+            gate.PHOTO: self.tr("Photo metadata"),
+            gate.UNSUPPORTED: self.tr("Unsupported file"),
+        }.get(kind, kind)
+
     def selected(self) -> gate.GateReport | None:
         rows = self.releases.selectionModel().selectedRows()
         if not rows or rows[0].row() >= len(self.reports):
@@ -315,13 +336,19 @@ class ReleaseGatePanel(QWidget):
                 (
                     f.file,
                     f.location,
-                    f.kind,
+                    self._kind(f.kind),
                     self.tr("fixed: {fix}").format(fix=f.fix) if f.fix else self.tr("BLOCKING"),
                     f.detail,
                 )
                 for f in report.findings
             ],
         )
+        blocking = QColor(theme.colour("error"))
+        for row, finding in enumerate(report.findings):
+            if not finding.fix:
+                for col in range(self.findings.columnCount()):
+                    if (item := self.findings.item(row, col)) is not None:
+                        item.setForeground(blocking)
         text = self.tr("Prepared by {who}; {n} file(s), {f} finding(s), {b} blocking.").format(
             who=report.prepared_by,
             n=len(report.files),

@@ -397,7 +397,13 @@ def _save_composite(
 
 
 def _sync_shots(
-    window: MainWindow, field: Vault, root: Path, runner: InlineRunner, app: QApplication, out: Path
+    window: MainWindow,
+    field: Vault,
+    root: Path,
+    runner: InlineRunner,
+    app: QApplication,
+    out: Path,
+    ids: list[str],
 ) -> list[Path]:
     """The field's Sync tab after an export, then an HQ window that imported that bundle."""
     from sync import enrollment, fieldsync
@@ -433,9 +439,161 @@ def _sync_shots(
     written.append(_save(hq_window, out, "21-hq-devices.png", app))
     hq_window.tabs.setCurrentIndex(hq_window.register_tab)
     written.append(_save(hq_window, out, "22-hq-register.png", app))
+    written.extend(_review_shots(hq_window, hq, root, app, out, ids))
     hq_window.shutdown()
     hq_window.close()
     window.tabs.setCurrentIndex(window.register_tab)
+    return written
+
+
+# An invented external list in the Airwars-style layout, rows placed near the sample incidents:
+# two close to the market strike, one near the bridge, one far away, one without a position.
+_EXTERNAL_CSV = """Code,Date,Location,Latitude,Longitude,Belligerent,Civilians killed (min),\
+Civilians killed (max),Munition,URL,Summary
+EX-2026-0311,2026-03-02,"Tell Amar, market",34.512900,41.903000,Unknown,3,5,Missile,\
+https://example.org/ex-0311,"Invented row: strike on a market, three to five civilians killed."
+EX-2026-0314,2026-03-03,Tell Amar east,34.530000,41.920000,Unknown,1,2,Mortar,\
+https://example.org/ex-0314,Invented row: mortar fire a day later.
+EX-2026-0322,2026-03-15,Jisr al-Wadi bridge,34.609000,41.861000,Unknown,0,1,Guided bomb,\
+https://example.org/ex-0322,"Invented row: a bridge hit, passengers hurt."
+EX-2026-0330,2026-03-28,Far valley,35.900000,43.100000,Unknown,,,,,\
+Invented row: outside every window.
+EX-2026-0331,2026-03-02,Unlocated village,,,Unknown,2,2,Missile,,Invented row without a position.
+"""
+
+# A release someone staged carelessly: a victim's name in a note (blocking), a small cell
+# (suppressed) and coordinates finer than the policy allows (rounded).
+_RELEASE_CSV = """ref,date,place,lat,lon,gender,age_band,killed,notes
+{ref},2026-03-02,Tell Amar,34.512300,41.902100,female,adult,1,Mariam H. was at the stall
+{ref},2026-03-02,Tell Amar,34.512300,41.902100,male,adult,7,
+{ref},2026-03-02,Tell Amar,34.512300,41.902100,all,all,8,
+"""
+
+
+def _review_shots(
+    window: MainWindow, hq: Vault, root: Path, app: QApplication, out: Path, ids: list[str]
+) -> list[Path]:
+    """HQ's review screens (issue 5) on the window that imported the field's bundle."""
+    from fieldapp.domain.assessment import HqAssessment
+    from fieldapp.ui.crash import CrashDialog
+    from fieldapp.ui.messages import scrubbed_report
+
+    written: list[Path] = []
+    market = ids[0]
+    first, version = hq.save_assessment(
+        HqAssessment(
+            incident_id=market,
+            public_category="unconfirmed",
+            internal_grade="fair",
+            belligerent_view="not_yet_assessed",
+            rationale="One witness and smoke on imagery; waiting for the hospital list.",
+            assessor="investigator-03",
+        ),
+        "first look at HQ",
+    )
+    first.public_category = "confirmed"
+    first.internal_grade = "confirmed"
+    first.belligerent_view = "credible"
+    first.rationale = (
+        "Hospital list, imagery and two independent witnesses agree on time, place and harm."
+    )
+    hq.save_assessment(first, "hospital list received", expected_version=version)
+    hq.add_slot("reviewer-osprey", SAMPLE_PASSPHRASE + " two", KdfParams.TEST_ONLY)
+
+    window.tabs.setCurrentIndex(window.register_tab)
+    window.register.refresh()
+    window.register.select_incident(market)
+    _settle(app)
+
+    assess = window.show_assess()
+    if assess is not None:
+        written.append(_save(assess, out, "23-hq-assess.png", app))
+        assess.close()
+
+    provenance = window.show_provenance()
+    if provenance is not None:
+        provenance.verify()
+        provenance.tabs.setCurrentIndex(3)
+        written.append(_save(provenance, out, "24-provenance-verify.png", app))
+        provenance.tabs.setCurrentIndex(1)
+        written.append(_save(provenance, out, "25-provenance-versions.png", app))
+        provenance.close()
+
+    gate_panel = window.release_gate
+    if gate_panel is not None:
+        staged = root / "release" / "casualties-march.csv"
+        staged.parent.mkdir()
+        ref = hq.get_incident(market)[0].ref_code
+        staged.write_text(_RELEASE_CSV.format(ref=ref), encoding="utf-8")
+        window.tabs.setCurrentIndex(window.release_gate_tab)
+        gate_panel.staged = [staged]
+        gate_panel.staged_list.addItem(str(staged))
+        gate_panel._update_enabled()
+        gate_panel.check()
+        written.append(_save(window, out, "26-release-gate.png", app))
+
+    external = root / "external-march.csv"
+    external.write_text(_EXTERNAL_CSV, encoding="utf-8")
+    panel = window.deconflict
+    window.tabs.setCurrentIndex(window.deconflict_tab)
+    panel.tabs.setCurrentIndex(0)
+    panel.source_name.setText("airwars")
+    panel.set_file(external)
+    panel.preview()
+    panel.import_file()
+    written.append(_save(window, out, "27-deconflict-sources.png", app))
+    panel.set_incident(market)
+    panel.find_candidates()
+    panel.tabs.setCurrentIndex(1)
+    if panel.match_table.rowCount():
+        panel.match_table.selectRow(0)
+    written.append(_save(window, out, "28-deconflict-matches.png", app))
+
+    window.tabs.setCurrentIndex(window.register_tab)
+    package = window.show_package()
+    if package is not None:
+        (root / "court").mkdir()
+        package.folder.setText(str(root / "court" / "package-market"))
+        package.identities.setChecked(True)
+        written.append(_save(package, out, "29-package.png", app))
+        package.reason.setText("Court order 2026/114")
+        package.make_package()
+        written.append(_save(package, out, "30-package-done.png", app))
+        package.close()
+
+    window.settings_action.trigger()
+    _settle(app)
+    settings_dialog = window.findChild(QWidget, "settingsDialog")
+    if settings_dialog is not None:
+        written.append(_save(settings_dialog, out, "31-settings-policies.png", app))
+        settings_dialog.close()
+
+    try:
+        try:
+            raise KeyError("sample")
+        except KeyError as inner:
+            raise RuntimeError("invented failure for the screenshot") from inner
+    except RuntimeError as exc:
+        crash = CrashDialog(scrubbed_report(exc), window)
+    crash.show()
+    written.append(_save(crash, out, "32-crash.png", app))
+    crash.close()
+
+    window.tabs.setCurrentIndex(window.register_tab)
+    register = window.register
+    for index in range(1, register.device_combo.count()):
+        if register.device_combo.itemData(index) != hq.device.device_id:  # the field device
+            register.device_combo.setCurrentIndex(index)
+            break
+    register.month_edit.setText("2026-03")
+    register.place_edit.setText("Tell")
+    register.refresh()
+    written.append(_save(window, out, "33-hq-register-filters.png", app))
+
+    reviewer = window.show_add_reviewer()
+    if reviewer is not None:
+        written.append(_save(reviewer, out, "34-add-reviewer.png", app))
+        reviewer.close()
     return written
 
 
@@ -512,7 +670,7 @@ def render(out: Path, theme: str = "dark", variant: str = "en") -> list[Path]:
         written.append(_save(window, out, "17-witnesses.png", app))
         window.tabs.setCurrentIndex(window.map_tab)
         written.append(_save(window, out, "16-map.png", app))
-        written.extend(_sync_shots(window, opened[0], root, runner, app, out))
+        written.extend(_sync_shots(window, opened[0], root, runner, app, out, ids))
         window.verify_log()
         written.append(_save(window, out, "08-audit-log.png", app))
         window.tabs.setCurrentIndex(window.register_tab)
