@@ -15,6 +15,7 @@ thread.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -229,6 +230,29 @@ class ReleaseGatePanel(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.findings, 2)
         layout.addWidget(approve_box)
+
+        # Tab follows the work: stage and check, the policy, the results, then the approval
+        # (the tables were made first, so by default Tab visited them before anything else).
+        order = [
+            self.stage_button,
+            self.clear_button,
+            self.names_button,
+            self.check_button,
+            self.staged_list,
+            self.decimals,
+            self.grid,
+            self.coarsen,
+            self.threshold,
+            self.public_fields,
+            self.releases,
+            self.findings,
+            self.approver,
+            self.passphrase,
+            self.approve_button,
+            self.publish_button,
+        ]
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
 
         shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

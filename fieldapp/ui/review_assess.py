@@ -110,7 +110,7 @@ class AssessDialog(AdminDialog):
             (self.tr("Internal &grade:"), self.grade_combo),
             (self.tr("&Belligerent view:"), self.belligerent_combo),
             (self.tr("&Rationale:"), self.rationale_edit),
-            (self.tr("A&ssessor:"), self.assessor_edit),
+            (self.tr("&Assessor:"), self.assessor_edit),
         ):
             label = QLabel(text)
             label.setBuddy(widget)
