@@ -29,13 +29,14 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from fieldapp.domain.assessment import HqAssessment
+from fieldapp.store import policy
 from fieldapp.store.vault import Vault
 from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.crash import CrashDialog
 from fieldapp.ui.main_window import MainWindow
-from fieldapp.ui.settings import UiSettings
+from fieldapp.ui.settings import SettingsDialog, UiSettings
 from fieldapp.ui.tasks import InlineRunner
-from tests.helpers import make_vault
+from tests.helpers import TEST_PASSPHRASE, make_vault
 from tests.review_helpers import Hq, build_hq
 from tests.test_ui_sync import ScriptedDialogs
 
@@ -242,3 +243,30 @@ def test_assessment_save_and_escape_by_keyboard(qtbot: QtBot, window: MainWindow
     assert found is not None and isinstance(found[0], HqAssessment)
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def test_enter_in_the_policy_passphrase_applies_and_keeps_settings_open(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    vault = make_vault(tmp_path / "field")
+    try:
+        settings = UiSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+        dialog = SettingsDialog(settings, vault=vault, runner=InlineRunner())
+        qtbot.addWidget(dialog)
+        with qtbot.waitActive(dialog):
+            dialog.show()
+            dialog.activateWindow()
+        group = dialog.policies
+        assert group is not None
+        group.wipe_check.setChecked(True)
+        group.passphrase_edit.setFocus()
+        QTest.keyClicks(group.passphrase_edit, TEST_PASSPHRASE)
+        # Enter belongs to the field it was typed in: it applies the policies, and the dialog
+        # stays to show the result (it used to press OK as well and close over it).
+        QTest.keyClick(group.passphrase_edit, Qt.Key.Key_Return)
+        assert policy.policies(vault).wipe_after is not None
+        assert dialog.isVisible() and "applied" in group.status_label.text()
+        QTest.keyClick(dialog, Qt.Key.Key_Escape)
+        assert not dialog.isVisible()
+    finally:
+        vault.lock()

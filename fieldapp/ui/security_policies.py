@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -124,7 +125,16 @@ class SecurityPoliciesGroup(QGroupBox):
         self.apply_button = QPushButton(self.tr("Appl&y security policies"))
         self.apply_button.setObjectName("applyPolicies")
         self.apply_button.clicked.connect(self.apply)
-        self.passphrase_edit.returnPressed.connect(self.apply)
+        # Enter in any field of this section applies it. A line edit passes Enter on to its
+        # dialog as well, which pressed Settings' OK: the dialog closed over the result, and
+        # from the duress fields it closed without applying anything.
+        for edit in (
+            self.duress_label_edit,
+            self.duress_edit,
+            self.duress_repeat,
+            self.passphrase_edit,
+        ):
+            edit.installEventFilter(self)
         self.status_label = QLabel()
         self.status_label.setObjectName("policyStatus")
         self.status_label.setWordWrap(True)
@@ -158,6 +168,18 @@ class SecurityPoliciesGroup(QGroupBox):
         self.duress_check.toggled.connect(self._sync_enabled)
         self._sync_enabled()
         self.refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        enter = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in enter
+            and isinstance(watched, QLineEdit)
+        ):
+            self.apply()
+            return True  # not on to the dialog's default button
+        return super().eventFilter(watched, event)
 
     # --- state ---------------------------------------------------------------------------------
     @property
