@@ -119,6 +119,18 @@ def test_review_pages_share_no_alt_letter_with_the_window_at_hq(window: MainWind
         assert clashes(window, window.deconflict) == [], sub
 
 
+def test_register_filters_of_hq_by_keyboard(qtbot: QtBot, window: MainWindow, hq: Hq) -> None:
+    window.tabs.setCurrentIndex(window.register_tab)
+    window.register.select_incident(hq.ids["Market strike"])  # the editor's letters count too
+    assert clashes(window, window.register.hq_filters) == []
+    QTest.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)  # Month
+    qtbot.waitUntil(window.register.month_edit.hasFocus)
+    QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)  # Place
+    qtbot.waitUntil(window.register.place_edit.hasFocus)
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # Recorded on
+    qtbot.waitUntil(window.register.device_combo.hasFocus)
+
+
 def test_deconfliction_shares_no_alt_letter_with_the_field_window(
     qtbot: QtBot, tmp_path: Path
 ) -> None:

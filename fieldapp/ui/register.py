@@ -362,13 +362,13 @@ class RegisterPanel(QWidget):
         self.device_combo.currentIndexChanged.connect(self.refresh)
         self.month_edit = QLineEdit()
         self.month_edit.setObjectName("registerMonth")
-        self.month_edit.setPlaceholderText(self.tr("Month: YYYY-MM"))
+        self.month_edit.setPlaceholderText(self.tr("YYYY-MM"))
         self.month_edit.setMaxLength(7)
         self.month_edit.setClearButtonEnabled(True)
         self.month_edit.textChanged.connect(lambda _text: self._debounce.start())
         self.place_edit = QLineEdit()
         self.place_edit.setObjectName("registerPlace")
-        self.place_edit.setPlaceholderText(self.tr("Place contains…"))
+        self.place_edit.setPlaceholderText(self.tr("any part of the name"))
         self.place_edit.setMaxLength(200)
         self.place_edit.setClearButtonEnabled(True)
         self.place_edit.textChanged.connect(lambda _text: self._debounce.start())
@@ -383,9 +383,17 @@ class RegisterPanel(QWidget):
         self.hq_filters.setObjectName("registerHqFilters")
         row = QHBoxLayout(self.hq_filters)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.device_combo, 1)
-        row.addWidget(self.month_edit)
-        row.addWidget(self.place_edit, 1)
+        # Labelled, because a filled-in "2026-03" or "Tell" no longer shows its placeholder;
+        # the letters (N, H, P) are the ones the window's tabs, menus and editor leave free.
+        for text, widget, stretch in (
+            (self.tr("Recorded o&n:"), self.device_combo, 1),
+            (self.tr("Mont&h:"), self.month_edit, 0),
+            (self.tr("&Place:"), self.place_edit, 1),
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            row.addWidget(label)
+            row.addWidget(widget, stretch)
         layout.insertWidget(layout.indexOf(self.table), self.hq_filters)
         self.hq_filters.hide()
 
