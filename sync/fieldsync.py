@@ -17,7 +17,6 @@ signed, is never reused for other content, even after a crash.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import queue
 import re
@@ -29,16 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: leftovers of dead exports are not removed
-    fcntl = None  # type: ignore[assignment]
-
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fieldapp.domain import canonical
 from fieldapp.errors import EvidenceError, IntegrityError, NotEnrolled, SyncError
-from fieldapp.store import auditlog, records, signednote, witnesses
+from fieldapp.store import auditlog, records, signednote, tempfiles, witnesses
 from fieldapp.store.blobs import BlobStore
 from fieldapp.store.keyfile import fsync_dir
 from fieldapp.store.merkle import leaf_hash
@@ -593,21 +587,9 @@ def _remove_dead_partials(out_dir: Path) -> None:
     """Delete `.partial-*.tmp` files of exports that died (killed, power cut) in `out_dir`.
 
     They hold ciphertext without a final chunk, which no reader accepts, but they fill a USB
-    stick. A live export holds an flock on its file, so only dead ones are free to lock.
-    Without flock (Windows) they are left alone.
+    stick. A live export holds its own (`tempfiles.hold`), so only dead ones go.
     """
-    if fcntl is None:
-        return
-    for leftover in out_dir.glob(f"{PARTIAL_PREFIX}*{PARTIAL_SUFFIX}"):
-        with contextlib.suppress(OSError):
-            fd = os.open(leftover, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                continue  # another export is writing it
-            finally:
-                os.close(fd)
-            leftover.unlink()
+    tempfiles.remove_dead(out_dir, f"{PARTIAL_PREFIX}*{PARTIAL_SUFFIX}")
 
 
 class _IntegrityCheck:
@@ -746,10 +728,9 @@ def _write_and_record(
             f"Cannot write in {out_dir}: {exc.strerror or exc}; no bundle was written."
         ) from exc
     tmp = Path(tmp_name)
-    if fcntl is not None:
-        # Held while this export writes; a crashed export's lock is gone, and the next export
-        # removes its leftover (`_remove_dead_partials`).
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    # Held while this export writes; a crashed export's lock is gone, and the next export
+    # removes its leftover (`_remove_dead_partials`).
+    tempfiles.hold(fd)
     try:
         with os.fdopen(fd, "wb") as raw:
             background = _BackgroundFile(raw)

@@ -51,7 +51,7 @@ from fieldapp.domain.validation import validate_incident, validate_observation
 from fieldapp.domain.witness import Statement, Witness, validate_statement, validate_witness
 from fieldapp.errors import FieldIssue, IntegrityError, SyncError
 from fieldapp.reflists import bundled_reflists
-from fieldapp.store import auditlog, projection, records
+from fieldapp.store import auditlog, projection, records, tempfiles
 from fieldapp.store.blobs import BlobStore
 from fieldapp.store.checkpoint import CheckpointError, parse_checkpoint
 from fieldapp.store.device import device_code
@@ -314,6 +314,10 @@ def inbox_dir(vault: Vault) -> Path:
     return vault.path / "inbox"
 
 
+_INBOX_TMP = ".*.tmp"
+_RECEIPT_TMP = ".receipt-*.tmp"
+
+
 def _copy_into_inbox(vault: Vault, source: Path, max_size: int) -> tuple[str, int, Path]:
     try:
         before = os.stat(source)
@@ -330,11 +334,17 @@ def _copy_into_inbox(vault: Vault, source: Path, max_size: int) -> tuple[str, in
         )
     folder = inbox_dir(vault)
     folder.mkdir(mode=0o700, exist_ok=True)
+    # A copy a killed import left is a whole bundle: the next import removes it (`hold`).
+    tempfiles.remove_dead(folder, _INBOX_TMP)
     tmp = folder / f".{secrets.token_hex(8)}.tmp"
     digest = hashlib.sha256()
     size = 0
+    lock_fd: int | None = None
     try:
         with source.open("rb") as src, tmp.open("xb") as out:
+            # Held on a descriptor of its own until the copy is linked and unlinked below.
+            lock_fd = os.dup(out.fileno())
+            tempfiles.hold(lock_fd)
             while chunk := src.read(_COPY_CHUNK):
                 size += len(chunk)
                 if size > max_size:  # the file grew while we copied it
@@ -367,6 +377,9 @@ def _copy_into_inbox(vault: Vault, source: Path, max_size: int) -> tuple[str, in
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    finally:
+        if lock_fd is not None:
+            os.close(lock_fd)
     return sha, size, final
 
 
@@ -798,7 +811,10 @@ def _receipts_folder(vault: Vault, receipts_dir: Path | None) -> Path:
 def _write_receipt(folder: Path, receipt: str) -> Path:
     """Write a receipt atomically under a random name (nothing identifying outside it)."""
     final = folder / f"{secrets.token_hex(16)}{RECEIPT_SUFFIX}"
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    tempfiles.remove_dead(folder, _RECEIPT_TMP)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".receipt-", suffix=".tmp")
+    lock_fd = os.dup(fd)  # held until the rename, so no other import takes it for dead
+    tempfiles.hold(lock_fd)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             out.write(receipt)
@@ -809,6 +825,8 @@ def _write_receipt(folder: Path, receipt: str) -> Path:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    finally:
+        os.close(lock_fd)
     return final
 
 

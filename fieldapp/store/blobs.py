@@ -35,11 +35,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, cast
 
-try:
-    import fcntl
-except ImportError:  # Windows: no flock; stale temporary files are then left alone
-    fcntl = None  # type: ignore[assignment]
-
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -53,6 +48,7 @@ from fieldapp.errors import (
     SourceChanged,
     SourceUnreadable,
 )
+from fieldapp.store import tempfiles
 from fieldapp.store.stream import (
     PAYLOAD_NONCE_SIZE,
     StreamError,
@@ -258,8 +254,7 @@ class BlobStore:
         # The lock lives on a duplicate of the descriptor, held until the copy is renamed or
         # removed, so no other ingest takes this live partial file for a dead one.
         lock_fd = os.dup(tmp_fd)
-        if fcntl is not None:
-            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        tempfiles.hold(lock_fd)
         try:
             digest = hashlib.sha256()
             total = before.st_size
@@ -477,25 +472,7 @@ class BlobStore:
         """Delete partial files a killed or crashed ingest left behind; return how many.
 
         Each holds a sealed prefix of an original that nothing refers to, as large as the
-        file was when the process died. A running ingest holds an flock on its own, so only
-        dead ones can be locked here; every ingest calls this first. Without flock (Windows)
-        they cannot be told apart and are left alone.
+        file was when the process died. A running ingest holds its own (`tempfiles.hold`), so
+        only dead ones are removed; every ingest calls this first.
         """
-        if fcntl is None or not self.root.is_dir():
-            return 0
-        removed = 0
-        for path in self.root.glob(f"{_TMP_PREFIX}*{_TMP_SUFFIX}"):
-            try:
-                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-            except OSError:
-                continue  # gone already, or not ours to open
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                continue  # a live ingest is writing it
-            else:
-                _unlink_quietly(path)
-                removed += 1
-            finally:
-                os.close(fd)
-        return removed
+        return tempfiles.remove_dead(self.root, f"{_TMP_PREFIX}*{_TMP_SUFFIX}")

@@ -36,17 +36,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-try:
-    import fcntl
-except ImportError:  # Windows: no flock; stale temporary key files are then left alone
-    fcntl = None  # type: ignore[assignment]
-
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from fieldapp.domain import canonical
 from fieldapp.errors import DamagedKeyfile, VaultTooNew, WrongPassphrase
+from fieldapp.store import tempfiles
 
 FORMAT = "fieldapp-vault-key"
 VERSION = 1
@@ -490,8 +486,7 @@ def write_keyfile(folder: Path, keyfile: KeyFile) -> None:
     # Locked through a duplicate descriptor until the rename: until then it is a live file.
     lock_fd = os.dup(fd)
     try:
-        if fcntl is not None:
-            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        tempfiles.hold(lock_fd)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -549,19 +544,4 @@ def without_slot(kf: KeyFile, slot_id: str) -> KeyFile:
 
 def _remove_dead_temp_files(folder: Path) -> None:
     """Delete `.vault.key.*.tmp` files of writers that died; a live writer holds its lock."""
-    if fcntl is None:
-        return
-    for leftover in folder.glob(f".{KEYFILE_NAME}.*.tmp"):
-        try:
-            fd = os.open(leftover, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            continue  # another process is writing vault.key right now
-        else:
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
-        finally:
-            os.close(fd)
+    tempfiles.remove_dead(folder, f".{KEYFILE_NAME}.*.tmp")
