@@ -74,7 +74,7 @@ def test_first_assessment_starts_from_the_field_category_and_saves_by_keyboard(
     assert assessment.rationale == "one source, no imagery"
     assert "version 1" in dialog.result_label.text()
     (only,) = history_texts(dialog)
-    assert "v1 · " in only and "Unconfirmed / Weak" in only
+    assert "v1 · " in only and "Category Unconfirmed · grade Weak" in only
 
 
 def test_reassessment_shows_the_changes_newest_first(qtbot: QtBot, site: Hq) -> None:

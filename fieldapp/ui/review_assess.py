@@ -211,13 +211,26 @@ class AssessDialog(AdminDialog):
             return
         for step in reversed(history):  # newest first
             a = step.assessment
-            head = self.tr("v{version} · {at} · {assessor} (saved by {author})").format(
-                version=step.version,
-                at=format_time(step.at),
-                assessor=isolate(a.assessor),
-                author=isolate(step.author),
+            if a.assessor.casefold() == step.author.casefold():
+                head = self.tr("v{version} · {at} · {assessor}").format(
+                    version=step.version, at=format_time(step.at), assessor=isolate(a.assessor)
+                )
+            else:  # someone saved a panel's or a colleague's assessment
+                head = self.tr("v{version} · {at} · {assessor} (saved by {author})").format(
+                    version=step.version,
+                    at=format_time(step.at),
+                    assessor=isolate(a.assessor),
+                    author=isolate(step.author),
+                )
+            # Named, because "Confirmed / Confirmed / Credible" left the reader to guess which
+            # value was the category and which the grade.
+            judged = self.tr(
+                "Category {category} · grade {grade} · belligerent view {view}"
+            ).format(
+                category=vocab_label(a.public_category),
+                grade=vocab_label(a.internal_grade),
+                view=vocab_label(a.belligerent_view),
             )
-            judged = " / ".join(vocab_label(getattr(a, name)) for name in _VOCAB_FIELDS)
             lines = [head, judged]
             for change in step.changes:
                 lines.append(
