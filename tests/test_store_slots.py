@@ -200,3 +200,43 @@ def test_erase_leaves_files_it_does_not_own(vault: Vault) -> None:
     Vault.erase(path)
     assert [p.name for p in path.iterdir()] == ["stranger.txt"]
     assert not Vault.exists(path)
+
+
+def _kinds(vault: Vault) -> list[str]:
+    return [e.kind for e in vault.audit_entries(limit=1000)]
+
+
+def test_slot_changes_the_log_missed_are_logged_at_the_next_unlock(vault: Vault) -> None:
+    """vault.key and the database cannot commit together: a process killed between the key
+    file's rename and the database commit changed a slot without a log entry. The next unlock
+    finds the difference and logs it; a normal, logged change is not logged twice."""
+    from fieldapp.store import keyfile
+
+    path = vault.path
+    vault.change_passphrase(TEST_PASSPHRASE, NEW_PASSPHRASE)  # logged by the operation
+    vault.lock()
+    again = Vault.unlock(path, NEW_PASSPHRASE)
+    assert "key_slots_changed" not in _kinds(again)
+    dek = bytearray(bytes.fromhex(again._raw_key_hex()))
+    again.lock()
+
+    # What the killed process left: a new slot in vault.key, nothing in the database.
+    kf = read_keyfile(path)
+    extra = keyfile.new_slot(kf.vault_id, dek, SECOND_PASSPHRASE, "intruder", KdfParams.TEST_ONLY)
+    keyfile.write_keyfile(path, kf.with_slot(extra))
+
+    reopened = Vault.unlock(path, NEW_PASSPHRASE)
+    try:
+        entry = reopened.audit_entries(limit=1)[0].entry
+        assert entry["type"] == "key_slots_changed"
+        assert entry["added"] == ["passphrase:intruder"]
+        assert entry["removed"] == [] and entry["rewrapped"] == []
+        assert reopened.verify_log().ok
+    finally:
+        reopened.lock()
+    # Recorded once: the unlock after that finds nothing new.
+    last = Vault.unlock(path, NEW_PASSPHRASE)
+    try:
+        assert _kinds(last).count("key_slots_changed") == 1
+    finally:
+        last.lock()

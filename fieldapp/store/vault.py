@@ -11,6 +11,7 @@ import contextlib
 import copy
 import dataclasses
 import functools
+import hashlib
 import os
 import secrets
 import shutil
@@ -380,10 +381,40 @@ class Vault:
         vault = cls(path, conn, dek, kf, slot.id, slot.label, device, private_key)
         try:
             policy.after_unlock(vault, outcome)
+            vault._reconcile_key_slots(kf)
         except BaseException:
             vault.lock()
             raise
         return vault
+
+    def _reconcile_key_slots(self, kf: KeyFile) -> None:
+        """Log key-slot changes the log does not hold, and remember the slots as they are.
+
+        `vault.key` and the database are two files, so no operation on slots (passphrase
+        change, new user, escrow, duress) can commit both at once: a process killed between
+        the key file's rename and the database commit leaves a slot changed and no log entry.
+        The slots as last seen are kept in the vault (at every unlock and lock); a difference
+        found at unlock is logged here ("key_slots_changed": which slots appeared, went or
+        were re-wrapped), so every change of who can open the vault is in the log, whether
+        it came from an interrupted operation or from someone editing `vault.key`.
+        """
+        seen_now = _slots_seen(kf)
+        with db.transaction(self._conn):
+            row = self._conn.execute(
+                "SELECT value FROM meta WHERE key = ?", (_SLOTS_SEEN,)
+            ).fetchone()
+            if row is not None:
+                before = canonical.loads(str(row[0]).encode())
+                if isinstance(before, dict) and before != seen_now:
+                    self._log_event(_slot_changes(before, seen_now), self._now())
+            self._remember_slots(seen_now)
+
+    def _remember_slots(self, seen: dict[str, Any]) -> None:
+        self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (_SLOTS_SEEN, canonical.dumps(seen).decode()),
+        )
 
     # --- role (issue 5) ---------------------------------------------------------------------------
     @property
@@ -413,6 +444,10 @@ class Vault:
         with self._lock:
             if self._conn is not None:
                 try:
+                    # Slot changes of this session are logged by the operations that made
+                    # them: the next unlock compares against the slots as they are now.
+                    with contextlib.suppress(Exception), db.transaction(self._conn):
+                        self._remember_slots(_slots_seen(keyfile.read_keyfile(self.path)))
                     db.close(self._conn)
                 finally:
                     self._conn = None
@@ -1572,3 +1607,32 @@ def _without_metadata(item: EvidenceItem) -> EvidenceItem:
         sensitivity=item.sensitivity,
         flags=["metadata_unavailable"],
     )
+
+
+_SLOTS_SEEN = "key_slots_seen"
+
+
+def _slots_seen(kf: KeyFile) -> dict[str, Any]:
+    """Each slot by id: kind, label and a hash of everything it stores (a re-wrap changes it)."""
+    return {
+        entry["id"]: {
+            "kind": entry["kind"],
+            "label": entry["label"],
+            "sha256": hashlib.sha256(canonical.dumps(entry)).hexdigest(),
+        }
+        for entry in kf.to_json()["slots"]
+    }
+
+
+def _slot_changes(before: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+    def named(ids: list[str], side: dict[str, Any]) -> list[str]:
+        return [f"{side[i].get('kind', '?')}:{side[i].get('label', '?')}" for i in sorted(ids)]
+
+    return {
+        "type": "key_slots_changed",
+        "note": "vault.key differs from when the vault was last open (an interrupted slot "
+        "operation, or an edit outside the app)",
+        "added": named([i for i in now if i not in before], now),
+        "removed": named([i for i in before if i not in now], before),
+        "rewrapped": named([i for i in now if i in before and before[i] != now[i]], now),
+    }
