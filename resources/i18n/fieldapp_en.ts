@@ -4,7 +4,7 @@
 <context>
     <name>EvidencePanel</name>
     <message numerus="yes">
-        <location filename="../../fieldapp/ui/evidence.py" line="+469"/>
+        <location filename="../../fieldapp/ui/evidence.py" line="+470"/>
         <source>%n item(s)</source>
         <translation>
             <numerusform>%n item</numerusform>
@@ -42,7 +42,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+788"/>
+        <location line="+796"/>
         <source>%n problem(s) to correct before saving:</source>
         <translation>
             <numerusform>%n problem to correct before saving:</numerusform>

@@ -180,9 +180,32 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>Ontvangerslijst opslaan</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Recipient list version {version} written to {path}.</source>
         <translation>Ontvangerslijst versie {version} geschreven naar {path}.</translation>
+    </message>
+</context>
+<context>
+    <name>AddReviewerDialog</name>
+    <message>
+        <location filename="../../fieldapp/ui/review_assess.py" line="+349"/>
+        <source>Add reviewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Add reviewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A reviewer opens this HQ vault with their own passphrase and can read every record and save assessments. Importing bundles, erasing, editing records, managing keys and enrolling devices are refused to them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Adding reviewer {user}… deriving their key takes a few seconds.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -246,6 +269,155 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <location line="+9"/>
         <source>Added {user}. They can now unlock this vault with their own passphrase.</source>
         <translation>{user} toegevoegd. Die kan deze kluis nu met een eigen wachtwoordzin ontgrendelen.</translation>
+    </message>
+</context>
+<context>
+    <name>AssessDialog</name>
+    <message>
+        <location filename="../../fieldapp/ui/review_assess.py" line="-298"/>
+        <source>Assess incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Why: sources, imagery, what was ruled out…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Public &amp;category:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Internal &amp;grade:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Belligerent view:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Rationale:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Assessor:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;History of HQ&apos;s assessments:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>History of HQ&apos;s assessments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Save assessment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+200"/>
+        <source>Store this assessment (Ctrl+Return)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-171"/>
+        <source>Loading…</source>
+        <translation type="unfinished">Laden…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Loading the assessment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Category recorded in the field: {category}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Not assessed at HQ yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>v{version} · {at} · {assessor}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>v{version} · {at} · {assessor} (saved by {author})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Category {category} · grade {grade} · belligerent view {view}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{field}: {old} → {new}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Public category</source>
+        <translation type="unfinished">Openbare categorie</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Internal grade</source>
+        <translation type="unfinished">Interne waardering</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Belligerent view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rationale</source>
+        <translation type="unfinished">Onderbouwing</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Assessor</source>
+        <translation type="unfinished">Beoordelaar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date</source>
+        <translation type="unfinished">Datum</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>Assessment saved as version {version}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Saving the assessment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Loading the incident…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Give a rationale and an assessor first</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -485,11 +657,443 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     </message>
 </context>
 <context>
+    <name>CrashDialog</name>
+    <message>
+        <location filename="../../fieldapp/ui/crash.py" line="+108"/>
+        <source>Unexpected error</source>
+        <translation type="unfinished">Onverwachte fout</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>fieldapp stopped unexpectedly the last time it ran. Nothing was saved half-way: the vault keeps only completed changes. The report below holds code locations only, no case data; please copy it for the developers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Something went wrong that the app did not expect. Your data is safe: nothing was saved half-way. The report below holds code locations only, no case data; please copy it for the developers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>&amp;Report:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Copy report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Copied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CreateVaultWizard</name>
     <message>
         <location filename="../../fieldapp/ui/wizard.py" line="+261"/>
         <source>fieldapp: new vault</source>
         <translation>fieldapp: nieuwe kluis</translation>
+    </message>
+</context>
+<context>
+    <name>CustodyPdf</name>
+    <message>
+        <location filename="../../fieldapp/ui/custody_pdf.py" line="+38"/>
+        <source>capture</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ingest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>bundle export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ inbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>receipt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>package</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DeconflictPanel</name>
+    <message>
+        <location filename="../../fieldapp/ui/deconflict.py" line="+126"/>
+        <location line="+17"/>
+        <source>Source</source>
+        <translation type="unfinished">Bron</translation>
+    </message>
+    <message>
+        <location line="-16"/>
+        <source>Records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mapping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Updated (UTC)</source>
+        <translation type="unfinished">Bijgewerkt (UTC)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+11"/>
+        <source>Id</source>
+        <translation type="unfinished">Id</translation>
+    </message>
+    <message>
+        <location line="-10"/>
+        <location line="+11"/>
+        <source>Date</source>
+        <translation type="unfinished">Datum</translation>
+    </message>
+    <message>
+        <location line="-10"/>
+        <source>Position</source>
+        <translation type="unfinished">Positie</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Belligerent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Munition</source>
+        <translation type="unfinished">Munitie</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Incident</source>
+        <translation type="unfinished">Incident</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Place</source>
+        <translation type="unfinished">Plaats</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reasons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>So&amp;urces</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Matc&amp;hes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>e.g. airwars</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose &amp;file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose the CSV file (Ctrl+O)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No file chosen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Airwars-style (not an official format)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Custom mapping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Column mapping (JSON)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Which CSV column holds each field, and how dates are written (ISO, DD/MM/YYYY, ...). Saved with the source and used again at its next import.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Read the first rows with this mapping (Ctrl+R)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Impor&amp;t</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Import all rows, or none if one is wrong (Ctrl+Shift+I)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Import progress</source>
+        <translation type="unfinished">Voortgang import</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Source &amp;name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>File:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>La&amp;yout:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Co&amp;lumn mapping:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Imported sources</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Reference code or id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source> days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Radius</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Find candidates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Candidates for this incident (Enter in the incident field; Ctrl+F goes there)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A&amp;ll incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Candidates for every incident (Ctrl+Shift+F)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>No external reference or accepted match yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Linked external records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Selected candidate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Why (kept in the audit log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Acce&amp;pt match</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The external record describes this incident (Ctrl+Return)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Re&amp;ject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not this incident; never proposed again (Ctrl+Delete)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Inciden&amp;t:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Wi&amp;ndow:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Radius (&amp;km):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>R&amp;eason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Locked.</source>
+        <translation type="unfinished">Vergrendeld.</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>custom</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>External dataset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>Some rows would be refused; the import takes all rows or none.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Columns: {columns}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Importing…</source>
+        <translation type="unfinished">Importeren…</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>All incidents: {n} candidate(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>No candidate in this window and radius.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{system} {id} (in the incident record)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{system} {id} accepted by {who} {at}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>{source} {id}: {date}, {place}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Belligerent: {b}; munition: {m}; civilians killed: {k}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Say why first (the reason is logged).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>{source} {id} accepted for {ref}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{source} {id} rejected for {ref}; it will not be proposed again.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -619,7 +1223,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>EvidencePanel</name>
     <message numerus="yes">
-        <location filename="../../fieldapp/ui/evidence.py" line="+469"/>
+        <location filename="../../fieldapp/ui/evidence.py" line="+470"/>
         <source>%n item(s)</source>
         <translation>
             <numerusform>%n item</numerusform>
@@ -650,7 +1254,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>Annuleren na het huidige bestand…</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+80"/>
         <source>Choose where to save the copy.</source>
         <translation>Kies waar de kopie moet worden opgeslagen.</translation>
     </message>
@@ -681,13 +1285,13 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     </message>
     <message>
         <location line="+7"/>
-        <location line="+116"/>
+        <location line="+122"/>
         <location line="+34"/>
         <source>Cancel</source>
         <translation>Annuleren</translation>
     </message>
     <message>
-        <location line="-108"/>
+        <location line="-114"/>
         <source>File</source>
         <translation>Bestand</translation>
     </message>
@@ -782,7 +1386,17 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>Kopie opslaan…</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+2"/>
+        <source>&amp;Provenance…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Where this item came from, and a check of its hash, versions and log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>The incident is saved again with this photo&apos;s GPS position (method: photo EXIF) and its capture time when the camera recorded a time zone. Say why:</source>
         <translation>Het incident wordt opnieuw opgeslagen met de GPS-positie van deze foto (methode: foto-EXIF) en de opnametijd als de camera een tijdzone vastlegde. Geef de reden:</translation>
     </message>
@@ -813,7 +1427,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>Kopie opslaan</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+94"/>
         <location line="+28"/>
         <source>unknown</source>
         <translation>onbekend</translation>
@@ -1696,7 +2310,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>nog niet opgeslagen</translation>
     </message>
     <message>
-        <location line="+204"/>
+        <location line="+212"/>
         <source>{tab} › {field}</source>
         <translation>{tab} › {field}</translation>
     </message>
@@ -1737,7 +2351,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>IncidentTableModel</name>
     <message>
-        <location filename="../../fieldapp/ui/register.py" line="+96"/>
+        <location filename="../../fieldapp/ui/register.py" line="+118"/>
         <source>Reference</source>
         <translation>Referentie</translation>
     </message>
@@ -1790,7 +2404,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fieldapp/ui/main_window.py" line="+152"/>
+        <location filename="../../fieldapp/ui/main_window.py" line="+177"/>
         <source>fieldapp</source>
         <translation>fieldapp</translation>
     </message>
@@ -1835,6 +2449,11 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>&amp;Auditlog</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>De&amp;confliction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+3"/>
         <source>&amp;Sync</source>
         <translation>&amp;Synchronisatie</translation>
@@ -1848,6 +2467,11 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <location line="+2"/>
         <source>&amp;Devices</source>
         <translation>A&amp;pparaten</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Release &amp;gate</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+29"/>
@@ -1950,7 +2574,47 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>Deze kluis en alles erin definitief vernietigen</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>&amp;Provenance and verify…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Where the selected incident came from, every version and log entry, and a check of all their hashes and signatures (Ctrl+Shift+V)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Assess incident…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>HQ&apos;s assessment of the selected incident: public category, internal grade, belligerent view, rationale; the field&apos;s record is not changed (Ctrl+Shift+A)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Add &amp;reviewer…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+2"/>
+        <source>A user who can read and assess, but not import, export or erase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Evidence &amp;package…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A court-ready evidence package of the selected incident, with a standalone verifier (Ctrl+Shift+P)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>&amp;Quit</source>
         <translation>A&amp;fsluiten</translation>
     </message>
@@ -1965,12 +2629,17 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>&amp;Incident</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
+        <source>Re&amp;view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Main</source>
         <translation>Hoofdbalk</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+78"/>
         <source>Cell: {name}</source>
         <translation>Cel: {name}</translation>
     </message>
@@ -1990,7 +2659,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>fieldapp: {cell}</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>The vault is locked.</source>
         <translation>De kluis is vergrendeld.</translation>
     </message>
@@ -2010,7 +2679,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>Vergrendeld toen de computer in slaapstand ging.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+29"/>
         <source>Unsaved changes</source>
         <translation>Niet-opgeslagen wijzigingen</translation>
     </message>
@@ -2020,12 +2689,18 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>Het incident in de editor heeft niet-opgeslagen wijzigingen. Verwerpen?</translation>
     </message>
     <message>
-        <location line="+189"/>
+        <location line="+142"/>
+        <source>Select an incident in the register first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+112"/>
         <source>Erasing the vault…</source>
         <translation>De kluis wordt gewist…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-275"/>
+        <location line="+284"/>
         <source>The vault was erased.</source>
         <translation>De kluis is gewist.</translation>
     </message>
@@ -2414,6 +3089,114 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     </message>
 </context>
 <context>
+    <name>PackageDialog</name>
+    <message>
+        <location filename="../../fieldapp/ui/package_dialog.py" line="+58"/>
+        <source>Evidence package</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>A folder with the originals, every record version, the signed log proofs, the certificates, a chain-of-custody PDF and a verifier anyone can run. Witness identities are left out unless you include them with a reason.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>A new folder for the package</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose where the package folder goes (Ctrl+O)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Include witness &amp;identities (logged)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Why identities are included (e.g. court order)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Incident:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fol&amp;der:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Package progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;Make package</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Make the package (Ctrl+Return)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel</source>
+        <translation type="unfinished">Annuleren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop (Escape); nothing is left half-written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Close</source>
+        <translation type="unfinished">Sluiten</translation>
+    </message>
+    <message>
+        <location line="+74"/>
+        <source>Where the package folder goes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Cancelling…</source>
+        <translation type="unfinished">Annuleren…</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Making the package…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Package written to {path}: {versions} record versions, {originals} originals. Package hash (logged): {hash}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Cancelled; nothing was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PassphrasePage</name>
     <message>
         <location filename="../../fieldapp/ui/wizard.py" line="+15"/>
@@ -2470,9 +3253,325 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     </message>
 </context>
 <context>
+    <name>ProvenanceDialog</name>
+    <message>
+        <location filename="../../fieldapp/ui/provenance.py" line="+104"/>
+        <source>Provenance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ</source>
+        <translation type="unfinished">HK</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>this vault</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Device</source>
+        <translation type="unfinished">Apparaat</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Analyst</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Capture time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ingest time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Original</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Origin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Version</source>
+        <translation type="unfinished">Versie</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Seq</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+18"/>
+        <source>Time (UTC)</source>
+        <translation type="unfinished">Tijd (UTC)</translation>
+    </message>
+    <message>
+        <location line="-17"/>
+        <source>Author</source>
+        <translation type="unfinished">Auteur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason</source>
+        <translation type="unfinished">Reden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SHA-256</source>
+        <translation type="unfinished">SHA-256</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bundle file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Imported (UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receipt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Device log entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Vault log entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Index</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Type</source>
+        <translation type="unfinished">Type</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Leaf hash</source>
+        <translation type="unfinished">Bladhash</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Detail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>&amp;1 Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;2 Versions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;3 Log entries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;4 Verification</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Verification progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Verify</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Recompute every hash, log proof and signature behind this record (F5); the run is recorded in the audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Copy report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Copy the provenance and checks as text (Ctrl+Shift+C)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Close</source>
+        <translation type="unfinished">Sluiten</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Record {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reading the provenance…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Incident</source>
+        <translation type="unfinished">Incident</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Observation</source>
+        <translation type="unfinished">Waarneming</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Witness</source>
+        <translation type="unfinished">Getuige</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Statement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Evidence item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Assessment</source>
+        <translation type="unfinished">Beoordeling</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{kind} {label}   (id {id})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{kind} {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Provenance — {kind}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>unknown</source>
+        <translation type="unfinished">onbekend</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{time} (EXIF)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{time} (first version)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Made on this vault: no bundle brought it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Imported in bundle(s) {seqs}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>device {code}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Verifying…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <location line="+32"/>
+        <source>Pass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-32"/>
+        <location line="+32"/>
+        <source>FAIL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-18"/>
+        <source>{n} of {total} checks failed: see the red rows.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>All {total} checks passed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Report copied to the clipboard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RangeEdit</name>
     <message>
-        <location line="-198"/>
+        <location filename="../../fieldapp/ui/widgets.py" line="-198"/>
         <source>min</source>
         <translation>min</translation>
     </message>
@@ -2578,7 +3677,52 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>&amp;Zoeken:</translation>
     </message>
     <message>
-        <location line="+226"/>
+        <location line="+67"/>
+        <source>Any device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>YYYY-MM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>any part of the name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Filter by the device that recorded the incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Incidents starting in this month (YYYY-MM)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Incidents whose place name contains this text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Recorded o&amp;n:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mont&amp;h:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Place:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+241"/>
         <source>Locked</source>
         <translation>Vergrendeld</translation>
     </message>
@@ -2604,9 +3748,878 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     </message>
 </context>
 <context>
+    <name>ReleaseGatePanel</name>
+    <message>
+        <location filename="../../fieldapp/ui/release_gate.py" line="+112"/>
+        <source>Stage &amp;files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>C&amp;lear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Staged files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>e.g. 0.05 (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Round finer coordinates (else the&amp;y block)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>all fields (or: ref,date,killed,…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+291"/>
+        <source>Extra &amp;names list…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-289"/>
+        <source>Chec&amp;k</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check the staged files (Ctrl+Return)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Coordinate decimals (ma&amp;x):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coordinate grid si&amp;ze (degrees):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Small-cell &amp;threshold:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Public fields:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Prepared (UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Status</source>
+        <translation type="unfinished">Status</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Release</source>
+        <translation type="unfinished">Vrijgave</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Releases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>File</source>
+        <translation type="unfinished">Bestand</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kind</source>
+        <translation type="unfinished">Soort</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fixed or blocking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Detail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Findings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Approv&amp;e</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The second user approves with their own passphrase (Return in the field)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Publi&amp;sh…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Second user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Second &amp;user:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>T&amp;heir passphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Working</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>Locked.</source>
+        <translation type="unfinished">Vergrendeld.</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>blocked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>awaiting approval</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>approved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>published</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Personal name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coordinates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Small cell</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Field not public</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Photo metadata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unsupported file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>fixed: {fix}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>BLOCKING</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Prepared by {who}; {n} file(s), {f} finding(s), {b} blocking.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Approved by {who}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Fix the staged files and check again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Stage files for release</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Release files (*.csv *.geojson *.json *.txt *.md *.jpg *.jpeg *.png);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Extra names list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Text (*.txt);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Names: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>{n} blocking finding(s): this release cannot be approved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Checked: nothing blocks. A second user must approve it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Checking the staged files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Approved by {who}; it can be published.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Checking the approver&apos;s passphrase…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Publish into an empty folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Published with its signed manifest: {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Publishing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReportPdf</name>
+    <message>
+        <location filename="../../fieldapp/ui/report_pdf.py" line="+85"/>
+        <source>Confirmed</source>
+        <translation type="unfinished">Bevestigd</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unconfirmed</source>
+        <translation type="unfinished">Onbevestigd</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unlikely</source>
+        <translation type="unfinished">Onwaarschijnlijk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not yet categorised</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+11"/>
+        <source>Total</source>
+        <translation type="unfinished">Totaal</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Women</source>
+        <translation type="unfinished">Vrouwen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Men</source>
+        <translation type="unfinished">Mannen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Girls</source>
+        <translation type="unfinished">Meisjes</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Boys</source>
+        <translation type="unfinished">Jongens</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unknown</source>
+        <translation type="unfinished">Onbekend</translation>
+    </message>
+    <message>
+        <location line="+86"/>
+        <source>Monthly overview {month} · {cell} · generated {at} UTC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>INTERNAL: not released. Page {n} of {count}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Monthly overview: {month}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Generated (UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Filters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>none</source>
+        <translation type="unfinished">geen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Vault</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+19"/>
+        <location line="+149"/>
+        <source>Incidents</source>
+        <translation type="unfinished">Incidenten</translation>
+    </message>
+    <message>
+        <location line="-167"/>
+        <source>those that started in the month (time.start, UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Incidents by public category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Category</source>
+        <translation type="unfinished">Categorie</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Still open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Civilians killed and injured (minimum–maximum)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+65"/>
+        <location line="+64"/>
+        <source>Killed</source>
+        <translation type="unfinished">Gedood</translation>
+    </message>
+    <message>
+        <location line="-128"/>
+        <location line="+65"/>
+        <location line="+64"/>
+        <source>Injured</source>
+        <translation type="unfinished">Gewond</translation>
+    </message>
+    <message>
+        <location line="-115"/>
+        <source>Killed and injured by group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+64"/>
+        <source>solid: minimum; light: up to the maximum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Where: incidents per 0.1° cell</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Circle area is proportional to incidents in the cell. Without a position: {n}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>By area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+116"/>
+        <source>Area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-92"/>
+        <source>…and {n} more areas (see the CSV).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+61"/>
+        <source>Natural Earth land outline; Web Mercator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Changes of public category since last month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>No incident changed category.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Reference</source>
+        <translation type="unfinished">Referentie</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>Monthly overview {month}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReportsDialog</name>
+    <message>
+        <location filename="../../fieldapp/ui/reports_dialog.py" line="+65"/>
+        <source>Reports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Monthly overview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Weapon-release open data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Month</source>
+        <translation type="unfinished">Maand</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Grid cell size in degrees: 0.1° is about 11 km</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>any area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>any country</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>any party</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Own forces</source>
+        <translation type="unfinished">Eigen troepen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coalition partner</source>
+        <translation type="unfinished">Coalitiepartner</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Adversary</source>
+        <translation type="unfinished">Tegenstander</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unknown</source>
+        <translation type="unfinished">Onbekend</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>any category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Confirmed</source>
+        <translation type="unfinished">Bevestigd</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unconfirmed</source>
+        <translation type="unfinished">Onbevestigd</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unlikely</source>
+        <translation type="unfinished">Onwaarschijnlijk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not yet categorised</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Output folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>C&amp;hoose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;Report:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Month:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Formats:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Grid (degrees):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Area:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>C&amp;ountry:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pa&amp;rty:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ca&amp;tegory:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>For internal use: these files are not released. Anything public goes through the release gate first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Export progress</source>
+        <translation type="unfinished">Voortgang export</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel</source>
+        <translation type="unfinished">Annuleren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop the export (Escape); nothing is written</source>
+        <translation type="unfinished">De export stoppen (Escape); er wordt niets geschreven</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Close</source>
+        <translation type="unfinished">Sluiten</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Locked.</source>
+        <translation type="unfinished">Vergrendeld.</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Folder for the report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Choose a folder for the files first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Exporting…</source>
+        <translation type="unfinished">Exporteren…</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Wrote {n} file(s) to {folder}: {names}. Internal use only: not released.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Cancelled; nothing was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Cancelling…</source>
+        <translation type="unfinished">Annuleren…</translation>
+    </message>
+</context>
+<context>
+    <name>SecurityPoliciesGroup</name>
+    <message>
+        <location filename="../../fieldapp/ui/security_policies.py" line="+57"/>
+        <source>Security policies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>These protect the vault if this computer is taken. All are off unless you turn them on; every change asks for your passphrase and is written to the audit log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Erase the vault after too many wrong passphrases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Number of wrong passphrases in a row:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>After this many wrong passphrases in a row, the vault destroys its key and with it every record and all evidence on this device. This is irreversible: what HQ has not received is lost, also when it was only someone mistyping. It stops guessing through the app on a seized laptop, even if the app is killed between guesses; it does not stop someone who copied the disk first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Duress passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Slot la&amp;bel:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Duress &amp;passphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Repeat it:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A second passphrase for when you are forced to open the vault. Typed at the unlock prompt, it destroys the vault&apos;s key for everyone, this device&apos;s users and HQ&apos;s escrow alike, and then looks exactly like a wrong passphrase; so does every later attempt. Nothing on disk shows that a duress passphrase exists, but its slot label is visible: choose one that looks like a user&apos;s pseudonym. Whatever HQ has not received is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>P&amp;urge acknowledged plaintext after each HQ receipt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>When a receipt from HQ is imported, the evidence originals and witness identities HQ has confirmed it holds are deleted from this device at once, without asking. The records stay. Less is lost if the laptop is taken, but the originals then exist only at HQ.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Your pa&amp;ssphrase, to confirm:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Appl&amp;y security policies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+106"/>
+        <source>The policies are still being read; try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Type the duress passphrase twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The two duress passphrases differ.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Nothing to change: the policies are as shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Type your passphrase to confirm the change.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Applying…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Security policies applied and logged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SessionLockWatcher</name>
+    <message>
+        <location filename="../../fieldapp/ui/autolock.py" line="+182"/>
+        <source>Locked when the computer was suspended.</source>
+        <translation type="unfinished">Vergrendeld toen de computer in slaapstand ging.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Locked when the desktop session was locked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../fieldapp/ui/settings.py" line="+149"/>
+        <location filename="../../fieldapp/ui/settings.py" line="+167"/>
         <source>Settings</source>
         <translation>Instellingen</translation>
     </message>
@@ -2715,16 +4728,16 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     </message>
     <message>
         <location line="+3"/>
-        <source>&amp;Purge acknowledged evidence originals after a receipt</source>
-        <translation>Door het HK bevestigde bewijsstukoriginelen na een ontvangstbewijs &amp;opruimen</translation>
+        <source>&amp;Purge acknowledged originals and witness identities after a receipt</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
-        <source>After a receipt, delete from this device the originals HQ has confirmed it holds (you are asked first). The records stay.</source>
-        <translation>Na een ontvangstbewijs worden de originelen waarvan het HK bevestigt dat het ze heeft, van dit apparaat verwijderd (eerst wordt het u gevraagd). De records blijven.</translation>
+        <source>After a receipt, delete from this device the originals and the witnesses&apos; names, contacts and communities HQ has confirmed it holds (you are asked first). The records stay.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+52"/>
         <source>Locked.</source>
         <translation>Vergrendeld.</translation>
     </message>
@@ -2884,7 +4897,7 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
         <translation>Ontvangstbewijzen (*.chmr);;Alle bestanden (*)</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>The receipt for bundle {seq} was imported before; nothing changed.</source>
         <translation>Het ontvangstbewijs voor bundel {seq} was al geïmporteerd; er is niets veranderd.</translation>
     </message>
@@ -2894,30 +4907,35 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
         <translation>Ontvangstbewijs geïmporteerd: het HK ({hq}) bevestigde bundel {seq} en alles daarvoor om {time} UTC; {blobs} bewijsstukoriginelen zijn nu in bezit van het HK.</translation>
     </message>
     <message>
-        <location line="+21"/>
-        <source>No acknowledged originals are left on this device to purge.</source>
-        <translation>Er zijn op dit apparaat geen bevestigde originelen meer om op te ruimen.</translation>
+        <location line="+10"/>
+        <source>This vault&apos;s security policy purges after every receipt: {blobs} evidence originals ({size}) and the witness identities in {identities} versions were deleted from this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>No acknowledged originals or witness identities are left on this device to purge.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Delete from this device the {count} evidence originals and the witness identities (names, contacts, communities in {identities} versions) HQ has acknowledged? This cannot be undone here: the records stay, but what is deleted will exist only at HQ.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>Delete the {count} evidence originals HQ has acknowledged from this device? This cannot be undone here: the records stay, but the original files will exist only at HQ.</source>
-        <translation>De {count} door het HK bevestigde bewijsstukoriginelen van dit apparaat verwijderen? Dit kan hier niet ongedaan worden gemaakt: de records blijven, maar de originele bestanden bestaan dan alleen nog bij het HK.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>&amp;Yes, delete originals</source>
-        <translation>&amp;Ja, originelen verwijderen</translation>
+        <source>&amp;Yes, purge</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+16"/>
-        <source>Purged {blobs} evidence originals ({size}) and {thumbs} thumbnails from this device.</source>
-        <translation>{blobs} bewijsstukoriginelen ({size}) en {thumbs} miniaturen van dit apparaat opgeruimd.</translation>
+        <source>Purged {blobs} evidence originals ({size}), {thumbs} thumbnails and the witness identities in {identities} versions from this device.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>UnlockDialog</name>
     <message>
-        <location filename="../../fieldapp/ui/unlock.py" line="+46"/>
+        <location filename="../../fieldapp/ui/unlock.py" line="+50"/>
         <source>Unlock vault</source>
         <translation>Kluis ontgrendelen</translation>
     </message>
@@ -2950,6 +4968,16 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
         <location line="+30"/>
         <source>Type the passphrase first.</source>
         <translation>Typ eerst de wachtwoordzin.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The vault was erased: that was the last wrong passphrase its security policy allows. Its data cannot be recovered from this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Close</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3451,7 +5479,7 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
 <context>
     <name>evidence</name>
     <message>
-        <location filename="../../fieldapp/ui/evidence.py" line="-912"/>
+        <location filename="../../fieldapp/ui/evidence.py" line="-927"/>
         <source>no EXIF metadata</source>
         <translation>geen EXIF-metadata</translation>
     </message>
@@ -3564,9 +5592,14 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
 <context>
     <name>messages</name>
     <message>
-        <location filename="../../fieldapp/ui/messages.py" line="+21"/>
+        <location filename="../../fieldapp/ui/messages.py" line="+25"/>
         <source>Wrong passphrase</source>
         <translation>Verkeerde wachtwoordzin</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Vault erased</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3607,6 +5640,16 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
         <location line="+1"/>
         <source>Upgrade failed</source>
         <translation>Bijwerken mislukt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Disk full or failing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not allowed for reviewers</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3702,6 +5745,31 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
         <location line="+1"/>
         <source>Recovery failed</source>
         <translation>Herstel mislukt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>External data refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Release refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Approval refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Evidence package not made</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Report not made</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+15"/>
