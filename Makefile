@@ -52,6 +52,7 @@ BENCH_REGISTER := --n 2000 --runs 3
 BENCH_INGEST   := --n 20 --rounds 1 --big-gb 0.25 --no-one-thread
 BENCH_SYNC     := --evidence-mb 64 --versions 5000
 BENCH_REVIEW   := --incidents 2000 --rounds 1
+BENCH_DECONFLICT := --incidents 5000 --externals 500
 endif
 
 bench: $(STAMP)
@@ -60,8 +61,10 @@ bench: $(STAMP)
 	$(BENCH_RUN) register -- $(PY) benchmarks/register.py $(BENCH_REGISTER)
 	$(BENCH_RUN) ingest -- $(PY) benchmarks/ingest.py $(BENCH_INGEST)
 	$(BENCH_RUN) sync_bundle -- $(PY) benchmarks/sync_bundle.py $(BENCH_SYNC)
+	$(BENCH_RUN) review -- $(PY) benchmarks/review.py $(BENCH_REVIEW)
+	$(BENCH_RUN) deconflict -- $(PY) benchmarks/deconflict.py $(BENCH_DECONFLICT)
 	$(PY) benchmarks/report.py write $(BENCH_OUT) --out BENCHMARKS.md \
-		--expect register,ingest,sync_bundle
+		--expect register,ingest,sync_bundle,review,deconflict
 
 dist: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dist]'

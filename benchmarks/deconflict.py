@@ -94,7 +94,18 @@ def main() -> None:
     parser.add_argument(
         "--keep", metavar="DIR", help="keep the seeded vault in DIR and reuse it next time"
     )
+    parser.add_argument("--json", help="also write the figures to this file (report.py)")
     args = parser.parse_args()
+    res = None
+    if args.json:  # started here: its load average at start is the run's
+        from results import Results  # benchmarks/results.py, a sibling script
+
+        res = Results(
+            "deconflict",
+            f"Deconfliction: {args.incidents:,} incidents against {args.externals:,} external "
+            "records",
+            params={"incidents": args.incidents, "externals": args.externals, "seed": args.seed},
+        )
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep) if args.keep else Path(tmp) / "vault"
@@ -113,6 +124,7 @@ def main() -> None:
             write_externals(csv_path, args.externals, random.Random(args.seed + 1))
             started = time.perf_counter()
             result = deconflict.import_external(vault, "bench", csv_path, preset="airwars")
+            import_s = time.perf_counter() - started
             print(
                 f"imported {result.rows} external records in {time.perf_counter() - started:.2f} s"
             )
@@ -128,10 +140,26 @@ def main() -> None:
             if one:
                 started = time.perf_counter()
                 found = deconflict.candidates(vault, one)
+                one_ms = (time.perf_counter() - started) * 1000
                 print(
                     f"candidates for one incident: {len(found)} in "
                     f"{(time.perf_counter() - started) * 1000:.1f} ms"
                 )
+            if res is not None:  # no target or floor in the issue: times for orientation
+                res.add("import of the external CSV", import_s, "s", detail=f"{result.rows} rows")
+                res.add(
+                    "all_candidates (3 days, 10 km)",
+                    elapsed,
+                    "s",
+                    peer="its CPU time",
+                    peer_value=cpu,
+                    ratio=elapsed / cpu if cpu else None,
+                    ratio_label="wall / CPU; above 1 = waiting for a shared CPU",
+                    detail=f"{len(pairs)} pairs for {incidents} incidents",
+                )
+                if one:
+                    res.add("candidates for one incident", one_ms, "ms")
+                res.write(Path(args.json))
         finally:
             vault.lock()
 
