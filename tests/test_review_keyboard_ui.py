@@ -282,3 +282,29 @@ def test_enter_in_the_policy_passphrase_applies_and_keeps_settings_open(
         assert not dialog.isVisible()
     finally:
         vault.lock()
+
+
+def test_rows_are_selected_right_to_left(qtbot: QtBot, window: MainWindow, hq: Hq) -> None:
+    """`selectRow` takes the column at the view's far edge right to left; where the columns
+    do not fill the view there is none and nothing was selected: the HQ register did not
+    open an incident, the release gate showed no findings (the pseudo-RTL screenshots)."""
+    window.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    window.resize(2400, 800)  # wider than the columns
+    qtbot.waitUntil(lambda: window.register.table.viewport().width() > 1000)
+    market = hq.ids["Market strike"]
+    opened: list[str] = []
+    window.register.incident_selected.connect(opened.append)
+    assert window.register.select_incident(market)
+    assert opened == [market]
+    assert window.register.selected_id() == market
+
+    gate = window.release_gate
+    assert gate is not None
+    window.tabs.setCurrentIndex(window.release_gate_tab)
+    staged = hq.tmp / "counts.csv"
+    staged.write_text("gender,killed\nfemale,3\n", encoding="utf-8")
+    gate.staged = [staged]
+    gate.check()
+    report = gate.selected()
+    assert report is not None and report.findings  # the small cell, suppressed
+    assert gate.findings.rowCount() == len(report.findings)

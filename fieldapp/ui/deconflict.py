@@ -49,7 +49,7 @@ from fieldapp.review import deconflict
 from fieldapp.store.vault import Vault
 from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 from fieldapp.ui.messages import message_for, show_error
-from fieldapp.ui.register import format_time, isolate
+from fieldapp.ui.register import format_time, isolate, select_row
 from fieldapp.ui.sync_panel import FileDialogs, set_message
 from fieldapp.ui.tasks import Generation, Progress, Runner, Task, submit_with_progress
 from fieldapp.ui.widgets import plain_label, plain_tooltip
@@ -630,7 +630,7 @@ class DeconflictPanel(QWidget):
             _fit_columns(self.match_table)
             self.details.clear()
             if result.candidates:
-                self.match_table.selectRow(0)
+                select_row(self.match_table, 0)
             if message:
                 set_message(self.match_status, message, "ok")
             elif result.candidates:

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     QRegularExpression,
@@ -62,6 +63,23 @@ def label_for(code: str) -> str:
     """A readable label for a vocabulary code: "under_assessment" -> "Under assessment",
     in the interface language (the editor's labels, so both views name a code alike)."""
     return vocab_label(code) if code else ""
+
+
+def select_row(table: QAbstractItemView, row: int) -> None:
+    """Make `row` the current, selected row of `table`, right to left as well.
+
+    `QTableView.selectRow` picks the column under the view's far edge in a right-to-left
+    layout; when the columns do not fill the view there is none, and nothing is selected
+    (Arabic users' register, release and candidate lists stayed unselected).
+    """
+    model = table.model()
+    if model is None or not 0 <= row < model.rowCount():
+        return
+    table.selectionModel().setCurrentIndex(
+        model.index(row, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    table.scrollTo(model.index(row, 0))
 
 
 def isolate(text: str) -> str:
@@ -581,7 +599,7 @@ class RegisterPanel(QWidget):
             row = self.model.row_of(selected)
             if row >= 0:
                 with QSignalBlocker(self.table.selectionModel()):
-                    self.table.selectRow(row)
+                    select_row(self.table, row)
             else:
                 # Filtered out: the editor keeps what it shows, the table just has no row for it.
                 self._selected_id = ""
@@ -662,7 +680,7 @@ class RegisterPanel(QWidget):
         row = self.model.row_of(incident_id)
         if row < 0:
             return False
-        self.table.selectRow(row)
+        select_row(self.table, row)
         return True
 
     def remember_selection(self, incident_id: str) -> None:

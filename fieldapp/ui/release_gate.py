@@ -47,7 +47,7 @@ from fieldapp.store import keyfile
 from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for, show_error
-from fieldapp.ui.register import format_time, isolate
+from fieldapp.ui.register import format_time, isolate, select_row
 from fieldapp.ui.sync_panel import FileDialogs, set_message
 from fieldapp.ui.tasks import Generation, Runner
 from fieldapp.ui.widgets import plain_label, plain_tooltip
@@ -310,9 +310,9 @@ class ReleaseGatePanel(QWidget):
             self.approver.addItems(labels)
             for row, report in enumerate(self.reports):
                 if report.release_id == current:
-                    self.releases.selectRow(row)
+                    select_row(self.releases, row)
             if self.selected() is None and self.reports:
-                self.releases.selectRow(0)
+                select_row(self.releases, 0)
             self._show_selected()
 
         self._runner.submit(work, done, self._generation.current(self._failed))

@@ -41,6 +41,7 @@ from fieldapp.store.vault import Vault
 from fieldapp.ui import i18n
 from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.main_window import MainWindow
+from fieldapp.ui.register import select_row
 from fieldapp.ui.settings import UiSettings
 from fieldapp.ui.tasks import InlineRunner
 from fieldapp.ui.theme import apply_theme
@@ -502,6 +503,9 @@ def _review_shots(
 
     window.tabs.setCurrentIndex(window.register_tab)
     window.register.refresh()
+    # From no selection, so that selecting the row opens it even where the table's current
+    # row already was that one (it is, in the pseudo-RTL run).
+    window.register.clear_selection()
     window.register.select_incident(market)
     _settle(app)
 
@@ -546,7 +550,7 @@ def _review_shots(
     panel.find_candidates()
     panel.tabs.setCurrentIndex(1)
     if panel.match_table.rowCount():
-        panel.match_table.selectRow(0)
+        select_row(panel.match_table, 0)
     written.append(_save(window, out, "28-deconflict-matches.png", app))
 
     window.tabs.setCurrentIndex(window.register_tab)
