@@ -337,13 +337,15 @@ def _register_gap(fig: dict[str, Any], data: dict[str, Any]) -> list[str]:
             "The cold first page is one sample per engine (it is cold only once per unlock), "
             "not a median."
         )
-    if any(t["of"] == "value" for t in missed_targets(fig)):
+    time_missed = [t for t in missed_targets(fig) if t["of"] == "value"]
+    if time_missed and fig.get("peer_value") is not None:
         out.append(
             f"The time target is missed on plain SQLite as well: it takes "
-            f"{_num(fig['peer_value'])} ms for the same query."
-            if fig.get("peer_value") is not None
-            and fig["peer_value"] > missed_targets(fig)[0]["bound"]
-            else "Plain SQLite meets the time on the same query, so the gap is the cipher's."
+            f"{_num(fig['peer_value'])} ms for the same query, so the query itself, not the "
+            "cipher, stands in the way."
+            if fig["peer_value"] > time_missed[0]["bound"]
+            else f"Plain SQLite meets the time on the same query ({_num(fig['peer_value'])} "
+            "ms), so the gap is the vault's."
         )
     return out
 

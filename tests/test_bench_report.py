@@ -231,3 +231,31 @@ def test_written_results_load_back_with_their_verdicts(tmp_path: Path) -> None:
     assert report.verdict(filt) == "yes"
     assert data["load_end"] and data["finished"]
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_register_gaps_split_the_cipher_from_the_sqlite_version_and_the_query() -> None:
+    res = Results("register", "Register: 100000 incidents")
+    res.facts.update({"sqlite_version": "3.40.1", "sqlcipher_sqlite": "3.53.4"})
+    res.add(
+        "search, 42 terms",
+        60.0,
+        "ms",
+        peer="plain SQLite (stdlib)",
+        peer_value=55.0,
+        ratio=60.0 / 55.0,
+        targets=[Target("value", "<=", 50.0), Target("ratio", "<=", 1.3)],
+        key="search",
+    )
+    res.add("filter kind", 30.0, "ms", peer="plain SQLite", peer_value=20.0, ratio=1.5,
+            targets=[Target("ratio", "<=", 1.3)], key="filter_kind")  # fmt: skip
+    res.add("filter kind: cipher only", 30.0, "ms", peer="SQLCipher library, no key",
+            peer_value=28.0, ratio=30.0 / 28.0, key="filter_kind_cipher_only")  # fmt: skip
+
+    text = report.render({"register": res.to_json()}, _machine([0.1, 0.1, 0.1]))
+
+    gaps = text.split("## Gaps", 1)[1]
+    assert "Target ≤ 50 ms; measured 60.0 ms, ratio 1.09 against plain SQLite (stdlib) 55.0" in gaps
+    assert "missed on plain SQLite as well: it takes 55.0 ms" in gaps
+    assert "takes 28.0 ms, so the cipher's own share is 1.07x" in gaps
+    assert "the encryption itself is within the 1.3x target here" in gaps
+    assert "| search, 42 terms | 60.0 ms |" in text and "**NO** (≤ 50 ms) |" in text
