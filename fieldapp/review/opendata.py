@@ -90,7 +90,10 @@ class Grid:
 
     def centre(self, value_e6: int, limit_e6: int) -> Decimal:
         """Centre of the cell of `value_e6`, kept within ±limit (poles, antimeridian)."""
-        index = value_e6 // self.step_e6  # floor, also for negative values
+        return self.centre_of(value_e6 // self.step_e6, limit_e6)  # floor, also below 0
+
+    def centre_of(self, index: int, limit_e6: int) -> Decimal:
+        """Centre of cell number `index` (counted from 0°), kept within ±limit."""
         # Twice the centre, so an odd step in micro-degrees still has an exact centre.
         double = 2 * index * self.step_e6 + self.step_e6
         double = max(-2 * limit_e6, min(2 * limit_e6, double))
@@ -162,19 +165,34 @@ def compute_opendata(
             if lat_e6 is None or lon_e6 is None:
                 position: tuple[Any, Any] = (None, None)
             else:
-                position = (grid.centre(lat_e6, 90_000_000), grid.centre(lon_e6, 180_000_000))
+                # Cell numbers here; their centres once per distinct row below.
+                position = (lat_e6 // grid.step_e6, lon_e6 // grid.step_e6)
             key = (*position, area, platform or UNKNOWN, munition or UNKNOWN)
             sums[key] = sums.get(key, 0) + (strikes if isinstance(strikes, int) and counted else 1)
     if progress:
         progress(total, total)
 
-    def order(item: tuple[tuple[Any, ...], int]) -> tuple[Any, ...]:
-        lat, lon, *rest = item[0]
-        return (lat is None, lat or 0, lon or 0, *rest)
+    def centres(lat: int | None, lon: int | None) -> tuple[Decimal | None, Decimal | None]:
+        if lat is None or lon is None:
+            return None, None
+        return grid.centre_of(lat, 90_000_000), grid.centre_of(lon, 180_000_000)
 
+    unsorted = [
+        ReleaseRow(*centres(lat, lon), area, platform, munition, n)
+        for (lat, lon, area, platform, munition), n in sums.items()
+    ]
     rows = tuple(
-        ReleaseRow(lat, lon, area, platform, munition, n)
-        for (lat, lon, area, platform, munition), n in sorted(sums.items(), key=order)
+        sorted(
+            unsorted,
+            key=lambda r: (
+                r.lat is None,
+                r.lat or 0,
+                r.lon or 0,
+                r.admin_area,
+                r.platform,
+                r.munition,
+            ),
+        )
     )
     filters_info = {**filters.as_dict()}
     return OpenData(export_info(vault, "opendata", month, filters_info), grid, rows)
