@@ -4,8 +4,8 @@ What counts, and why:
 
 - **Which incidents are "of the month"**: those whose `time.start` (when it happened, UTC) falls
   in the month. `time.first_reported_at` is optional and empty on most records, while `start` is
-  required for a useful record and indexed in the register projection, so the month's rows are
-  one index range, not a scan of every body.
+  required for a useful record and indexed in the register projection, so a month reads its own
+  bodies only (`month_rows`), never every body of the vault.
 - **Figures are as the vault knows them when the report is made** (the latest version of each
   incident and of HQ's assessment of it); the generation time is stated on every file. Only the
   "changes since last month" list reads history.
