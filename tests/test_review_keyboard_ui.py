@@ -1,4 +1,5 @@
-"""Keyboard access to the HQ review screens inside the real main window.
+"""Keyboard access to the HQ review screens inside the real main window (and two things the
+pseudo right-to-left screenshots showed: rows chosen by the program, and English values).
 
 The panels' own tests drive them standalone, where every Alt+letter is theirs. In the window
 the tabs and menus own letters too, and a letter used twice is ambiguous: Qt then only moves
@@ -34,6 +35,7 @@ from fieldapp.store.vault import Vault
 from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.crash import CrashDialog
 from fieldapp.ui.main_window import MainWindow
+from fieldapp.ui.register import left_to_right
 from fieldapp.ui.settings import SettingsDialog, UiSettings
 from fieldapp.ui.tasks import InlineRunner
 from tests.helpers import TEST_PASSPHRASE, make_vault
@@ -308,3 +310,19 @@ def test_rows_are_selected_right_to_left(qtbot: QtBot, window: MainWindow, hq: H
     report = gate.selected()
     assert report is not None and report.findings  # the small cell, suppressed
     assert gate.findings.rowCount() == len(report.findings)
+
+
+def test_left_to_right_values_keep_their_order_right_to_left(qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    reason = "1 day apart; 2.6 km apart"
+    assert left_to_right(reason) == reason  # a left-to-right interface: untouched
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    try:
+        assert left_to_right(reason) == "\u200e" + reason + "\u200e"
+        assert left_to_right("row 2, column 'notes'").endswith("'\u200e")
+        arabic = "\u0633\u0648\u0642 3"  # starts right to left: its order is already right
+        assert left_to_right(arabic) == arabic
+        assert left_to_right("42") == "42"  # no strong character: nothing to anchor
+    finally:
+        app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)

@@ -49,14 +49,14 @@ from fieldapp.review import deconflict
 from fieldapp.store.vault import Vault
 from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 from fieldapp.ui.messages import message_for, show_error
-from fieldapp.ui.register import format_time, isolate, select_row
+from fieldapp.ui.register import format_time, isolate, left_to_right, select_row
 from fieldapp.ui.sync_panel import FileDialogs, set_message
 from fieldapp.ui.tasks import Generation, Progress, Runner, Task, submit_with_progress
 from fieldapp.ui.widgets import plain_label, plain_tooltip
 
 
 def _cell(text: str, numeric: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(isolate(text))
+    item = QTableWidgetItem(left_to_right(isolate(text)))
     item.setToolTip(plain_tooltip(text))
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     if numeric:

@@ -48,14 +48,14 @@ from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.messages import message_for
-from fieldapp.ui.register import format_time, isolate
+from fieldapp.ui.register import format_time, isolate, left_to_right
 from fieldapp.ui.sync_panel import set_message
 from fieldapp.ui.tasks import Generation, Progress, Runner, Task, submit_with_progress
 from fieldapp.ui.widgets import plain_label, plain_tooltip
 
 
 def _cell(text: str, tooltip: str = "") -> QTableWidgetItem:
-    item = QTableWidgetItem(isolate(text))
+    item = QTableWidgetItem(left_to_right(isolate(text)))
     item.setToolTip(plain_tooltip(tooltip or text))
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     return item

@@ -9,6 +9,7 @@ by a generation counter, so a slow search can never repaint decrypted rows into 
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -86,6 +87,26 @@ def isolate(text: str) -> str:
     """Wrap text holding bidi controls in an isolate, so it cannot reorder the rest of the row."""
     if any(ch in _BIDI_CONTROLS for ch in text):
         return "\u2068" + text + "\u2069"
+    return text
+
+
+def left_to_right(text: str) -> str:
+    """Keep a left-to-right value (English reasons, codes, "1 day apart") in order in a
+    right-to-left interface.
+
+    An item is painted in the layout's direction, and Qt does not honour the isolate
+    `isolate` adds, so a leading number or a trailing quote of an English sentence landed on
+    the wrong side ("day apart … 1"). Marks on both sides make its ends strong. Nothing changes
+    in a left-to-right interface or for text that starts right to left.
+    """
+    if QGuiApplication.layoutDirection() != Qt.LayoutDirection.RightToLeft:
+        return text
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return "\u200e" + text + "\u200e"
+        if kind in ("R", "AL"):
+            return text
     return text
 
 

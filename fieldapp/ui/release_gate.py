@@ -47,14 +47,14 @@ from fieldapp.store import keyfile
 from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for, show_error
-from fieldapp.ui.register import format_time, isolate, select_row
+from fieldapp.ui.register import format_time, isolate, left_to_right, select_row
 from fieldapp.ui.sync_panel import FileDialogs, set_message
 from fieldapp.ui.tasks import Generation, Runner
 from fieldapp.ui.widgets import plain_label, plain_tooltip
 
 
 def _cell(text: str) -> QTableWidgetItem:
-    item = QTableWidgetItem(isolate(text))
+    item = QTableWidgetItem(left_to_right(isolate(text)))
     item.setToolTip(plain_tooltip(text))
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     return item
