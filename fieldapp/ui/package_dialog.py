@@ -34,7 +34,8 @@ from fieldapp.ui.messages import message_for
 from fieldapp.ui.register import isolate
 from fieldapp.ui.sync_panel import FileDialogs, set_message
 from fieldapp.ui.tasks import Progress, Runner, Task, submit_with_progress
-from fieldapp.ui.widgets import fit_wrapped_text, plain_label
+from fieldapp.ui.widgets import plain_label
+from fieldapp.ui.wrapping import pin_wrapped_labels
 
 
 class PackageDialog(QDialog):
@@ -271,11 +272,11 @@ class PackageDialog(QDialog):
         """Show a status line; the dialog grows with it (a result names the path and the hash
         over three lines) instead of squeezing the form rows over one another."""
         set_message(self.status, text, kind)
-        fit_wrapped_text(self)
+        pin_wrapped_labels(self)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        fit_wrapped_text(self)  # the intro wraps to more lines in longer languages
+        pin_wrapped_labels(self)  # the intro wraps to more lines in longer languages
 
     def _done(self) -> None:
         self._cancel = None

@@ -42,7 +42,7 @@ from fieldapp.ui import i18n
 from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.main_window import MainWindow
 from fieldapp.ui.register import select_row
-from fieldapp.ui.settings import UiSettings
+from fieldapp.ui.settings import SettingsDialog, UiSettings
 from fieldapp.ui.tasks import InlineRunner
 from fieldapp.ui.theme import apply_theme
 from fieldapp.ui.unlock import UnlockDialog
@@ -567,8 +567,10 @@ def _review_shots(
 
     window.settings_action.trigger()
     _settle(app)
-    settings_dialog = window.findChild(QWidget, "settingsDialog")
+    settings_dialog = window.findChild(SettingsDialog, "settingsDialog")
     if settings_dialog is not None:
+        if settings_dialog.tabs is not None:
+            settings_dialog.tabs.setCurrentIndex(1)
         written.append(_save(settings_dialog, out, "31-settings-policies.png", app))
         settings_dialog.close()
 

@@ -27,6 +27,7 @@ from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for
 from fieldapp.ui.tasks import Runner
+from fieldapp.ui.wrapping import pin_wrapped_labels
 
 DEFAULT_WIPE_AFTER = 10
 
@@ -297,5 +298,6 @@ class SecurityPoliciesGroup(QGroupBox):
 
     def _say(self, text: str, kind: str) -> None:
         self.status_label.setText(text)
+        pin_wrapped_labels(self.window())  # a long error wraps over more lines
         colour = {"ok": theme.colour("ok"), "error": theme.colour("error")}.get(kind)
         self.status_label.setStyleSheet(f"color: {colour};" if colour else "")

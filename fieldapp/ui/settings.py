@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSpinBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from fieldapp.ui.i18n import LANGUAGES, default_language
 from fieldapp.ui.widgets import fit_wrapped_text
+from fieldapp.ui.wrapping import pin_wrapped_labels
 
 if TYPE_CHECKING:
     from fieldapp.store.vault import Vault
@@ -223,20 +225,37 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
         self.policies: SecurityPoliciesGroup | None = None
+        self.tabs: QTabWidget | None = None
         if vault is not None and runner is not None:
             from fieldapp.ui.security_policies import SecurityPoliciesGroup
 
+            # Two tabs: with the policies' explanations below the preferences the dialog was
+            # taller than a 768-pixel laptop screen in English, and far taller translated.
             self.policies = SecurityPoliciesGroup(vault, runner, self)
-            layout.addWidget(self.policies)
+            self.policies.setTitle("")  # the tab names it
+            general = QWidget()
+            general_layout = QVBoxLayout(general)
+            general_layout.addLayout(form)
+            general_layout.addStretch(1)
+            self.tabs = QTabWidget()
+            self.tabs.setObjectName("settingsTabs")
+            self.tabs.addTab(general, self.tr("&General"))
+            self.tabs.addTab(self.policies, self.tr("Se&curity policies"))
+            # Labels on a tab shown for the first time wrap only then.
+            self.tabs.currentChanged.connect(lambda _index: pin_wrapped_labels(self))
+            layout.addWidget(self.tabs)
+        else:
+            layout.addLayout(form)
         layout.addWidget(buttons)
         self.setMinimumWidth(440)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        # The auto-lock note wraps to more lines in longer languages than the layout reserves.
+        # The auto-lock note wraps to more lines in longer languages than the layout reserves;
+        # so do the policy notes, nested in their group box and tab.
         fit_wrapped_text(self)
+        pin_wrapped_labels(self)
 
     def accept(self) -> None:
         minutes = self.autolock_spin.value()
