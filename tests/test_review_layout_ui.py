@@ -77,9 +77,13 @@ def test_package_dialog_fits_its_result_right_to_left(
     qtbot.addWidget(dialog)
     dialog.show()
     problems = _check(qtbot, dialog)
+    dialog.folder.setText(str(hq.tmp / "package"))
+    dialog.make_package()
+    assert dialog.package is not None  # the result names the path and hash: three lines
+    problems += _check(qtbot, dialog)
     dialog.folder.setText(str(hq.tmp / "no such folder" / "package"))
     dialog.make_package()  # refused: the parent folder does not exist
-    assert dialog.status.text()
+    assert "does not exist" in dialog.status.text()
     problems += _check(qtbot, dialog)
     assert problems == []
 

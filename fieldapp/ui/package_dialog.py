@@ -243,8 +243,7 @@ class PackageDialog(QDialog):
             assert isinstance(result, PackageResult)
             self._done()
             self.package = result
-            set_message(
-                self.status,
+            self._say(
                 self.tr(
                     "Package written to {path}: {versions} record versions, {originals} "
                     "originals. Package hash (logged): {hash}"
