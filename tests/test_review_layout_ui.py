@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from fieldapp.ui import i18n
 from fieldapp.ui.crash import CrashDialog
 from fieldapp.ui.package_dialog import PackageDialog
+from fieldapp.ui.review_assess import AddReviewerDialog
 from fieldapp.ui.settings import SettingsDialog, UiSettings
 from fieldapp.ui.tasks import InlineRunner
 from tests.review_helpers import Hq, build_hq
@@ -93,3 +94,13 @@ def test_crash_dialog_fits_right_to_left(rtl: QApplication, qtbot: QtBot) -> Non
     qtbot.addWidget(dialog)
     dialog.show()
     assert _check(qtbot, dialog) == []
+
+
+def test_add_reviewer_says_once_what_a_reviewer_may_do(qtbot: QtBot, hq: Hq) -> None:
+    dialog = AddReviewerDialog(InlineRunner())
+    qtbot.addWidget(dialog)
+    dialog.open_for(hq.hq)
+    texts = [label.text() for label in shown_labels(dialog) if label.wordWrap()]
+    # "Add user"'s introduction ("everything they change…") gave way to the reviewer's own.
+    assert not any("Everything they change" in t for t in texts)
+    assert sum("refused to them" in t for t in texts) == 1

@@ -348,18 +348,26 @@ class AddReviewerDialog(AddUserDialog):
         self.setObjectName("addReviewerDialog")
         self.setWindowTitle(self.tr("Add reviewer"))
         self.add_button.setText(self.tr("&Add reviewer"))
-        note = plain_label(
-            self.tr(
-                "A reviewer opens this HQ vault with their own passphrase and can read every "
-                "record and save assessments. Importing bundles, erasing, editing records, "
-                "managing keys and enrolling devices are refused to them."
-            )
+        text = self.tr(
+            "A reviewer opens this HQ vault with their own passphrase: they read every record "
+            "and save assessments under their pseudonym. Importing bundles, erasing, editing "
+            "records, managing keys and enrolling devices are refused to them. Let them type "
+            "the passphrase themselves."
         )
-        note.setWordWrap(True)
-        note.setObjectName("reviewerNote")
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
-        layout.insertWidget(1, note)
+        item = layout.itemAt(0)
+        first = item.widget() if item is not None else None
+        if isinstance(first, QLabel):
+            # In place of "Add user"'s introduction, which said "everything they change"
+            # above a second paragraph saying what a reviewer may not change.
+            first.setText(text)
+            first.setObjectName("reviewerNote")
+        else:
+            note = plain_label(text)
+            note.setWordWrap(True)
+            note.setObjectName("reviewerNote")
+            layout.insertWidget(1, note)
 
     def attempt(self) -> None:
         if self._busy or self._vault is None:
