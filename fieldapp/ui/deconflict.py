@@ -607,7 +607,7 @@ class DeconflictPanel(QWidget):
                     self.incident_edit.setText(result.ref_code)
             else:
                 self.heading.setText(
-                    self.tr("All incidents: {n} candidate(s)").format(n=len(result.candidates))
+                    self.tr("All incidents: %n candidate(s)", "", len(result.candidates))
                 )
             self.links_view.setPlainText("\n".join(self._link_text(k) for k in result.links))
             _fill(

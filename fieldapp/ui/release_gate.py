@@ -373,11 +373,12 @@ class ReleaseGatePanel(QWidget):
                 for col in range(self.findings.columnCount()):
                     if (item := self.findings.item(row, col)) is not None:
                         item.setForeground(blocking)
-        text = self.tr("Prepared by {who}; {n} file(s), {f} finding(s), {b} blocking.").format(
+        # Plural forms through %n, so a translation (and English) can say "1 file".
+        text = self.tr("Prepared by {who}; {files}, {findings}, {blocking}.").format(
             who=report.prepared_by,
-            n=len(report.files),
-            f=len(report.findings),
-            b=len(report.blocking),
+            files=self.tr("%n file(s)", "", len(report.files)),
+            findings=self.tr("%n finding(s)", "", len(report.findings)),
+            blocking=self.tr("%n blocking", "", len(report.blocking)),
         )
         if report.approved_by:
             text += " " + self.tr("Approved by {who}.").format(who=report.approved_by)
@@ -455,8 +456,10 @@ class ReleaseGatePanel(QWidget):
             if result.blocking:
                 set_message(
                     self.status,
-                    self.tr("{n} blocking finding(s): this release cannot be approved.").format(
-                        n=len(result.blocking)
+                    self.tr(
+                        "%n blocking finding(s): this release cannot be approved.",
+                        "",
+                        len(result.blocking),
                     ),
                     "error",
                 )
