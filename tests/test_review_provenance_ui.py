@@ -62,6 +62,11 @@ def test_summary_versions_and_log_entries(qtbot: QtBot, world: World, hq: Vault)
     assert world.a_code in dialog._fields["device"].text()
     assert dialog._fields["analyst"].text() == "analyst-kestrel"
     assert "bundle(s) 1, 2" in dialog._fields["origin"].text()
+    # An incident has no imported original: those rows are hidden, not two dashes.
+    assert not dialog._fields["ingest"].isVisibleTo(dialog)
+    assert not dialog._fields["original"].isVisibleTo(dialog)
+    ref_code = hq.get_incident(world.incident)[0].ref_code
+    assert dialog.heading.text().startswith(f"Incident {ref_code}")  # the reference, not the id
     assert dialog.windowTitle() == "Provenance — Incident"
     assert column(dialog.versions, 0) == ["1", "2"]
     assert column(dialog.versions, 6) == ["1", "2"]
@@ -79,6 +84,7 @@ def test_evidence_item_shows_exif_capture_and_ingest(qtbot: QtBot, world: World,
     item, _ = hq.get_evidence(world.evidence_a)
     assert dialog._fields["ingest"].text() == item.imported_at
     assert item.sha256 in dialog._fields["original"].text()
+    assert dialog._fields["original"].isVisibleTo(dialog)
 
 
 def test_verify_button_shows_every_check_passing(qtbot: QtBot, world: World, hq: Vault) -> None:

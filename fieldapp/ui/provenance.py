@@ -119,14 +119,15 @@ class ProvenanceDialog(QDialog):
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary = QWidget(self)
         form = QFormLayout(self.summary)
+        self._summary_form = form
         self._fields: dict[str, QLabel] = {}
-        for key, title in (
-            ("device", self.tr("Device")),
-            ("analyst", self.tr("Analyst")),
-            ("capture", self.tr("Capture time")),
-            ("ingest", self.tr("Ingest time")),
-            ("original", self.tr("Original")),
-            ("origin", self.tr("Origin")),
+        for key, title in (  # with colons, like every other form of the app
+            ("device", self.tr("Device:")),
+            ("analyst", self.tr("Analyst:")),
+            ("capture", self.tr("Capture time:")),
+            ("ingest", self.tr("Ingest time:")),
+            ("original", self.tr("Original:")),
+            ("origin", self.tr("Origin:")),
         ):
             value = plain_label("")
             value.setObjectName(f"provenance_{key}")
@@ -294,6 +295,10 @@ class ProvenanceDialog(QDialog):
             f["original"].setText(f"{p.original_name}{size}\n{p.evidence_sha256}")
         else:
             f["original"].setText("—")
+        # An import time and an original file belong to evidence; for a record they were two
+        # rows of dashes.
+        for key in ("ingest", "original"):
+            self._summary_form.setRowVisible(f[key], p.kind == "evidence")
         if p.local:
             origin = self.tr("Made on this vault: no bundle brought it.")
         else:
