@@ -281,6 +281,10 @@ ALLOWED: set[tuple[str, str]] = {
     ("screenshots.py", "analyst-07"),
     ("screenshots.py", "summer2026!"),
     ("screenshots.py", "not the passphrase"),
+    # The HQ review screenshots: a source name, a place filter and a reason typed in.
+    ("screenshots.py", "airwars"),
+    ("screenshots.py", "Tell"),
+    ("screenshots.py", "Court order 2026/114"),
     # A sample evidence caption the screenshot script stores in its demo vault.
     ("screenshots.py", "market, east side"),
     # A coordinate example in two notations: the same in every language.
@@ -429,7 +433,14 @@ def _tab_texts(bar: QTabBar) -> list[str]:
 def test_main_window_speaks_dutch(dutch_window: MainWindow) -> None:
     assert i18n.current_language() == "nl"
     tabs = _tab_texts(dutch_window.tabs.tabBar())
-    assert tabs[:5] == ["&Register", "&Waarnemingen", "Ge&tuigen", "&Kaart", "&Auditlog"]
+    assert tabs[:6] == [
+        "&Register",
+        "&Waarnemingen",
+        "Ge&tuigen",
+        "&Kaart",
+        "&Auditlog",
+        "&Deconflictie",
+    ]
     assert _tab_texts(dutch_window.detail_tabs.tabBar()) == [
         "&Editor",
         "&Geschiedenis",
@@ -735,7 +746,8 @@ def test_hq_main_window_lays_out_without_clipping(
             problems += [f"{window.tabs.tabText(index)}: {p}" for p in clipped_labels(window)]
         assert problems == []
         if variant == "nl":
-            assert texts[-2:] == ["&Inbox", "A&pparaten"]
+            # Every role has Deconfliction; HQ adds its Inbox, Devices and the Release gate.
+            assert texts[-4:] == ["&Deconflictie", "&Inbox", "A&pparaten", "Vrijgave&controle"]
             assert _mnemonic_clashes(texts) == []
     finally:
         window.shutdown()

@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>DeconflictPanel</name>
+    <message numerus="yes">
+        <location filename="../../fieldapp/ui/deconflict.py" line="+610"/>
+        <source>All incidents: %n candidate(s)</source>
+        <translation>
+            <numerusform>All incidents: %n candidate</numerusform>
+            <numerusform>All incidents: %n candidates</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>EvidencePanel</name>
     <message numerus="yes">
         <location filename="../../fieldapp/ui/evidence.py" line="+470"/>
@@ -47,6 +58,41 @@
         <translation>
             <numerusform>%n problem to correct before saving:</numerusform>
             <numerusform>%n problems to correct before saving:</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReleaseGatePanel</name>
+    <message numerus="yes">
+        <location filename="../../fieldapp/ui/release_gate.py" line="+379"/>
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n file</numerusform>
+            <numerusform>%n files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n finding(s)</source>
+        <translation>
+            <numerusform>%n finding</numerusform>
+            <numerusform>%n findings</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n blocking</source>
+        <translation>
+            <numerusform>%n blocking</numerusform>
+            <numerusform>%n blocking</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+83"/>
+        <source>%n blocking finding(s): this release cannot be approved.</source>
+        <translation>
+            <numerusform>%n blocking finding: this release cannot be approved.</numerusform>
+            <numerusform>%n blocking findings: this release cannot be approved.</numerusform>
         </translation>
     </message>
 </context>

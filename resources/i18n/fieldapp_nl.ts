@@ -190,22 +190,22 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location filename="../../fieldapp/ui/review_assess.py" line="+349"/>
         <source>Add reviewer</source>
-        <translation type="unfinished"></translation>
+        <translation>Beoordelaar toevoegen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Add reviewer</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beoordelaar toevoegen</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>A reviewer opens this HQ vault with their own passphrase and can read every record and save assessments. Importing bundles, erasing, editing records, managing keys and enrolling devices are refused to them.</source>
-        <translation type="unfinished"></translation>
+        <location line="+2"/>
+        <source>A reviewer opens this HQ vault with their own passphrase: they read every record and save assessments under their pseudonym. Importing bundles, erasing, editing records, managing keys and enrolling devices are refused to them. Let them type the passphrase themselves.</source>
+        <translation>Een beoordelaar opent deze HK-kluis met een eigen wachtwoordzin: die leest elk record en slaat beoordelingen op onder diens pseudoniem. Bundels importeren, wissen, records bewerken, sleutels beheren en apparaten inschrijven zijn voor een beoordelaar niet toegestaan. Laat de beoordelaar de wachtwoordzin zelf typen.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+35"/>
         <source>Adding reviewer {user}… deriving their key takes a few seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>Beoordelaar {user} toevoegen… het afleiden van de sleutel duurt enkele seconden.</translation>
     </message>
 </context>
 <context>
@@ -274,150 +274,150 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>AssessDialog</name>
     <message>
-        <location filename="../../fieldapp/ui/review_assess.py" line="-298"/>
+        <location filename="../../fieldapp/ui/review_assess.py" line="-306"/>
         <source>Assess incident</source>
-        <translation type="unfinished"></translation>
+        <translation>Incident beoordelen</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Why: sources, imagery, what was ruled out…</source>
-        <translation type="unfinished"></translation>
+        <translation>Waarom: bronnen, beeldmateriaal, wat is uitgesloten…</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Public &amp;category:</source>
-        <translation type="unfinished"></translation>
+        <translation>Openbare &amp;categorie:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Internal &amp;grade:</source>
-        <translation type="unfinished"></translation>
+        <translation>Interne &amp;waardering:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Belligerent view:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Standpunt strijdende partij:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Rationale:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Onderbouwing:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Assessor:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beoordelaar:</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>&amp;History of HQ&apos;s assessments:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Geschiedenis van de HK-beoordelingen:</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>History of HQ&apos;s assessments</source>
-        <translation type="unfinished"></translation>
+        <translation>Geschiedenis van de HK-beoordelingen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Save assessment</source>
-        <translation type="unfinished"></translation>
+        <translation>Beoordeling o&amp;pslaan</translation>
     </message>
     <message>
         <location line="+3"/>
         <location line="+200"/>
         <source>Store this assessment (Ctrl+Return)</source>
-        <translation type="unfinished"></translation>
+        <translation>Deze beoordeling opslaan (Ctrl+Return)</translation>
     </message>
     <message>
         <location line="-171"/>
         <source>Loading…</source>
-        <translation type="unfinished">Laden…</translation>
+        <translation>Laden…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Loading the assessment…</source>
-        <translation type="unfinished"></translation>
+        <translation>Beoordeling laden…</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>Category recorded in the field: {category}</source>
-        <translation type="unfinished"></translation>
+        <translation>Categorie vastgelegd in het veld: {category}</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Not assessed at HQ yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nog niet beoordeeld door het HK.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>v{version} · {at} · {assessor}</source>
-        <translation type="unfinished"></translation>
+        <translation>v{version} · {at} · {assessor}</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>v{version} · {at} · {assessor} (saved by {author})</source>
-        <translation type="unfinished"></translation>
+        <translation>v{version} · {at} · {assessor} (opgeslagen door {author})</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Category {category} · grade {grade} · belligerent view {view}</source>
-        <translation type="unfinished"></translation>
+        <translation>Categorie {category} · waardering {grade} · standpunt strijdende partij {view}</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{field}: {old} → {new}</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}: {old} → {new}</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Public category</source>
-        <translation type="unfinished">Openbare categorie</translation>
+        <translation>Openbare categorie</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Internal grade</source>
-        <translation type="unfinished">Interne waardering</translation>
+        <translation>Interne waardering</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Belligerent view</source>
-        <translation type="unfinished"></translation>
+        <translation>Standpunt strijdende partij</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Rationale</source>
-        <translation type="unfinished">Onderbouwing</translation>
+        <translation>Onderbouwing</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Assessor</source>
-        <translation type="unfinished">Beoordelaar</translation>
+        <translation>Beoordelaar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Date</source>
-        <translation type="unfinished">Datum</translation>
+        <translation>Datum</translation>
     </message>
     <message>
         <location line="+49"/>
         <source>Assessment saved as version {version}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Beoordeling opgeslagen als versie {version}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Saving the assessment…</source>
-        <translation type="unfinished"></translation>
+        <translation>Beoordeling opslaan…</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Loading the incident…</source>
-        <translation type="unfinished"></translation>
+        <translation>Incident laden…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Give a rationale and an assessor first</source>
-        <translation type="unfinished"></translation>
+        <translation>Geef eerst een onderbouwing en een beoordelaar op</translation>
     </message>
 </context>
 <context>
@@ -661,32 +661,32 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location filename="../../fieldapp/ui/crash.py" line="+108"/>
         <source>Unexpected error</source>
-        <translation type="unfinished">Onverwachte fout</translation>
+        <translation>Onverwachte fout</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>fieldapp stopped unexpectedly the last time it ran. Nothing was saved half-way: the vault keeps only completed changes. The report below holds code locations only, no case data; please copy it for the developers.</source>
-        <translation type="unfinished"></translation>
+        <translation>fieldapp is de vorige keer onverwacht gestopt. Er is niets half opgeslagen: de kluis bewaart alleen voltooide wijzigingen. Het rapport hieronder bevat alleen codelocaties, geen zaakgegevens; kopieer het voor de ontwikkelaars.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Something went wrong that the app did not expect. Your data is safe: nothing was saved half-way. The report below holds code locations only, no case data; please copy it for the developers.</source>
-        <translation type="unfinished"></translation>
+        <translation>Er ging iets mis dat de app niet verwachtte. Uw gegevens zijn veilig: er is niets half opgeslagen. Het rapport hieronder bevat alleen codelocaties, geen zaakgegevens; kopieer het voor de ontwikkelaars.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Report:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Rapport:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Copy report</source>
-        <translation type="unfinished"></translation>
+        <translation>Rapport &amp;kopiëren</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Copied.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gekopieerd.</translation>
     </message>
 </context>
 <context>
@@ -702,37 +702,37 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location filename="../../fieldapp/ui/custody_pdf.py" line="+38"/>
         <source>capture</source>
-        <translation type="unfinished"></translation>
+        <translation>vastlegging</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>ingest</source>
-        <translation type="unfinished"></translation>
+        <translation>invoer</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>bundle export</source>
-        <translation type="unfinished"></translation>
+        <translation>bundelexport</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>HQ inbox</source>
-        <translation type="unfinished"></translation>
+        <translation>HK-inbox</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>import</source>
-        <translation type="unfinished"></translation>
+        <translation>import</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>receipt</source>
-        <translation type="unfinished"></translation>
+        <translation>ontvangstbewijs</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>package</source>
-        <translation type="unfinished"></translation>
+        <translation>pakket</translation>
     </message>
 </context>
 <context>
@@ -741,359 +741,362 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <location filename="../../fieldapp/ui/deconflict.py" line="+126"/>
         <location line="+17"/>
         <source>Source</source>
-        <translation type="unfinished">Bron</translation>
+        <translation>Bron</translation>
     </message>
     <message>
         <location line="-16"/>
         <source>Records</source>
-        <translation type="unfinished"></translation>
+        <translation>Records</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>Toewijzing</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Updated (UTC)</source>
-        <translation type="unfinished">Bijgewerkt (UTC)</translation>
+        <translation>Bijgewerkt (UTC)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Line</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+11"/>
         <source>Id</source>
-        <translation type="unfinished">Id</translation>
+        <translation>Id</translation>
     </message>
     <message>
         <location line="-10"/>
         <location line="+11"/>
         <source>Date</source>
-        <translation type="unfinished">Datum</translation>
+        <translation>Datum</translation>
     </message>
     <message>
         <location line="-10"/>
         <source>Position</source>
-        <translation type="unfinished">Positie</translation>
+        <translation>Positie</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Belligerent</source>
-        <translation type="unfinished"></translation>
+        <translation>Strijdende partij</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Munition</source>
-        <translation type="unfinished">Munitie</translation>
+        <translation>Munitie</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Problem</source>
-        <translation type="unfinished"></translation>
+        <translation>Probleem</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Score</source>
-        <translation type="unfinished"></translation>
+        <translation>Score</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Incident</source>
-        <translation type="unfinished">Incident</translation>
+        <translation>Incident</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Place</source>
-        <translation type="unfinished">Plaats</translation>
+        <translation>Plaats</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Reasons</source>
-        <translation type="unfinished"></translation>
+        <translation>Redenen</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>So&amp;urces</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Bronnen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Matc&amp;hes</source>
-        <translation type="unfinished"></translation>
+        <translation>Overeenko&amp;msten</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>e.g. airwars</source>
-        <translation type="unfinished"></translation>
+        <translation>bijv. airwars</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Choose &amp;file…</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestand kie&amp;zen…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Choose the CSV file (Ctrl+O)</source>
-        <translation type="unfinished"></translation>
+        <translation>Het CSV-bestand kiezen (Ctrl+O)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>No file chosen.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geen bestand gekozen.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Airwars-style (not an official format)</source>
-        <translation type="unfinished"></translation>
+        <translation>Airwars-stijl (geen officieel formaat)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Custom mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>Eigen toewijzing</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Column mapping (JSON)</source>
-        <translation type="unfinished"></translation>
+        <translation>Kolomtoewijzing (JSON)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Which CSV column holds each field, and how dates are written (ISO, DD/MM/YYYY, ...). Saved with the source and used again at its next import.</source>
-        <translation type="unfinished"></translation>
+        <translation>Welke CSV-kolom elk veld bevat en hoe datums geschreven zijn (ISO, DD/MM/YYYY, ...). Wordt met de bron opgeslagen en bij de volgende import opnieuw gebruikt.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>&amp;Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Voorbeeld</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Read the first rows with this mapping (Ctrl+R)</source>
-        <translation type="unfinished"></translation>
+        <translation>De eerste rijen met deze toewijzing lezen (Ctrl+R)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Impor&amp;t</source>
-        <translation type="unfinished"></translation>
+        <translation>Import &amp;uitvoeren</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Import all rows, or none if one is wrong (Ctrl+Shift+I)</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle rijen importeren, of geen enkele als er één fout is (Ctrl+Shift+I)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Import progress</source>
-        <translation type="unfinished">Voortgang import</translation>
+        <translation>Voortgang import</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Source &amp;name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Bron&amp;naam:</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>File:</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestand:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>La&amp;yout:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Formaat:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Co&amp;lumn mapping:</source>
-        <translation type="unfinished"></translation>
+        <translation>Kolomtoewi&amp;jzing:</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Imported sources</source>
-        <translation type="unfinished"></translation>
+        <translation>Geïmporteerde bronnen</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>Reference code or id</source>
-        <translation type="unfinished"></translation>
+        <translation>Referentiecode of id</translation>
     </message>
     <message>
         <location line="+5"/>
         <source> days</source>
-        <translation type="unfinished"></translation>
+        <translation> dagen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Time window</source>
-        <translation type="unfinished"></translation>
+        <translation>Tijdvenster</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Radius</source>
-        <translation type="unfinished"></translation>
+        <translation>Radius</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Find candidates</source>
-        <translation type="unfinished"></translation>
+        <translation>Kandidaten &amp;zoeken</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Candidates for this incident (Enter in the incident field; Ctrl+F goes there)</source>
-        <translation type="unfinished"></translation>
+        <translation>Kandidaten voor dit incident (Enter in het incidentveld; Ctrl+F gaat erheen)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>A&amp;ll incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Voor alle incidenten</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Candidates for every incident (Ctrl+Shift+F)</source>
-        <translation type="unfinished"></translation>
+        <translation>Kandidaten voor elk incident (Ctrl+Shift+F)</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>No external reference or accepted match yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nog geen externe referentie of goedgekeurde overeenkomst.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Linked external records</source>
-        <translation type="unfinished"></translation>
+        <translation>Gekoppelde externe records</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Selected candidate</source>
-        <translation type="unfinished"></translation>
+        <translation>Geselecteerde kandidaat</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Why (kept in the audit log)</source>
-        <translation type="unfinished"></translation>
+        <translation>Waarom (wordt in het auditlog bewaard)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Acce&amp;pt match</source>
-        <translation type="unfinished"></translation>
+        <translation>Overeenkomst &amp;goedkeuren</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The external record describes this incident (Ctrl+Return)</source>
-        <translation type="unfinished"></translation>
+        <translation>Het externe record beschrijft dit incident (Ctrl+Return)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Re&amp;ject</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;fwijzen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Not this incident; never proposed again (Ctrl+Delete)</source>
-        <translation type="unfinished"></translation>
+        <translation>Niet dit incident; wordt nooit meer voorgesteld (Ctrl+Delete)</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Inciden&amp;t:</source>
-        <translation type="unfinished"></translation>
+        <translation>I&amp;ncident:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Wi&amp;ndow:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ti&amp;jdvenster:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Radius (&amp;km):</source>
-        <translation type="unfinished"></translation>
+        <translation>Radi&amp;us (km):</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>R&amp;eason:</source>
-        <translation type="unfinished"></translation>
+        <translation>R&amp;eden:</translation>
     </message>
     <message>
         <location line="+36"/>
         <source>Locked.</source>
-        <translation type="unfinished">Vergrendeld.</translation>
+        <translation>Vergrendeld.</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>custom</source>
-        <translation type="unfinished"></translation>
+        <translation>eigen</translation>
     </message>
     <message>
         <location line="+45"/>
         <source>External dataset</source>
-        <translation type="unfinished"></translation>
+        <translation>Externe dataset</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>CSV files (*.csv);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV-bestanden (*.csv);;Alle bestanden (*)</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>Some rows would be refused; the import takes all rows or none.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sommige rijen zouden worden geweigerd; de import neemt alle rijen of geen enkele.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Columns: {columns}</source>
-        <translation type="unfinished"></translation>
+        <translation>Kolommen: {columns}</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>Importing…</source>
-        <translation type="unfinished">Importeren…</translation>
+        <translation>Importeren…</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+63"/>
-        <source>All incidents: {n} candidate(s)</source>
-        <translation type="unfinished"></translation>
+        <source>All incidents: %n candidate(s)</source>
+        <translation>
+            <numerusform>Alle incidenten: %n kandidaat</numerusform>
+            <numerusform>Alle incidenten: %n kandidaten</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+29"/>
         <source>No candidate in this window and radius.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geen kandidaat binnen dit tijdvenster en deze radius.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{system} {id} (in the incident record)</source>
-        <translation type="unfinished"></translation>
+        <translation>{system} {id} (in het incidentrecord)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{system} {id} accepted by {who} {at}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>{system} {id} goedgekeurd door {who} {at}: {reason}</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>{source} {id}: {date}, {place}</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} {id}: {date}, {place}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Belligerent: {b}; munition: {m}; civilians killed: {k}</source>
-        <translation type="unfinished"></translation>
+        <translation>Strijdende partij: {b}; munitie: {m}; gedode burgers: {k}</translation>
     </message>
     <message>
         <location line="+29"/>
         <source>Say why first (the reason is logged).</source>
-        <translation type="unfinished"></translation>
+        <translation>Geef eerst aan waarom (de reden wordt gelogd).</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{source} {id} accepted for {ref}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} {id} goedgekeurd voor {ref}.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{source} {id} rejected for {ref}; it will not be proposed again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} {id} afgewezen voor {ref}; het wordt niet meer voorgesteld.</translation>
     </message>
 </context>
 <context>
@@ -1388,12 +1391,12 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location line="+2"/>
         <source>&amp;Provenance…</source>
-        <translation type="unfinished"></translation>
+        <translation>Herko&amp;mst…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Where this item came from, and a check of its hash, versions and log</source>
-        <translation type="unfinished"></translation>
+        <translation>Waar dit item vandaan komt, en een controle van de hash, de versies en het log</translation>
     </message>
     <message>
         <location line="+20"/>
@@ -2351,7 +2354,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>IncidentTableModel</name>
     <message>
-        <location filename="../../fieldapp/ui/register.py" line="+118"/>
+        <location filename="../../fieldapp/ui/register.py" line="+139"/>
         <source>Reference</source>
         <translation>Referentie</translation>
     </message>
@@ -2404,7 +2407,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fieldapp/ui/main_window.py" line="+177"/>
+        <location filename="../../fieldapp/ui/main_window.py" line="+178"/>
         <source>fieldapp</source>
         <translation>fieldapp</translation>
     </message>
@@ -2451,7 +2454,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location line="+1"/>
         <source>De&amp;confliction</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Deconflictie</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -2471,7 +2474,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location line="+3"/>
         <source>Release &amp;gate</source>
-        <translation type="unfinished"></translation>
+        <translation>Vrijgave&amp;controle</translation>
     </message>
     <message>
         <location line="+29"/>
@@ -2576,42 +2579,52 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location line="+3"/>
         <source>&amp;Provenance and verify…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Herkomst en verificatie…</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Where the selected incident came from, every version and log entry, and a check of all their hashes and signatures (Ctrl+Shift+V)</source>
-        <translation type="unfinished"></translation>
+        <translation>Waar het geselecteerde incident vandaan komt, elke versie en logregel, en een controle van al hun hashes en handtekeningen (Ctrl+Shift+V)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;Assess incident…</source>
-        <translation type="unfinished"></translation>
+        <translation>Incident &amp;beoordelen…</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>HQ&apos;s assessment of the selected incident: public category, internal grade, belligerent view, rationale; the field&apos;s record is not changed (Ctrl+Shift+A)</source>
-        <translation type="unfinished"></translation>
+        <translation>Beoordeling van het geselecteerde incident door het HK: openbare categorie, interne waardering, standpunt strijdende partij, onderbouwing; het record uit het veld wordt niet gewijzigd (Ctrl+Shift+A)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Add &amp;reviewer…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beoordelaar toevoegen…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>A user who can read and assess, but not import, export or erase</source>
-        <translation type="unfinished"></translation>
+        <translation>Een gebruiker die kan lezen en beoordelen, maar niet importeren, exporteren of wissen</translation>
     </message>
     <message>
         <location line="+3"/>
+        <source>&amp;Reports and open data…</source>
+        <translation>&amp;Rapporten en open data…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The monthly overview (PDF, CSV) and the weapon-release open data; files for the public go through the release gate (Ctrl+Shift+R)</source>
+        <translation>Het maandoverzicht (PDF, CSV) en de open data over wapeninzet; bestanden voor het publiek gaan door de vrijgavecontrole (Ctrl+Shift+R)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Evidence &amp;package…</source>
-        <translation type="unfinished"></translation>
+        <translation>Bewijs&amp;pakket…</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>A court-ready evidence package of the selected incident, with a standalone verifier (Ctrl+Shift+P)</source>
-        <translation type="unfinished"></translation>
+        <translation>Een bewijspakket van het geselecteerde incident dat klaar is voor de rechter, met een zelfstandig verificatieprogramma (Ctrl+Shift+P)</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -2631,15 +2644,15 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location line="+7"/>
         <source>Re&amp;view</source>
-        <translation type="unfinished"></translation>
+        <translation>Be&amp;oordeling</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Main</source>
         <translation>Hoofdbalk</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+79"/>
         <source>Cell: {name}</source>
         <translation>Cel: {name}</translation>
     </message>
@@ -2691,16 +2704,21 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location line="+142"/>
         <source>Select an incident in the register first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Selecteer eerst een incident in het register.</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+56"/>
+        <source>The files are staged in the Release gate tab; check them there before anything is published.</source>
+        <translation>De bestanden zijn klaargezet op het tabblad Vrijgavecontrole; controleer ze daar voordat er iets wordt gepubliceerd.</translation>
+    </message>
+    <message>
+        <location line="+78"/>
         <source>Erasing the vault…</source>
         <translation>De kluis wordt gewist…</translation>
     </message>
     <message>
-        <location line="-275"/>
-        <location line="+284"/>
+        <location line="-297"/>
+        <location line="+306"/>
         <source>The vault was erased.</source>
         <translation>De kluis is gewist.</translation>
     </message>
@@ -3091,109 +3109,109 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>PackageDialog</name>
     <message>
-        <location filename="../../fieldapp/ui/package_dialog.py" line="+58"/>
+        <location filename="../../fieldapp/ui/package_dialog.py" line="+59"/>
         <source>Evidence package</source>
-        <translation type="unfinished"></translation>
+        <translation>Bewijspakket</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>A folder with the originals, every record version, the signed log proofs, the certificates, a chain-of-custody PDF and a verifier anyone can run. Witness identities are left out unless you include them with a reason.</source>
-        <translation type="unfinished"></translation>
+        <translation>Een map met de originelen, elke recordversie, de ondertekende logbewijzen, de certificaten, een pdf van de bewaarketen (chain of custody) en een verificatieprogramma dat iedereen kan uitvoeren. Identiteiten van getuigen worden weggelaten, tenzij u ze met een reden opneemt.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>A new folder for the package</source>
-        <translation type="unfinished"></translation>
+        <translation>Een nieuwe map voor het pakket</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Folder…</source>
-        <translation type="unfinished"></translation>
+        <translation>Map &amp;kiezen…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Choose where the package folder goes (Ctrl+O)</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiezen waar de pakketmap komt (Ctrl+O)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Include witness &amp;identities (logged)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Identiteiten van getuigen opnemen (gelogd)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Why identities are included (e.g. court order)</source>
-        <translation type="unfinished"></translation>
+        <translation>Waarom identiteiten worden opgenomen (bijv. rechterlijk bevel)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Incident:</source>
-        <translation type="unfinished"></translation>
+        <translation>Incident:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Fol&amp;der:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Map:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>&amp;Reason:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Reden:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Package progress</source>
-        <translation type="unfinished"></translation>
+        <translation>Voortgang pakket</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>&amp;Make package</source>
-        <translation type="unfinished"></translation>
+        <translation>Pakket &amp;aanmaken</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Make the package (Ctrl+Return)</source>
-        <translation type="unfinished"></translation>
+        <translation>Het pakket aanmaken (Ctrl+Return)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Cancel</source>
-        <translation type="unfinished">Annuleren</translation>
+        <translation>Annuleren</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Stop (Escape); nothing is left half-written</source>
-        <translation type="unfinished"></translation>
+        <translation>Stoppen (Escape); er blijft niets half geschreven achter</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Close</source>
-        <translation type="unfinished">Sluiten</translation>
+        <translation>Sluiten</translation>
     </message>
     <message>
         <location line="+74"/>
         <source>Where the package folder goes</source>
-        <translation type="unfinished"></translation>
+        <translation>Waar de pakketmap komt</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Cancelling…</source>
-        <translation type="unfinished">Annuleren…</translation>
+        <translation>Annuleren…</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Making the package…</source>
-        <translation type="unfinished"></translation>
+        <translation>Pakket wordt aangemaakt…</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+25"/>
         <source>Package written to {path}: {versions} record versions, {originals} originals. Package hash (logged): {hash}</source>
-        <translation type="unfinished"></translation>
+        <translation>Pakket geschreven naar {path}: {versions} recordversies, {originals} originelen. Pakkethash (gelogd): {hash}</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Cancelled; nothing was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geannuleerd; er is niets geschreven.</translation>
     </message>
 </context>
 <context>
@@ -3257,315 +3275,315 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location filename="../../fieldapp/ui/provenance.py" line="+104"/>
         <source>Provenance</source>
-        <translation type="unfinished"></translation>
+        <translation>Herkomst</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>HQ</source>
-        <translation type="unfinished">HK</translation>
+        <translation>HK</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>this vault</source>
-        <translation type="unfinished"></translation>
+        <translation>deze kluis</translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>Device</source>
-        <translation type="unfinished">Apparaat</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Analyst</source>
-        <translation type="unfinished"></translation>
+        <location line="+18"/>
+        <source>Device:</source>
+        <translation>Apparaat:</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Capture time</source>
-        <translation type="unfinished"></translation>
+        <source>Analyst:</source>
+        <translation>Analist:</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Ingest time</source>
-        <translation type="unfinished"></translation>
+        <source>Capture time:</source>
+        <translation>Tijdstip vastlegging:</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Original</source>
-        <translation type="unfinished"></translation>
+        <source>Ingest time:</source>
+        <translation>Tijdstip invoer:</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Origin</source>
-        <translation type="unfinished"></translation>
+        <source>Original:</source>
+        <translation>Origineel:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Origin:</source>
+        <translation>Oorsprong:</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Version</source>
-        <translation type="unfinished">Versie</translation>
+        <translation>Versie</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Seq</source>
-        <translation type="unfinished"></translation>
+        <translation>Volgnr.</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+18"/>
         <source>Time (UTC)</source>
-        <translation type="unfinished">Tijd (UTC)</translation>
+        <translation>Tijd (UTC)</translation>
     </message>
     <message>
         <location line="-17"/>
         <source>Author</source>
-        <translation type="unfinished">Auteur</translation>
+        <translation>Auteur</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Reason</source>
-        <translation type="unfinished">Reden</translation>
+        <translation>Reden</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>SHA-256</source>
-        <translation type="unfinished">SHA-256</translation>
+        <translation>SHA-256</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Bundle</source>
-        <translation type="unfinished"></translation>
+        <translation>Bundel</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Bundle file</source>
-        <translation type="unfinished"></translation>
+        <translation>Bundelbestand</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Imported (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Geïmporteerd (UTC)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Receipt</source>
-        <translation type="unfinished"></translation>
+        <translation>Ontvangstbewijs</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Device log entry</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel apparaatlog</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Vault log entry</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel kluislog</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>Log</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Index</source>
-        <translation type="unfinished"></translation>
+        <translation>Index</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Type</source>
-        <translation type="unfinished">Type</translation>
+        <translation>Type</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Leaf hash</source>
-        <translation type="unfinished">Bladhash</translation>
+        <translation>Bladhash</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Entry</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Result</source>
-        <translation type="unfinished"></translation>
+        <translation>Resultaat</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Check</source>
-        <translation type="unfinished"></translation>
+        <translation>Controle</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Detail</source>
-        <translation type="unfinished"></translation>
+        <translation>Detail</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>&amp;1 Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;1 Samenvatting</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;2 Versions</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;2 Versies</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;3 Log entries</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;3 Logregels</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;4 Verification</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;4 Verificatie</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Verification progress</source>
-        <translation type="unfinished"></translation>
+        <translation>Voortgang verificatie</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Verify</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Verifiëren</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Recompute every hash, log proof and signature behind this record (F5); the run is recorded in the audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>Elke hash, elk logbewijs en elke handtekening achter dit record opnieuw berekenen (F5); de controle wordt in het auditlog vastgelegd</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;Copy report</source>
-        <translation type="unfinished"></translation>
+        <translation>Rapport &amp;kopiëren</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Copy the provenance and checks as text (Ctrl+Shift+C)</source>
-        <translation type="unfinished"></translation>
+        <translation>De herkomst en de controles als tekst kopiëren (Ctrl+Shift+C)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Close</source>
-        <translation type="unfinished">Sluiten</translation>
+        <translation>Sluiten</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>Record {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Record {id}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Reading the provenance…</source>
-        <translation type="unfinished"></translation>
+        <translation>Herkomst wordt gelezen…</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Incident</source>
-        <translation type="unfinished">Incident</translation>
+        <translation>Incident</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Observation</source>
-        <translation type="unfinished">Waarneming</translation>
+        <translation>Waarneming</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Witness</source>
-        <translation type="unfinished">Getuige</translation>
+        <translation>Getuige</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Statement</source>
-        <translation type="unfinished"></translation>
+        <translation>Verklaring</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Evidence item</source>
-        <translation type="unfinished"></translation>
+        <translation>Bewijsstuk</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Assessment</source>
-        <translation type="unfinished">Beoordeling</translation>
+        <translation>Beoordeling</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{kind} {label}   (id {id})</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind} {label}   (id {id})</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{kind} {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind} {id}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Provenance — {kind}</source>
-        <translation type="unfinished"></translation>
+        <translation>Herkomst — {kind}</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>unknown</source>
-        <translation type="unfinished">onbekend</translation>
+        <translation>onbekend</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{time} (EXIF)</source>
-        <translation type="unfinished"></translation>
+        <translation>{time} (EXIF)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{time} (first version)</source>
-        <translation type="unfinished"></translation>
+        <translation>{time} (eerste versie)</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+13"/>
         <source>Made on this vault: no bundle brought it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gemaakt in deze kluis: het kwam niet met een bundel binnen.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Imported in bundle(s) {seqs}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geïmporteerd in bundel(s) {seqs}.</translation>
     </message>
     <message>
         <location line="+36"/>
         <source>device {code}</source>
-        <translation type="unfinished"></translation>
+        <translation>apparaat {code}</translation>
     </message>
     <message>
         <location line="+29"/>
         <source>Verifying…</source>
-        <translation type="unfinished"></translation>
+        <translation>Verifiëren…</translation>
     </message>
     <message>
         <location line="+42"/>
         <location line="+32"/>
         <source>Pass</source>
-        <translation type="unfinished"></translation>
+        <translation>Geslaagd</translation>
     </message>
     <message>
         <location line="-32"/>
         <location line="+32"/>
         <source>FAIL</source>
-        <translation type="unfinished"></translation>
+        <translation>MISLUKT</translation>
     </message>
     <message>
         <location line="-18"/>
         <source>{n} of {total} checks failed: see the red rows.</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} van {total} controles mislukt: zie de rode rijen.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>All {total} checks passed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle {total} controles geslaagd.</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>Report copied to the clipboard.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rapport naar het klembord gekopieerd.</translation>
     </message>
 </context>
 <context>
@@ -3679,47 +3697,47 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location line="+67"/>
         <source>Any device</source>
-        <translation type="unfinished"></translation>
+        <translation>Elk apparaat</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>YYYY-MM</source>
-        <translation type="unfinished"></translation>
+        <translation>JJJJ-MM</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>any part of the name</source>
-        <translation type="unfinished"></translation>
+        <translation>elk deel van de naam</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Filter by the device that recorded the incident</source>
-        <translation type="unfinished"></translation>
+        <translation>Filteren op het apparaat dat het incident heeft vastgelegd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Incidents starting in this month (YYYY-MM)</source>
-        <translation type="unfinished"></translation>
+        <translation>Incidenten die in deze maand beginnen (JJJJ-MM)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Incidents whose place name contains this text</source>
-        <translation type="unfinished"></translation>
+        <translation>Incidenten waarvan de plaatsnaam deze tekst bevat</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Recorded o&amp;n:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Vastgelegd op:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Mont&amp;h:</source>
-        <translation type="unfinished"></translation>
+        <translation>Maa&amp;nd:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Place:</source>
-        <translation type="unfinished"></translation>
+        <translation>Plaat&amp;s:</translation>
     </message>
     <message>
         <location line="+241"/>
@@ -3752,313 +3770,340 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location filename="../../fieldapp/ui/release_gate.py" line="+112"/>
         <source>Stage &amp;files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestanden klaar&amp;zetten…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>C&amp;lear</source>
-        <translation type="unfinished"></translation>
+        <translation>Li&amp;jst leegmaken</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Staged files</source>
-        <translation type="unfinished"></translation>
+        <translation>Klaargezette bestanden</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>e.g. 0.05 (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>bijv. 0.05 (optioneel)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Round finer coordinates (else the&amp;y block)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fijnere coördinaten afronden (anders blokkeren ze)</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>all fields (or: ref,date,killed,…)</source>
-        <translation type="unfinished"></translation>
+        <translation>alle velden (of: ref,date,killed,…)</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+291"/>
+        <location line="+296"/>
         <source>Extra &amp;names list…</source>
-        <translation type="unfinished"></translation>
+        <translation>Extra &amp;namenlijst…</translation>
     </message>
     <message>
-        <location line="-289"/>
+        <location line="-294"/>
         <source>Chec&amp;k</source>
-        <translation type="unfinished"></translation>
+        <translation>Control&amp;eren</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Check the staged files (Ctrl+Return)</source>
-        <translation type="unfinished"></translation>
+        <translation>De klaargezette bestanden controleren (Ctrl+Return)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Policy</source>
-        <translation type="unfinished"></translation>
+        <translation>Beleid</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Coordinate decimals (ma&amp;x):</source>
-        <translation type="unfinished"></translation>
+        <translation>Decimalen coördinaten (ma&amp;x):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Coordinate grid si&amp;ze (degrees):</source>
-        <translation type="unfinished"></translation>
+        <translation>Ra&amp;stergrootte coördinaten (graden):</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Small-cell &amp;threshold:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Minimumaantal per cel:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Public fields:</source>
-        <translation type="unfinished"></translation>
+        <translation>Openbare &amp;velden:</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Prepared (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Voorbereid (UTC)</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Status</source>
-        <translation type="unfinished">Status</translation>
+        <translation>Status</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestanden</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Release</source>
-        <translation type="unfinished">Vrijgave</translation>
+        <translation>Vrijgave</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Releases</source>
-        <translation type="unfinished"></translation>
+        <translation>Vrijgaven</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>File</source>
-        <translation type="unfinished">Bestand</translation>
+        <translation>Bestand</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Location</source>
-        <translation type="unfinished"></translation>
+        <translation>Locatie</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Kind</source>
-        <translation type="unfinished">Soort</translation>
+        <translation>Soort</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Fixed or blocking</source>
-        <translation type="unfinished"></translation>
+        <translation>Gecorrigeerd of blokkerend</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Detail</source>
-        <translation type="unfinished"></translation>
+        <translation>Detail</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Findings</source>
-        <translation type="unfinished"></translation>
+        <translation>Bevindingen</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Approv&amp;e</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Goedkeuren</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The second user approves with their own passphrase (Return in the field)</source>
-        <translation type="unfinished"></translation>
+        <translation>De tweede gebruiker keurt goed met een eigen wachtwoordzin (Enter in het veld)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Publi&amp;sh…</source>
-        <translation type="unfinished"></translation>
+        <translation>Pu&amp;bliceren…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Second user</source>
-        <translation type="unfinished"></translation>
+        <translation>Tweede gebruiker</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Second &amp;user:</source>
-        <translation type="unfinished"></translation>
+        <translation>Tweede gebr&amp;uiker:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>T&amp;heir passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>Diens wac&amp;htwoordzin:</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Working</source>
-        <translation type="unfinished"></translation>
+        <translation>Bezig</translation>
     </message>
     <message>
         <location line="+68"/>
         <source>Locked.</source>
-        <translation type="unfinished">Vergrendeld.</translation>
+        <translation>Vergrendeld.</translation>
     </message>
     <message>
         <location line="+40"/>
         <source>blocked</source>
-        <translation type="unfinished"></translation>
+        <translation>geblokkeerd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>awaiting approval</source>
-        <translation type="unfinished"></translation>
+        <translation>wacht op goedkeuring</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>approved</source>
-        <translation type="unfinished"></translation>
+        <translation>goedgekeurd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>published</source>
-        <translation type="unfinished"></translation>
+        <translation>gepubliceerd</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Personal name</source>
-        <translation type="unfinished"></translation>
+        <translation>Persoonsnaam</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Consent</source>
-        <translation type="unfinished"></translation>
+        <translation>Toestemming</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Coordinates</source>
-        <translation type="unfinished"></translation>
+        <translation>Coördinaten</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Small cell</source>
-        <translation type="unfinished"></translation>
+        <translation>Kleine cel</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Field not public</source>
-        <translation type="unfinished"></translation>
+        <translation>Veld niet openbaar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Photo metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>Fotometadata</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Unsupported file</source>
-        <translation type="unfinished"></translation>
+        <translation>Niet-ondersteund bestand</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>fixed: {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>gecorrigeerd: {fix}</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>BLOCKING</source>
-        <translation type="unfinished"></translation>
+        <translation>BLOKKEREND</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>Prepared by {who}; {n} file(s), {f} finding(s), {b} blocking.</source>
-        <translation type="unfinished"></translation>
+        <location line="+13"/>
+        <source>Prepared by {who}; {files}, {findings}, {blocking}.</source>
+        <translation>Voorbereid door {who}; {files}, {findings}, {blocking}.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n bestand</numerusform>
+            <numerusform>%n bestanden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n finding(s)</source>
+        <translation>
+            <numerusform>%n bevinding</numerusform>
+            <numerusform>%n bevindingen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n blocking</source>
+        <translation>
+            <numerusform>%n blokkerend</numerusform>
+            <numerusform>%n blokkerend</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+83"/>
+        <source>%n blocking finding(s): this release cannot be approved.</source>
+        <translation>
+            <numerusform>%n blokkerende bevinding: deze vrijgave kan niet worden goedgekeurd.</numerusform>
+            <numerusform>%n blokkerende bevindingen: deze vrijgave kan niet worden goedgekeurd.</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-80"/>
         <source>Approved by {who}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Goedgekeurd door {who}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Fix the staged files and check again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Corrigeer de klaargezette bestanden en controleer opnieuw.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Stage files for release</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestanden klaarzetten voor vrijgave</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Release files (*.csv *.geojson *.json *.txt *.md *.jpg *.jpeg *.png);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Vrij te geven bestanden (*.csv *.geojson *.json *.txt *.md *.jpg *.jpeg *.png);;Alle bestanden (*)</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+21"/>
         <source>Extra names list</source>
-        <translation type="unfinished"></translation>
+        <translation>Extra namenlijst</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Text (*.txt);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tekst (*.txt);;Alle bestanden (*)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Names: {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Namen: {name}</translation>
     </message>
     <message>
-        <location line="+37"/>
-        <source>{n} blocking finding(s): this release cannot be approved.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+47"/>
         <source>Checked: nothing blocks. A second user must approve it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gecontroleerd: niets blokkeert. Een tweede gebruiker moet de vrijgave goedkeuren.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Checking the staged files…</source>
-        <translation type="unfinished"></translation>
+        <translation>De klaargezette bestanden worden gecontroleerd…</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>Approved by {who}; it can be published.</source>
-        <translation type="unfinished"></translation>
+        <translation>Goedgekeurd door {who}; de vrijgave kan worden gepubliceerd.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Checking the approver&apos;s passphrase…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wachtwoordzin van de goedkeurder wordt gecontroleerd…</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Publish into an empty folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Publiceren in een lege map</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Published with its signed manifest: {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Gepubliceerd met het ondertekende manifest: {path}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Publishing…</source>
-        <translation type="unfinished"></translation>
+        <translation>Publiceren…</translation>
     </message>
 </context>
 <context>
@@ -4066,215 +4111,215 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location filename="../../fieldapp/ui/report_pdf.py" line="+85"/>
         <source>Confirmed</source>
-        <translation type="unfinished">Bevestigd</translation>
+        <translation>Bevestigd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Unconfirmed</source>
-        <translation type="unfinished">Onbevestigd</translation>
+        <translation>Onbevestigd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Unlikely</source>
-        <translation type="unfinished">Onwaarschijnlijk</translation>
+        <translation>Onwaarschijnlijk</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Not yet categorised</source>
-        <translation type="unfinished"></translation>
+        <translation>Nog niet gecategoriseerd</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+11"/>
         <source>Total</source>
-        <translation type="unfinished">Totaal</translation>
+        <translation>Totaal</translation>
     </message>
     <message>
         <location line="-5"/>
         <source>Women</source>
-        <translation type="unfinished">Vrouwen</translation>
+        <translation>Vrouwen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Men</source>
-        <translation type="unfinished">Mannen</translation>
+        <translation>Mannen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Girls</source>
-        <translation type="unfinished">Meisjes</translation>
+        <translation>Meisjes</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Boys</source>
-        <translation type="unfinished">Jongens</translation>
+        <translation>Jongens</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Unknown</source>
-        <translation type="unfinished">Onbekend</translation>
+        <translation>Onbekend</translation>
     </message>
     <message>
         <location line="+86"/>
         <source>Monthly overview {month} · {cell} · generated {at} UTC</source>
-        <translation type="unfinished"></translation>
+        <translation>Maandoverzicht {month} · {cell} · gegenereerd {at} UTC</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>INTERNAL: not released. Page {n} of {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>INTERN: niet vrijgegeven. Pagina {n} van {count}</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Monthly overview: {month}</source>
-        <translation type="unfinished"></translation>
+        <translation>Maandoverzicht: {month}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Generated (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Gegenereerd (UTC)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Filters</source>
-        <translation type="unfinished"></translation>
+        <translation>Filters</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>none</source>
-        <translation type="unfinished">geen</translation>
+        <translation>geen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Vault</source>
-        <translation type="unfinished"></translation>
+        <translation>Kluis</translation>
     </message>
     <message>
         <location line="+2"/>
         <location line="+19"/>
         <location line="+149"/>
         <source>Incidents</source>
-        <translation type="unfinished">Incidenten</translation>
+        <translation>Incidenten</translation>
     </message>
     <message>
         <location line="-167"/>
         <source>those that started in the month (time.start, UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>die in de maand begonnen (time.start, UTC)</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Incidents by public category</source>
-        <translation type="unfinished"></translation>
+        <translation>Incidenten per openbare categorie</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Category</source>
-        <translation type="unfinished">Categorie</translation>
+        <translation>Categorie</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Still open</source>
-        <translation type="unfinished"></translation>
+        <translation>Nog open</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Civilians killed and injured (minimum–maximum)</source>
-        <translation type="unfinished"></translation>
+        <translation>Gedode en gewonde burgers (minimum–maximum)</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Group</source>
-        <translation type="unfinished"></translation>
+        <translation>Groep</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+65"/>
         <location line="+64"/>
         <source>Killed</source>
-        <translation type="unfinished">Gedood</translation>
+        <translation>Gedood</translation>
     </message>
     <message>
         <location line="-128"/>
         <location line="+65"/>
         <location line="+64"/>
         <source>Injured</source>
-        <translation type="unfinished">Gewond</translation>
+        <translation>Gewond</translation>
     </message>
     <message>
         <location line="-115"/>
         <source>Killed and injured by group</source>
-        <translation type="unfinished"></translation>
+        <translation>Gedood en gewond per groep</translation>
     </message>
     <message>
         <location line="+64"/>
         <source>solid: minimum; light: up to the maximum</source>
-        <translation type="unfinished"></translation>
+        <translation>vol: minimum; licht: tot het maximum</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>Where: incidents per 0.1° cell</source>
-        <translation type="unfinished"></translation>
+        <translation>Waar: incidenten per cel van 0,1°</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Circle area is proportional to incidents in the cell. Without a position: {n}.</source>
-        <translation type="unfinished"></translation>
+        <translation>De oppervlakte van een cirkel is evenredig met het aantal incidenten in de cel. Zonder positie: {n}.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>By area</source>
-        <translation type="unfinished"></translation>
+        <translation>Per gebied</translation>
     </message>
     <message>
         <location line="+6"/>
         <location line="+116"/>
         <source>Area</source>
-        <translation type="unfinished"></translation>
+        <translation>Gebied</translation>
     </message>
     <message>
         <location line="-92"/>
         <source>…and {n} more areas (see the CSV).</source>
-        <translation type="unfinished"></translation>
+        <translation>…en nog {n} gebieden (zie de CSV).</translation>
     </message>
     <message>
         <location line="+61"/>
         <source>Natural Earth land outline; Web Mercator</source>
-        <translation type="unfinished"></translation>
+        <translation>Landcontouren Natural Earth; Web Mercator</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Changes of public category since last month</source>
-        <translation type="unfinished"></translation>
+        <translation>Wijzigingen van openbare categorie sinds vorige maand</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>No incident changed category.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geen incident is van categorie veranderd.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Reference</source>
-        <translation type="unfinished">Referentie</translation>
+        <translation>Referentie</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>Begonnen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>From</source>
-        <translation type="unfinished"></translation>
+        <translation>Van</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>To</source>
-        <translation type="unfinished"></translation>
+        <translation>Naar</translation>
     </message>
     <message>
         <location line="+53"/>
         <source>Monthly overview {month}</source>
-        <translation type="unfinished"></translation>
+        <translation>Maandoverzicht {month}</translation>
     </message>
 </context>
 <context>
@@ -4282,325 +4327,325 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location filename="../../fieldapp/ui/reports_dialog.py" line="+65"/>
         <source>Reports</source>
-        <translation type="unfinished"></translation>
+        <translation>Rapporten</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Monthly overview</source>
-        <translation type="unfinished"></translation>
+        <translation>Maandoverzicht</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Weapon-release open data</source>
-        <translation type="unfinished"></translation>
+        <translation>Open data wapeninzet</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Month</source>
-        <translation type="unfinished">Maand</translation>
+        <translation>Maand</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;CSV</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;CSV</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;PDF</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Grid cell size in degrees: 0.1° is about 11 km</source>
-        <translation type="unfinished"></translation>
+        <translation>Celgrootte van het raster in graden: 0,1° is ongeveer 11 km</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>any area</source>
-        <translation type="unfinished"></translation>
+        <translation>elk gebied</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>any country</source>
-        <translation type="unfinished"></translation>
+        <translation>elk land</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>any party</source>
-        <translation type="unfinished"></translation>
+        <translation>elke partij</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Own forces</source>
-        <translation type="unfinished">Eigen troepen</translation>
+        <translation>Eigen troepen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Coalition partner</source>
-        <translation type="unfinished">Coalitiepartner</translation>
+        <translation>Coalitiepartner</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Adversary</source>
-        <translation type="unfinished">Tegenstander</translation>
+        <translation>Tegenstander</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Unknown</source>
-        <translation type="unfinished">Onbekend</translation>
+        <translation>Onbekend</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>any category</source>
-        <translation type="unfinished"></translation>
+        <translation>elke categorie</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Confirmed</source>
-        <translation type="unfinished">Bevestigd</translation>
+        <translation>Bevestigd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Unconfirmed</source>
-        <translation type="unfinished">Onbevestigd</translation>
+        <translation>Onbevestigd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Unlikely</source>
-        <translation type="unfinished">Onwaarschijnlijk</translation>
+        <translation>Onwaarschijnlijk</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Not yet categorised</source>
-        <translation type="unfinished"></translation>
+        <translation>Nog niet gecategoriseerd</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Output folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Uitvoermap</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>C&amp;hoose…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Kiezen…</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>&amp;Report:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Rapport:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Month:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Maand:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Formats:</source>
-        <translation type="unfinished"></translation>
+        <translation>Formaten:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Grid (degrees):</source>
-        <translation type="unfinished"></translation>
+        <translation>Ra&amp;ster (graden):</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Area:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Gebied:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>C&amp;ountry:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Land:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Pa&amp;rty:</source>
-        <translation type="unfinished"></translation>
+        <translation>Par&amp;tij:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Ca&amp;tegory:</source>
-        <translation type="unfinished"></translation>
+        <translation>Categ&amp;orie:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Folder:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Uitvoermap:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>For internal use: these files are not released. Anything public goes through the release gate first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Voor intern gebruik: deze bestanden zijn niet vrijgegeven. Alles wat openbaar wordt, gaat eerst door de vrijgavecontrole.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Export progress</source>
-        <translation type="unfinished">Voortgang export</translation>
+        <translation>Voortgang export</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Export</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Exporteren</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Cancel</source>
-        <translation type="unfinished">Annuleren</translation>
+        <translation>Annuleren</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Stop the export (Escape); nothing is written</source>
-        <translation type="unfinished">De export stoppen (Escape); er wordt niets geschreven</translation>
+        <translation>De export stoppen (Escape); er wordt niets geschreven</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Close</source>
-        <translation type="unfinished">Sluiten</translation>
+        <translation>Sluiten</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>Locked.</source>
-        <translation type="unfinished">Vergrendeld.</translation>
+        <translation>Vergrendeld.</translation>
     </message>
     <message>
         <location line="+40"/>
         <source>Folder for the report</source>
-        <translation type="unfinished"></translation>
+        <translation>Map voor het rapport</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Choose a folder for the files first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kies eerst een map voor de bestanden.</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>Exporting…</source>
-        <translation type="unfinished">Exporteren…</translation>
+        <translation>Exporteren…</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>Wrote {n} file(s) to {folder}: {names}. Internal use only: not released.</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} bestand(en) geschreven naar {folder}: {names}. Alleen voor intern gebruik: niet vrijgegeven.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Cancelled; nothing was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geannuleerd; er is niets geschreven.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Cancelling…</source>
-        <translation type="unfinished">Annuleren…</translation>
+        <translation>Annuleren…</translation>
     </message>
 </context>
 <context>
     <name>SecurityPoliciesGroup</name>
     <message>
-        <location filename="../../fieldapp/ui/security_policies.py" line="+57"/>
+        <location filename="../../fieldapp/ui/security_policies.py" line="+58"/>
         <source>Security policies</source>
-        <translation type="unfinished"></translation>
+        <translation>Beveiligingsbeleid</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>These protect the vault if this computer is taken. All are off unless you turn them on; every change asks for your passphrase and is written to the audit log.</source>
-        <translation type="unfinished"></translation>
+        <translation>Deze maatregelen beschermen de kluis als deze computer wordt afgenomen. Ze staan allemaal uit tot u ze inschakelt; elke wijziging vraagt om uw wachtwoordzin en wordt in het auditlog vastgelegd.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;Erase the vault after too many wrong passphrases</source>
-        <translation type="unfinished"></translation>
+        <translation>Kluis &amp;wissen na te veel verkeerde wachtwoordzinnen</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Number of wrong passphrases in a row:</source>
-        <translation type="unfinished"></translation>
+        <translation>Aantal verkeerde wachtwoordzinnen op een &amp;rij:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>After this many wrong passphrases in a row, the vault destroys its key and with it every record and all evidence on this device. This is irreversible: what HQ has not received is lost, also when it was only someone mistyping. It stops guessing through the app on a seized laptop, even if the app is killed between guesses; it does not stop someone who copied the disk first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Na zoveel verkeerde wachtwoordzinnen op een rij vernietigt de kluis zijn sleutel en daarmee elk record en alle bewijsstukken op dit apparaat. Dit is onomkeerbaar: wat het HK nog niet heeft ontvangen, gaat verloren, ook als iemand zich alleen maar vertypte. Het voorkomt raden via de app op een in beslag genomen laptop, ook als de app tussen twee pogingen geforceerd wordt afgesloten; het houdt niemand tegen die eerst de schijf heeft gekopieerd.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Duress passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Dwangwachtwoordzin &amp;gebruiken</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Slot la&amp;bel:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Label sleutelsleuf:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Duress &amp;passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Dwangwachtwoordzin:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Repeat it:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Herhalen:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>A second passphrase for when you are forced to open the vault. Typed at the unlock prompt, it destroys the vault&apos;s key for everyone, this device&apos;s users and HQ&apos;s escrow alike, and then looks exactly like a wrong passphrase; so does every later attempt. Nothing on disk shows that a duress passphrase exists, but its slot label is visible: choose one that looks like a user&apos;s pseudonym. Whatever HQ has not received is lost.</source>
-        <translation type="unfinished"></translation>
+        <translation>Een tweede wachtwoordzin voor als u wordt gedwongen de kluis te openen. Ingetypt bij het ontgrendelen vernietigt die de sleutel van de kluis voor iedereen, zowel voor de gebruikers van dit apparaat als voor de reservesleutel (escrow) van het HK, en lijkt daarna precies op een verkeerde wachtwoordzin; net als elke latere poging. Niets op de schijf laat zien dat er een dwangwachtwoordzin bestaat, maar het label van de sleutelsleuf is zichtbaar: kies een label dat op het pseudoniem van een gebruiker lijkt. Wat het HK nog niet heeft ontvangen, gaat verloren.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>P&amp;urge acknowledged plaintext after each HQ receipt</source>
-        <translation type="unfinished"></translation>
+        <translation>Door het HK bevestigde onversleutelde gegevens &amp;opruimen na elk ontvangstbewijs</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>When a receipt from HQ is imported, the evidence originals and witness identities HQ has confirmed it holds are deleted from this device at once, without asking. The records stay. Less is lost if the laptop is taken, but the originals then exist only at HQ.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bij het importeren van een ontvangstbewijs van het HK worden de bewijsstukoriginelen en getuigenidentiteiten waarvan het HK heeft bevestigd dat het ze heeft, meteen en zonder te vragen van dit apparaat verwijderd. De records blijven. Er gaat minder verloren als de laptop wordt afgenomen, maar de originelen bestaan dan alleen nog bij het HK.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Your pa&amp;ssphrase, to confirm:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Uw wachtwoordzin, ter bevestiging:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Appl&amp;y security policies</source>
-        <translation type="unfinished"></translation>
+        <translation>Beveiligingsbeleid &amp;toepassen</translation>
     </message>
     <message>
         <location line="+106"/>
         <source>The policies are still being read; try again in a moment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Het beleid wordt nog gelezen; probeer het zo opnieuw.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Type the duress passphrase twice.</source>
-        <translation type="unfinished"></translation>
+        <translation>Typ de dwangwachtwoordzin twee keer.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The two duress passphrases differ.</source>
-        <translation type="unfinished"></translation>
+        <translation>De twee dwangwachtwoordzinnen verschillen.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Nothing to change: the policies are as shown.</source>
-        <translation type="unfinished"></translation>
+        <translation>Niets te wijzigen: het beleid is zoals getoond.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Type your passphrase to confirm the change.</source>
-        <translation type="unfinished"></translation>
+        <translation>Typ uw wachtwoordzin om de wijziging te bevestigen.</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Applying…</source>
-        <translation type="unfinished"></translation>
+        <translation>Toepassen…</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Security policies applied and logged.</source>
-        <translation type="unfinished"></translation>
+        <translation>Beveiligingsbeleid toegepast en gelogd.</translation>
     </message>
 </context>
 <context>
@@ -4608,18 +4653,18 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location filename="../../fieldapp/ui/autolock.py" line="+182"/>
         <source>Locked when the computer was suspended.</source>
-        <translation type="unfinished">Vergrendeld toen de computer in slaapstand ging.</translation>
+        <translation>Vergrendeld toen de computer in slaapstand ging.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Locked when the desktop session was locked.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergrendeld toen de bureaubladsessie werd vergrendeld.</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../fieldapp/ui/settings.py" line="+167"/>
+        <location filename="../../fieldapp/ui/settings.py" line="+169"/>
         <source>Settings</source>
         <translation>Instellingen</translation>
     </message>
@@ -4661,12 +4706,22 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location line="+8"/>
         <source>L&amp;anguage:</source>
-        <translation>T&amp;aal:</translation>
+        <translation>Taa&amp;l:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>A new language takes effect the next time the app starts.</source>
         <translation>Een nieuwe taal wordt actief bij de volgende start van de app.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>&amp;General</source>
+        <translation>&amp;Algemeen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Se&amp;curity policies</source>
+        <translation>&amp;Beveiligingsbeleid</translation>
     </message>
 </context>
 <context>
@@ -4684,12 +4739,12 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location line="+2"/>
         <source>Accept e&amp;nrolment…</source>
-        <translation>Inschrijving &amp;accepteren…</translation>
+        <translation>Inschrijving a&amp;ccepteren…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Update recipient &amp;list…</source>
-        <translation>Ontvangers&amp;lijst bijwerken…</translation>
+        <translation>Ontvangerslijst bi&amp;jwerken…</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -4729,12 +4784,12 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location line="+3"/>
         <source>&amp;Purge acknowledged originals and witness identities after a receipt</source>
-        <translation type="unfinished"></translation>
+        <translation>Bevestigde originelen en getuigenidentiteiten &amp;opruimen na een ontvangstbewijs</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>After a receipt, delete from this device the originals and the witnesses&apos; names, contacts and communities HQ has confirmed it holds (you are asked first). The records stay.</source>
-        <translation type="unfinished"></translation>
+        <translation>Na een ontvangstbewijs de originelen en de namen, contactgegevens en gemeenschappen van getuigen waarvan het HK heeft bevestigd dat het ze heeft, van dit apparaat verwijderen (eerst wordt het u gevraagd). De records blijven.</translation>
     </message>
     <message>
         <location line="+52"/>
@@ -4909,27 +4964,27 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
     <message>
         <location line="+10"/>
         <source>This vault&apos;s security policy purges after every receipt: {blobs} evidence originals ({size}) and the witness identities in {identities} versions were deleted from this device.</source>
-        <translation type="unfinished"></translation>
+        <translation>Het beveiligingsbeleid van deze kluis ruimt op na elk ontvangstbewijs: {blobs} bewijsstukoriginelen ({size}) en de getuigenidentiteiten in {identities} versies zijn van dit apparaat verwijderd.</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>No acknowledged originals or witness identities are left on this device to purge.</source>
-        <translation type="unfinished"></translation>
+        <translation>Er staan geen bevestigde originelen of getuigenidentiteiten meer op dit apparaat om op te ruimen.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Delete from this device the {count} evidence originals and the witness identities (names, contacts, communities in {identities} versions) HQ has acknowledged? This cannot be undone here: the records stay, but what is deleted will exist only at HQ.</source>
-        <translation type="unfinished"></translation>
+        <translation>De {count} bewijsstukoriginelen en de getuigenidentiteiten (namen, contactgegevens, gemeenschappen in {identities} versies) die het HK heeft bevestigd, van dit apparaat verwijderen? Dit kan hier niet ongedaan worden gemaakt: de records blijven, maar wat verwijderd is, bestaat dan alleen nog bij het HK.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;Yes, purge</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ja, opruimen</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Purged {blobs} evidence originals ({size}), {thumbs} thumbnails and the witness identities in {identities} versions from this device.</source>
-        <translation type="unfinished"></translation>
+        <translation>{blobs} bewijsstukoriginelen ({size}), {thumbs} miniaturen en de getuigenidentiteiten in {identities} versies van dit apparaat opgeruimd.</translation>
     </message>
 </context>
 <context>
@@ -4972,12 +5027,12 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
     <message>
         <location line="+17"/>
         <source>The vault was erased: that was the last wrong passphrase its security policy allows. Its data cannot be recovered from this device.</source>
-        <translation type="unfinished"></translation>
+        <translation>De kluis is gewist: dit was de laatste verkeerde wachtwoordzin die het beveiligingsbeleid toestaat. De gegevens zijn op dit apparaat niet meer te herstellen.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Close</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Sluiten</translation>
     </message>
 </context>
 <context>
@@ -5599,7 +5654,7 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
     <message>
         <location line="+1"/>
         <source>Vault erased</source>
-        <translation type="unfinished"></translation>
+        <translation>Kluis gewist</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -5644,12 +5699,12 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
     <message>
         <location line="+1"/>
         <source>Disk full or failing</source>
-        <translation type="unfinished"></translation>
+        <translation>Schijf vol of defect</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Not allowed for reviewers</source>
-        <translation type="unfinished"></translation>
+        <translation>Niet toegestaan voor beoordelaars</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -5749,27 +5804,27 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
     <message>
         <location line="+2"/>
         <source>External data refused</source>
-        <translation type="unfinished"></translation>
+        <translation>Externe gegevens geweigerd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Release refused</source>
-        <translation type="unfinished"></translation>
+        <translation>Vrijgave geweigerd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Approval refused</source>
-        <translation type="unfinished"></translation>
+        <translation>Goedkeuring geweigerd</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Evidence package not made</source>
-        <translation type="unfinished"></translation>
+        <translation>Bewijspakket niet aangemaakt</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Report not made</source>
-        <translation type="unfinished"></translation>
+        <translation>Rapport niet aangemaakt</translation>
     </message>
     <message>
         <location line="+15"/>
