@@ -46,6 +46,7 @@ from fieldapp.ui.package_dialog import PackageDialog
 from fieldapp.ui.provenance import ProvenanceDialog, lock_all, open_provenance
 from fieldapp.ui.register import RegisterPanel
 from fieldapp.ui.release_gate import ReleaseGatePanel
+from fieldapp.ui.reports_dialog import ReportsDialog, open_reports_dialog
 from fieldapp.ui.review_assess import AddReviewerDialog, AssessDialog
 from fieldapp.ui.settings import SettingsDialog, UiSettings
 from fieldapp.ui.sync_panel import SyncPanel
@@ -317,6 +318,15 @@ class MainWindow(QMainWindow):
             self.show_add_reviewer,
             tip=self.tr("A user who can read and assess, but not import, export or erase"),
         )
+        self.reports_action = self._action(
+            self.tr("&Reports and open data…"),
+            self.show_reports,
+            "Ctrl+Shift+R",
+            self.tr(
+                "The monthly overview (PDF, CSV) and the weapon-release open data; files for "
+                "the public go through the release gate (Ctrl+Shift+R)"
+            ),
+        )
         self.package_action = self._action(
             self.tr("Evidence &package…"),
             self.show_package,
@@ -353,6 +363,8 @@ class MainWindow(QMainWindow):
             self.review_menu = self.menuBar().addMenu(self.tr("Re&view"))
             self.review_menu.addAction(self.assess_action)
             self.review_menu.addAction(self.package_action)
+            self.review_menu.addSeparator()
+            self.review_menu.addAction(self.reports_action)
             vault_menu.insertAction(self.check_action, self.add_reviewer_action)
 
         toolbar = QToolBar(self.tr("Main"))
@@ -376,6 +388,7 @@ class MainWindow(QMainWindow):
             self.assess_action,
             self.add_reviewer_action,
             self.package_action,
+            self.reports_action,
         ]
 
     def _build_status_bar(self) -> None:
@@ -702,6 +715,28 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, title, text)
             return False
         return True
+
+    def show_reports(self) -> ReportsDialog | None:
+        vault = self._vault
+        if vault is None or self.role != "hq":
+            return None
+        dialog = open_reports_dialog(vault, self._runner, self)
+        dialog.finished_export.connect(self._stage_for_release)
+        return dialog
+
+    def _stage_for_release(self, result: object) -> None:
+        """A report just written is staged in the release gate: public files pass it first."""
+        files = getattr(result, "files", ())
+        if self.release_gate is None or not files:
+            return
+        self.release_gate.stage([f.path for f in files])
+        self.statusBar().showMessage(
+            self.tr(
+                "The files are staged in the Release gate tab; check them there before "
+                "anything is published."
+            ),
+            10000,
+        )
 
     def show_package(self) -> PackageDialog | None:
         vault, incident_id = self._vault, self._selected_incident()

@@ -402,6 +402,10 @@ class ReleaseGatePanel(QWidget):
                 "All files (*)"
             ),
         )
+        self.stage(paths)
+
+    def stage(self, paths: Sequence[Path]) -> None:
+        """Add files to the next check (from the file picker, or a report just exported)."""
         for path in paths:
             if path not in self.staged:
                 self.staged.append(path)
