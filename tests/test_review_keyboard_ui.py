@@ -32,6 +32,7 @@ from pytestqt.qtbot import QtBot
 from fieldapp.domain.assessment import HqAssessment
 from fieldapp.store import policy
 from fieldapp.store.vault import Vault
+from fieldapp.ui import i18n
 from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.crash import CrashDialog
 from fieldapp.ui.main_window import MainWindow
@@ -110,21 +111,44 @@ def window(qtbot: QtBot, hq: Hq, tmp_path: Path) -> Iterator[MainWindow]:
     w.shutdown()
 
 
-def test_review_pages_share_no_alt_letter_with_the_window_at_hq(window: MainWindow) -> None:
+def _review_page_clashes(window: MainWindow, hq: Hq) -> list[str]:
     gate = window.release_gate
     assert gate is not None
     window.tabs.setCurrentIndex(window.release_gate_tab)
-    assert clashes(window, gate) == []
+    found = clashes(window, gate)
     window.tabs.setCurrentIndex(window.deconflict_tab)
     for sub in range(window.deconflict.tabs.count()):
         window.deconflict.tabs.setCurrentIndex(sub)
-        assert clashes(window, window.deconflict) == [], sub
+        found += clashes(window, window.deconflict)
+    window.tabs.setCurrentIndex(window.register_tab)
+    window.register.select_incident(hq.ids["Market strike"])  # the editor's letters count too
+    return found + clashes(window, window.register.hq_filters)
+
+
+def test_review_pages_share_no_alt_letter_with_the_window_at_hq(window: MainWindow, hq: Hq) -> None:
+    assert _review_page_clashes(window, hq) == []
+
+
+def test_review_pages_share_no_alt_letter_in_dutch_either(
+    qtbot: QtBot, hq: Hq, tmp_path: Path
+) -> None:
+    """A translation chooses its own letters: the Dutch ones must not clash either."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    i18n.install_variant(app, "nl")
+    try:
+        w = window_for(qtbot, hq.hq, tmp_path, "nl")
+        try:
+            assert w.tabs.tabText(w.observations_tab) != "&Observations"  # Dutch indeed
+            assert _review_page_clashes(w, hq) == []
+        finally:
+            w.shutdown()
+    finally:
+        i18n.remove_translators(app)
 
 
 def test_register_filters_of_hq_by_keyboard(qtbot: QtBot, window: MainWindow, hq: Hq) -> None:
     window.tabs.setCurrentIndex(window.register_tab)
-    window.register.select_incident(hq.ids["Market strike"])  # the editor's letters count too
-    assert clashes(window, window.register.hq_filters) == []
     QTest.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)  # Month
     qtbot.waitUntil(window.register.month_edit.hasFocus)
     QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)  # Place
