@@ -282,6 +282,17 @@ def test_a_failing_pdf_writer_leaves_nothing(rvault: Vault, tmp_path: Path) -> N
     assert rvault.log_size() == before
 
 
+def test_a_killed_exports_partial_files_go_with_the_next_export(
+    rvault: Vault, tmp_path: Path
+) -> None:
+    # What a SIGKILL between write and rename leaves: a temporary file nobody holds.
+    leftover = tmp_path / ".partial-dead.report.tmp"
+    leftover.write_bytes(b"category,count\n")
+    made = build_monthly(rvault, "2026-10", tmp_path)
+    assert not leftover.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f.path.name for f in made.files)
+
+
 def test_progress_reaches_the_total(rvault: Vault) -> None:
     seen: list[tuple[int, int]] = []
     compute_monthly(rvault, "2026-10", progress=lambda d, t: seen.append((d, t)))

@@ -56,6 +56,7 @@ from typing import Any
 from fieldapp.domain.model import AGE_SEX_GROUPS, PARTIES, PUBLIC_CATEGORIES
 from fieldapp.errors import FieldappError
 from fieldapp.review.csvsafe import Cell, csv_bytes
+from fieldapp.store import tempfiles
 from fieldapp.store.vault import Vault
 
 Progress = Callable[[int, int], None]
@@ -662,6 +663,10 @@ class ReportFiles:
         return tuple(c for c in self.cells if 0 < c.value < threshold)
 
 
+_PARTIAL_PREFIX = ".partial-"
+_PARTIAL_SUFFIX = ".report.tmp"
+
+
 class Staging:
     """The files of one export: written under temporary names, renamed only by `commit`.
 
@@ -677,6 +682,10 @@ class Staging:
             raise ReportError(f"The folder {out_dir} cannot be written to.")
         self.out_dir = out_dir
         self._staged: list[tuple[Path, ReportFile]] = []
+        # Each temporary file is held while this export lives; a killed export's are not, and
+        # the next export into the folder removes them.
+        self._held: list[int] = []
+        tempfiles.remove_dead(out_dir, f"{_PARTIAL_PREFIX}*{_PARTIAL_SUFFIX}")
 
     def _target(self, name: str) -> Path:
         target = self.out_dir / name
@@ -704,8 +713,11 @@ class Staging:
     ) -> ReportFile:
         """Stage a file that `writer` writes to the path it is given (e.g. the PDF)."""
         target = self._target(name)
-        fd, tmp_name = tempfile.mkstemp(prefix=".partial-", suffix=".tmp", dir=self.out_dir)
-        os.close(fd)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=_PARTIAL_PREFIX, suffix=_PARTIAL_SUFFIX, dir=self.out_dir
+        )
+        tempfiles.hold(fd)
+        self._held.append(fd)
         tmp = Path(tmp_name)
         try:
             writer(tmp)
@@ -739,12 +751,20 @@ class Staging:
             finally:
                 os.close(fd)
         self._staged = [(item.path, item) for _, item in self._staged]
+        self._release()
 
     def abort(self) -> None:
         for tmp, item in self._staged:
             if tmp != item.path:
                 tmp.unlink(missing_ok=True)
         self._staged = []
+        self._release()
+
+    def _release(self) -> None:
+        for fd in self._held:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._held = []
 
     def __enter__(self) -> Staging:
         return self
