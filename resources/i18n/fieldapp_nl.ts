@@ -3562,13 +3562,13 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <location line="+42"/>
         <location line="+32"/>
         <source>Pass</source>
-        <translation>Geslaagd</translation>
+        <translation>OK</translation>
     </message>
     <message>
         <location line="-32"/>
         <location line="+32"/>
         <source>FAIL</source>
-        <translation>MISLUKT</translation>
+        <translation>FOUT</translation>
     </message>
     <message>
         <location line="-18"/>
@@ -4357,7 +4357,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location line="+13"/>
         <source>Grid cell size in degrees: 0.1° is about 11 km</source>
-        <translation>Celgrootte van het raster in graden: 0,1° is ongeveer 11 km</translation>
+        <translation>Celgrootte van het raster in graden: 0.1° is ongeveer 11 km</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -4595,7 +4595,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <message>
         <location line="+9"/>
         <source>P&amp;urge acknowledged plaintext after each HQ receipt</source>
-        <translation>Door het HK bevestigde onversleutelde gegevens &amp;opruimen na elk ontvangstbewijs</translation>
+        <translation>Bevestigde gegevens &amp;opruimen na elk HK-ontvangstbewijs</translation>
     </message>
     <message>
         <location line="+4"/>
