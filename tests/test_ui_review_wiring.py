@@ -75,3 +75,27 @@ def test_an_exported_report_is_staged_in_the_release_gate(
     assert window.release_gate.staged == [f.path for f in made.files]
     assert len(window.release_gate.staged) >= 4  # the CSV tables and their metadata
     assert "Release gate" in window.statusBar().currentMessage()
+
+
+def test_an_imported_incident_is_read_only_at_hq_and_hqs_own_is_not(
+    window: MainWindow,
+    hq_site: Hq,  # noqa: F811
+) -> None:
+    from fieldapp.domain.model import Incident
+
+    editor = window.editor
+    window._open_incident(hq_site.ids["Market strike"])
+    assert editor.title_edit.isReadOnly() and not editor.save_button.isEnabled()
+    assert not editor.delete_button.isEnabled() and not editor.reason_edit.isEnabled()
+    assert hq_site.a.device.code in editor.status.text()
+    assert "read only" in editor.status.text()
+    editor.title_edit.setText("changed at HQ")  # programmatic: the field is read-only to users
+    assert not editor.has_unsaved_changes()  # nothing to lose when moving on
+
+    own, _ = hq_site.hq.save_incident(Incident(title="HQ desk note"), "desk report")
+    window._open_incident(own.id)
+    assert not editor.title_edit.isReadOnly() and editor.reason_edit.isEnabled()
+    assert editor.delete_button.isEnabled()
+    assert "read only" not in editor.status.text()
+    assert hq_site.hq.recorded_elsewhere(own.id) == ""
+    assert hq_site.hq.recorded_elsewhere(hq_site.ids["Market strike"]) == hq_site.a.device.code

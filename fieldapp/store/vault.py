@@ -804,18 +804,33 @@ class Vault:
             raise RecordNotFound(f"There is no {kind} with id {record_id}.")
         if latest[1]:
             raise RecordNotFound(f"The {kind} {record_id} was deleted.")
-        (owner,) = self._conn.execute(
-            "SELECT device_id FROM versions WHERE record_id = ? AND version = 1", (record_id,)
-        ).fetchone()
-        if owner != self.device.device_id:
-            row = self._conn.execute(
-                "SELECT code FROM devices WHERE device_id = ?", (owner,)
-            ).fetchone()
+        owner = self._recorded_on(record_id)
+        if owner:
             raise ForeignRecord(
-                f"This {kind} was recorded on device {row[0] if row else owner} and imported "
-                "here; only that device can change it. Nothing was saved."
+                f"This {kind} was recorded on device {owner} and imported here; only that "
+                "device can change it. Nothing was saved."
             )
         return latest[0]
+
+    def _recorded_on(self, record_id: str) -> str:
+        row = self._conn.execute(
+            "SELECT device_id FROM versions WHERE record_id = ? AND version = 1", (record_id,)
+        ).fetchone()
+        if row is None or row[0] == self.device.device_id:
+            return ""
+        code = self._conn.execute(
+            "SELECT code FROM devices WHERE device_id = ?", (row[0],)
+        ).fetchone()
+        return str(code[0]) if code else str(row[0])
+
+    @_locked
+    def recorded_elsewhere(self, record_id: str) -> str:
+        """The code of the device that recorded `record_id`, or "" when it was this vault.
+
+        A record imported from a device belongs to it (`ForeignRecord`): screens show it
+        read-only instead of offering a save that can only be refused.
+        """
+        return self._recorded_on(record_id)
 
     @_locked
     def save_incident(

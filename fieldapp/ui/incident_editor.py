@@ -11,13 +11,18 @@ shown are dropped (a generation counter), so a late result can never repaint a l
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -26,7 +31,9 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QTabBar,
     QTabWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -171,6 +178,9 @@ class IncidentEditor(QWidget):
         self._issues: list[FieldIssue] = []
         self._busy = False
         self._filling = False
+        # A record imported from another device: shown, never saved here (ForeignRecord).
+        self._foreign = ""
+        self._undo_read_only: list[Callable[[], object]] = []
         self._targets: dict[str, _Target] = {}
         self._tab_titles: list[str] = []
         self._lists = bundled_reflists()
@@ -207,6 +217,7 @@ class IncidentEditor(QWidget):
         self._hide_bars()
         if incident_id is None or self._vault is None:
             self._id, self._ref_code = "", ""
+            self._set_foreign("")
             self._fill(Incident(), None)
             self.status.setText(self.tr("New incident (not saved yet).") if self._vault else "")
             self.loaded.emit("")
@@ -216,9 +227,18 @@ class IncidentEditor(QWidget):
 
         @self._generation.current
         def done(result: Any) -> None:
-            incident, version = result
+            (incident, version), owner = result
             self._fill(incident, version)
-            self.status.setText(self.tr("Version {version}.").format(version=version))
+            self._set_foreign(owner)
+            if owner:
+                self.status.setText(
+                    self.tr(
+                        "Version {version}, recorded on device {device} and imported: read "
+                        "only here. HQ's judgement goes in an assessment (Review menu)."
+                    ).format(version=version, device=owner)
+                )
+            else:
+                self.status.setText(self.tr("Version {version}.").format(version=version))
             self.loaded.emit(incident.id)
 
         @self._generation.current
@@ -226,10 +246,38 @@ class IncidentEditor(QWidget):
             self.status.setText("")
             show_error(self, exc)
 
-        self._runner.submit(lambda: vault.get_incident(incident_id), done, failed)
+        self._runner.submit(
+            lambda: (vault.get_incident(incident_id), vault.recorded_elsewhere(incident_id)),
+            done,
+            failed,
+        )
+
+    def _set_foreign(self, owner: str) -> None:
+        """Read-only for a record another device owns; editable again for this vault's own."""
+        for undo in self._undo_read_only:
+            undo()
+        self._undo_read_only = []
+        self._foreign = owner
+        if owner:
+            for widget in self.tabs.findChildren(QWidget):
+                if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit):
+                    if not widget.isReadOnly():
+                        widget.setReadOnly(True)
+                        self._undo_read_only.append(partial(widget.setReadOnly, False))
+                elif isinstance(widget, QAbstractButton | QComboBox | QAbstractSpinBox):
+                    if widget.isEnabled() and not isinstance(widget, QTabBar):
+                        widget.setEnabled(False)
+                        self._undo_read_only.append(partial(widget.setEnabled, True))
+                elif isinstance(widget, QAbstractItemView):
+                    self._undo_read_only.append(
+                        partial(widget.setEditTriggers, widget.editTriggers())
+                    )
+                    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.reason_edit.setEnabled(not owner)
+        self._update_buttons()
 
     def has_unsaved_changes(self) -> bool:
-        if self._vault is None:
+        if self._vault is None or self._foreign:
             return False
         incident, local = self._collect()
         return bool(local) or to_dict(incident) != self._baseline
@@ -1064,7 +1112,7 @@ class IncidentEditor(QWidget):
 
     # ------------------------------------------------------------------ small state helpers
     def _update_buttons(self) -> None:
-        ready = self._vault is not None and not self._busy
+        ready = self._vault is not None and not self._busy and not self._foreign
         dirty = not self._id or self.has_unsaved_changes()
         self.save_button.setEnabled(ready and not self._issues and dirty)
         self.delete_button.setEnabled(ready and bool(self._id))
