@@ -14,11 +14,19 @@ from fieldapp.ui.main_window import MainWindow
 from fieldapp.ui.provenance import ProvenanceDialog
 from fieldapp.ui.settings import UiSettings
 from fieldapp.ui.tasks import InlineRunner
-from tests.review_helpers import Hq, hq_site  # noqa: F401 (fixture)
+from tests.review_helpers import Hq, build_hq
 
 
 @pytest.fixture
-def window(qtbot, hq_site: Hq, tmp_path: Path) -> Iterator[MainWindow]:  # noqa: F811
+def hq_site(tmp_path: Path) -> Iterator[Hq]:
+    site = build_hq(tmp_path)
+    yield site
+    for vault in (site.hq, site.a, site.b):
+        vault.lock()
+
+
+@pytest.fixture
+def window(qtbot, hq_site: Hq, tmp_path: Path) -> Iterator[MainWindow]:
     settings = UiSettings(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
     w = MainWindow(hq_site.hq, InlineRunner(), settings, ClipboardGuard())
     qtbot.addWidget(w)
@@ -43,7 +51,7 @@ def test_hq_has_the_review_menu_and_tabs(window: MainWindow) -> None:
     assert window.provenance_action.shortcut().toString() == "Ctrl+Shift+V"
 
 
-def test_review_actions_need_a_selected_incident(window: MainWindow, hq_site: Hq) -> None:  # noqa: F811
+def test_review_actions_need_a_selected_incident(window: MainWindow, hq_site: Hq) -> None:
     assert window.show_provenance() is None and window.show_assess() is None
     assert "Select an incident" in window.statusBar().currentMessage()
     window._open_incident(hq_site.ids["Market strike"])
@@ -62,7 +70,7 @@ def test_review_actions_need_a_selected_incident(window: MainWindow, hq_site: Hq
 def test_an_exported_report_is_staged_in_the_release_gate(
     window: MainWindow,
     hq_site: Hq,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     from fieldapp.review.reports import build_monthly
 
@@ -79,7 +87,7 @@ def test_an_exported_report_is_staged_in_the_release_gate(
 
 def test_an_imported_incident_is_read_only_at_hq_and_hqs_own_is_not(
     window: MainWindow,
-    hq_site: Hq,  # noqa: F811
+    hq_site: Hq,
 ) -> None:
     from fieldapp.domain.model import Incident
 

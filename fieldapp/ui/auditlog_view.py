@@ -125,14 +125,14 @@ class AuditLogView(QWidget):
             header.resizeSection(i, width)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
-        self.newer_button = QPushButton(self.tr("◀ Ne&wer"))
-        self.older_button = QPushButton(self.tr("Ol&der ▶"))
+        self.newer_button = QPushButton(self.tr("◀ N&ewer"))
+        self.older_button = QPushButton(self.tr("O&lder ▶"))
         self.newer_button.clicked.connect(self.newer_page)
         self.older_button.clicked.connect(self.older_page)
         self.page_label = QLabel()
         self.page_label.setObjectName("auditPage")
 
-        self.verify_button = QPushButton(self.tr("Verify lo&g"))
+        self.verify_button = QPushButton(self.tr("Verif&y log"))
         self.verify_button.setObjectName("verifyLog")
         self.verify_button.setToolTip(
             self.tr("Recompute every entry and checkpoint of the tamper-evident log")

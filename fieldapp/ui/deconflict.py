@@ -24,12 +24,10 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -49,33 +47,19 @@ from fieldapp.review import deconflict
 from fieldapp.store.vault import Vault
 from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 from fieldapp.ui.messages import message_for, show_error
-from fieldapp.ui.register import format_time, isolate, left_to_right, select_row
+from fieldapp.ui.register import format_time, select_row
 from fieldapp.ui.sync_panel import FileDialogs, set_message
+from fieldapp.ui.tables import read_only_table, text_cell
 from fieldapp.ui.tasks import Generation, Progress, Runner, Task, submit_with_progress
-from fieldapp.ui.widgets import plain_label, plain_tooltip
+from fieldapp.ui.widgets import plain_label
 
 
 def _cell(text: str, numeric: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(left_to_right(isolate(text)))
-    item.setToolTip(plain_tooltip(text))
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if numeric:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
+    return text_cell(text, numeric=numeric)
 
 
 def _table(headers: Sequence[str], parent: QWidget) -> QTableWidget:
-    table = QTableWidget(0, len(headers), parent)
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return table
+    return read_only_table(headers, parent)
 
 
 def _fill(table: QTableWidget, rows: Sequence[Sequence[str]], numeric: int = -1) -> None:

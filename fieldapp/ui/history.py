@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from fieldapp.domain.diff import Change, diff_records
 from fieldapp.ui.i18n import QT_TRANSLATE_NOOP
 from fieldapp.ui.messages import show_error
+from fieldapp.ui.register import select_row
 from fieldapp.ui.tasks import Generation, Runner
 from fieldapp.ui.widgets import plain_label, plain_tooltip
 
@@ -191,7 +192,7 @@ class HistoryPanel(QWidget):
         for row in range(self.versions.rowCount()):
             item = self.versions.item(row, 0)
             if item is not None and item.data(Qt.ItemDataRole.UserRole) == version:
-                self.versions.selectRow(row)
+                select_row(self.versions, row)
                 return
         raise KeyError(version)
 
@@ -235,7 +236,7 @@ class HistoryPanel(QWidget):
         # The reason is the free text worth the spare width.
         self.versions.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         if count:
-            self.versions.selectRow(0)
+            select_row(self.versions, 0)
         self.loaded.emit(loaded.record_id)
 
     def _selected(self) -> RecordVersion | None:

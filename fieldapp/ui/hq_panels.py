@@ -21,9 +21,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QProgressBar,
@@ -39,7 +37,7 @@ from fieldapp.errors import FieldappError
 from fieldapp.store.device import fingerprint
 from fieldapp.store.vault import Vault
 from fieldapp.ui.messages import message_for, show_error
-from fieldapp.ui.register import format_time, isolate
+from fieldapp.ui.register import format_time, isolate, select_row
 from fieldapp.ui.sync_panel import (
     ConfirmBox,
     FileDialogs,
@@ -48,8 +46,9 @@ from fieldapp.ui.sync_panel import (
     set_message,
     write_new_text,
 )
+from fieldapp.ui.tables import read_only_table, text_cell
 from fieldapp.ui.tasks import Generation, Progress, Runner, Task, submit_with_progress
-from fieldapp.ui.widgets import plain_label, plain_tooltip
+from fieldapp.ui.widgets import plain_label
 from sync import enrollment, hqimport
 from sync.statements import EnrollmentRequest
 
@@ -59,10 +58,7 @@ STAGES = ("copying into the inbox", "decrypting", "checking", "storing originals
 
 
 def _cell(text: str) -> QTableWidgetItem:
-    item = QTableWidgetItem(isolate(text))
-    item.setToolTip(plain_tooltip(text))  # long reports are cut in the cell; never as HTML
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    return item
+    return text_cell(text)
 
 
 def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
@@ -75,17 +71,7 @@ def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
 
 
 def _table(headers: Sequence[str], parent: QWidget) -> QTableWidget:
-    table = QTableWidget(0, len(headers), parent)
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return table
+    return read_only_table(headers, parent)
 
 
 def is_hq(vault: Vault | None) -> bool:
@@ -563,7 +549,7 @@ class DevicesPanel(QWidget):
     def select(self, code: str) -> None:
         for row, device in enumerate(self.devices):
             if device.code == code:
-                self.table.selectRow(row)
+                select_row(self.table, row)
                 return
 
     # --- enrol ------------------------------------------------------------------------------

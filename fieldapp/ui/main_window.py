@@ -360,7 +360,7 @@ class MainWindow(QMainWindow):
         incident_menu.addAction(self.provenance_action)
         self.review_menu = None
         if self.role == "hq":
-            self.review_menu = self.menuBar().addMenu(self.tr("Re&view"))
+            self.review_menu = self.menuBar().addMenu(self.tr("H&Q review"))
             self.review_menu.addAction(self.assess_action)
             self.review_menu.addAction(self.package_action)
             self.review_menu.addSeparator()

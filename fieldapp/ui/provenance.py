@@ -19,11 +19,9 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -48,32 +46,19 @@ from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.clipboard import ClipboardGuard
 from fieldapp.ui.messages import message_for
-from fieldapp.ui.register import format_time, isolate, left_to_right
+from fieldapp.ui.register import format_time, isolate
 from fieldapp.ui.sync_panel import set_message
+from fieldapp.ui.tables import read_only_table, text_cell
 from fieldapp.ui.tasks import Generation, Progress, Runner, Task, submit_with_progress
-from fieldapp.ui.widgets import plain_label, plain_tooltip
+from fieldapp.ui.widgets import plain_label
 
 
 def _cell(text: str, tooltip: str = "") -> QTableWidgetItem:
-    item = QTableWidgetItem(left_to_right(isolate(text)))
-    item.setToolTip(plain_tooltip(tooltip or text))
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    return item
+    return text_cell(text, tooltip)
 
 
 def _table(headers: Sequence[str], name: str, parent: QWidget) -> QTableWidget:
-    table = QTableWidget(0, len(headers), parent)
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return table
+    return read_only_table(headers, parent, name)
 
 
 def _short(digest: str) -> str:

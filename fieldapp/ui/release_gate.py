@@ -23,13 +23,11 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -47,32 +45,19 @@ from fieldapp.store import keyfile
 from fieldapp.store.vault import Vault
 from fieldapp.ui import theme
 from fieldapp.ui.messages import message_for, show_error
-from fieldapp.ui.register import format_time, isolate, left_to_right, select_row
+from fieldapp.ui.register import format_time, isolate, select_row
 from fieldapp.ui.sync_panel import FileDialogs, set_message
+from fieldapp.ui.tables import read_only_table, text_cell
 from fieldapp.ui.tasks import Generation, Runner
-from fieldapp.ui.widgets import plain_label, plain_tooltip
+from fieldapp.ui.widgets import plain_label
 
 
 def _cell(text: str) -> QTableWidgetItem:
-    item = QTableWidgetItem(left_to_right(isolate(text)))
-    item.setToolTip(plain_tooltip(text))
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    return item
+    return text_cell(text)
 
 
 def _table(headers: Sequence[str], parent: QWidget, name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers), parent)
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return table
+    return read_only_table(headers, parent, name)
 
 
 def _fill(table: QTableWidget, rows: Sequence[Sequence[str]], widest: int = 320) -> None:

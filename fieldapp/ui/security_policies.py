@@ -161,6 +161,10 @@ class SecurityPoliciesGroup(QGroupBox):
         layout.addWidget(duress_note)
         layout.addWidget(self.purge_check)
         layout.addWidget(purge_note)
+        # HQ receives receipts' counterparts, never a receipt: the purge cannot apply there.
+        at_hq = vault is not None and vault.device.role == "hq"
+        self.purge_check.setVisible(not at_hq)
+        purge_note.setVisible(not at_hq)
         layout.addLayout(confirm)
         layout.addWidget(self.apply_button)
         layout.addWidget(self.status_label)

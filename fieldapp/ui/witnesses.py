@@ -62,6 +62,7 @@ from fieldapp.store.vault import IncidentQuery
 from fieldapp.ui.i18n import QT_TRANSLATE_NOOP, format_count
 from fieldapp.ui.messages import show_error
 from fieldapp.ui.observations import excerpt, now_utc
+from fieldapp.ui.register import select_row
 from fieldapp.ui.tasks import Generation, Runner
 from fieldapp.ui.widgets import (
     INVALID_STYLE,
@@ -949,7 +950,7 @@ class WitnessPanel(QWidget):
                     item.setFont(bold)
                 self.table.setItem(row, col, item)
             if witness.id == selected:
-                self.table.selectRow(row)
+                select_row(self.table, row)
         self.table.blockSignals(False)
 
     def _on_selection(self) -> None:
