@@ -182,12 +182,15 @@ def _vm_hwm_mb() -> float:
 
 def _run_child(kind: str, work: Path, arg: Path) -> dict[str, Any]:
     os.sync()  # each run starts with no dirty pages left by the one before
-    out = subprocess.run(
+    proc = subprocess.run(
         [sys.executable, __file__, "--child", kind, str(work), str(arg)],
-        check=True,
         capture_output=True,
         text=True,
-    ).stdout
+    )
+    if proc.returncode != 0:  # the child's own error, not only its exit status
+        sys.stderr.write(proc.stderr)
+        proc.check_returncode()
+    out = proc.stdout
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return result
 
