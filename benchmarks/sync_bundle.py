@@ -142,6 +142,7 @@ def _child(kind: str, work: str, arg: str) -> None:
         t0 = time.perf_counter()
         result: Any = fieldsync.export_bundle(vault, Path(arg))
         seconds = time.perf_counter() - t0
+        peak_mb = _vm_hwm_mb()  # the export's own peak, before the check below adds to it
         # The export's integrity check alone (it runs on a helper thread beside the byte stream
         # and is waited for before signing), timed after the export so it cannot slow it: how
         # much of the export is a cost per version rather than per byte (report.py's gaps).
@@ -155,6 +156,7 @@ def _child(kind: str, work: str, arg: str) -> None:
         report: Any = hqimport.import_bundle(vault, Path(arg), receipts_dir=root / "receipts")
         seconds = time.perf_counter() - t0
         facts = {"status": str(report.status), "size": Path(arg).stat().st_size}
+        peak_mb = _vm_hwm_mb()
     vault.lock()
     # VmHWM, not ru_maxrss: the latter keeps the parent's high-water mark across fork + exec,
     # and the parent held the floor's 512 MB of buffers. The import's quarantine worker is a
@@ -164,7 +166,7 @@ def _child(kind: str, work: str, arg: str) -> None:
         json.dumps(
             {
                 "seconds": seconds,
-                "peak_rss_mb": _vm_hwm_mb(),
+                "peak_rss_mb": peak_mb,
                 "worker_peak_rss_mb": workers_kib / 1024,
                 **facts,
             }
