@@ -437,8 +437,15 @@ def _sync_gap(fig: dict[str, Any], data: dict[str, Any]) -> list[str]:
                 f"audit log's leaves against the stored roots and the newest signed checkpoint) "
                 f"took {_num(f['check_s'])} s timed on its own; in the export it runs on a "
                 "helper thread beside the byte stream, so it costs up to that much wherever the "
-                "other core is not free."
+                "other core is not free. It grows with the whole vault, not with the bundle."
             )
+            if f.get("floor_mbps") and f.get("bundle_mb"):
+                byte_s = f["bundle_mb"] / f["floor_mbps"]
+                out[0] += (
+                    f" The floor's time for the bundle's bytes ({_num(byte_s)} s) plus the "
+                    f"check alone makes {_num(byte_s + f['check_s'])} s, against the export's "
+                    f"{_num(f.get('export_s', 0))} s."
+                )
         out.append(
             "By design the export does more than its peers count: it decrypts every original "
             "from the evidence store (tar + pyrage reads plaintext), hashes it for the BagIt "

@@ -133,6 +133,8 @@ def test_sync_import_gap_puts_the_known_costs_with_the_runs_figures() -> None:
     assert "streaming the quarantine child's output straight into the evidence store" in gaps
     assert "### sync_bundle: peak RSS of the import" in gaps
     assert "Its integrity check alone" in gaps and "took 6.50 s timed on its own" in gaps
+    # 1100 MB at the floor's 105 MB/s (10.5 s) plus the 6.5 s check, against the export's 40 s.
+    assert "(10.5 s) plus the check alone makes 17.0 s, against the export's 40.0 s" in gaps
     # The second export figure misses for the same reasons: said once, then pointed to.
     assert gaps.count("Its integrity check alone") == 1
     assert gaps.count("same as for «export (fieldsync.export_bundle) vs tar + pyrage» above") == 1
