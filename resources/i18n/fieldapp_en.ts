@@ -4,7 +4,7 @@
 <context>
     <name>DeconflictPanel</name>
     <message numerus="yes">
-        <location filename="../../fieldapp/ui/deconflict.py" line="+610"/>
+        <location filename="../../fieldapp/ui/deconflict.py" line="+594"/>
         <source>All incidents: %n candidate(s)</source>
         <translation>
             <numerusform>All incidents: %n candidate</numerusform>
@@ -34,7 +34,7 @@
 <context>
     <name>HistoryPanel</name>
     <message numerus="yes">
-        <location filename="../../fieldapp/ui/history.py" line="+217"/>
+        <location filename="../../fieldapp/ui/history.py" line="+218"/>
         <source>%n version(s), newest first.</source>
         <translation>
             <numerusform>%n version, newest first.</numerusform>
@@ -45,7 +45,7 @@
 <context>
     <name>IncidentEditor</name>
     <message numerus="yes">
-        <location filename="../../fieldapp/ui/incident_editor.py" line="+252"/>
+        <location filename="../../fieldapp/ui/incident_editor.py" line="+300"/>
         <source>Not saved: %n problem(s) to correct first (listed below).</source>
         <translation>
             <numerusform>Not saved: %n problem to correct first (listed below).</numerusform>
@@ -64,7 +64,7 @@
 <context>
     <name>ReleaseGatePanel</name>
     <message numerus="yes">
-        <location filename="../../fieldapp/ui/release_gate.py" line="+379"/>
+        <location filename="../../fieldapp/ui/release_gate.py" line="+364"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../fieldapp/ui/hq_panels.py" line="+205"/>
+        <location filename="../../fieldapp/ui/hq_panels.py" line="+191"/>
         <source>&amp;Import bundles…</source>
         <translation>Bundels &amp;importeren…</translation>
     </message>
@@ -447,17 +447,17 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
     <name>AuditLogView</name>
     <message>
         <location line="+81"/>
-        <source>◀ Ne&amp;wer</source>
+        <source>◀ N&amp;ewer</source>
         <translation>◀ &amp;Nieuwer</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Ol&amp;der ▶</source>
-        <translation>&amp;Ouder ▶</translation>
+        <source>O&amp;lder ▶</source>
+        <translation>O&amp;uder ▶</translation>
     </message>
     <message>
         <location line="+6"/>
-        <source>Verify lo&amp;g</source>
+        <source>Verif&amp;y log</source>
         <translation>Log &amp;verifiëren</translation>
     </message>
     <message>
@@ -738,7 +738,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>DeconflictPanel</name>
     <message>
-        <location filename="../../fieldapp/ui/deconflict.py" line="+126"/>
+        <location filename="../../fieldapp/ui/deconflict.py" line="+110"/>
         <location line="+17"/>
         <source>Source</source>
         <translation>Bron</translation>
@@ -1551,7 +1551,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../fieldapp/ui/history.py" line="+38"/>
+        <location filename="../../fieldapp/ui/history.py" line="+39"/>
         <source>Version</source>
         <translation>Versie</translation>
     </message>
@@ -1701,7 +1701,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>IncidentEditor</name>
     <message>
-        <location filename="../../fieldapp/ui/incident_editor.py" line="+99"/>
+        <location filename="../../fieldapp/ui/incident_editor.py" line="+106"/>
         <source>YYYY-MM-DDTHH:MM:SSZ (UTC)</source>
         <translation>JJJJ-MM-DDTUU:MM:SSZ (UTC)</translation>
     </message>
@@ -1711,7 +1711,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>JJJJ-MM-DD</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+115"/>
         <source>New incident (not saved yet).</source>
         <translation>Nieuw incident (nog niet opgeslagen).</translation>
     </message>
@@ -1721,12 +1721,17 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>Laden…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+10"/>
+        <source>Version {version}, recorded on device {device} and imported: read only here. HQ&apos;s judgement goes in an assessment (Review menu).</source>
+        <translation>Versie {version}, vastgelegd op apparaat {device} en geïmporteerd: hier alleen te lezen. Het oordeel van het HK hoort in een beoordeling (menu HK-beoordeling).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Version {version}.</source>
         <translation>Versie {version}.</translation>
     </message>
     <message numerus="yes">
-        <location line="+31"/>
+        <location line="+59"/>
         <source>Not saved: %n problem(s) to correct first (listed below).</source>
         <translation>
             <numerusform>Niet opgeslagen: eerst %n probleem oplossen (hieronder vermeld).</numerusform>
@@ -2642,12 +2647,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>&amp;Incident</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Re&amp;view</source>
-        <translation>Be&amp;oordeling</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+14"/>
         <source>Main</source>
         <translation>Hoofdbalk</translation>
     </message>
@@ -2723,7 +2723,12 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>De kluis is gewist.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-459"/>
+        <source>H&amp;Q review</source>
+        <translation>HK-be&amp;oordeling</translation>
+    </message>
+    <message>
+        <location line="+468"/>
         <source>The vault was not erased. {title}: {text}</source>
         <translation>De kluis is niet gewist. {title}: {text}</translation>
     </message>
@@ -3273,7 +3278,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>ProvenanceDialog</name>
     <message>
-        <location filename="../../fieldapp/ui/provenance.py" line="+104"/>
+        <location filename="../../fieldapp/ui/provenance.py" line="+89"/>
         <source>Provenance</source>
         <translation>Herkomst</translation>
     </message>
@@ -3768,7 +3773,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
 <context>
     <name>ReleaseGatePanel</name>
     <message>
-        <location filename="../../fieldapp/ui/release_gate.py" line="+112"/>
+        <location filename="../../fieldapp/ui/release_gate.py" line="+97"/>
         <source>Stage &amp;files…</source>
         <translation>Bestanden klaar&amp;zetten…</translation>
     </message>
@@ -4613,7 +4618,7 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <translation>Beveiligingsbeleid &amp;toepassen</translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+110"/>
         <source>The policies are still being read; try again in a moment.</source>
         <translation>Het beleid wordt nog gelezen; probeer het zo opnieuw.</translation>
     </message>
@@ -5046,7 +5051,7 @@ Vergelijk die telefonisch of persoonlijk met het HK, teken voor teken. Accepteer
 <context>
     <name>WitnessPanel</name>
     <message>
-        <location filename="../../fieldapp/ui/witnesses.py" line="+83"/>
+        <location filename="../../fieldapp/ui/witnesses.py" line="+84"/>
         <source>Code</source>
         <translation>Code</translation>
     </message>
