@@ -554,6 +554,7 @@ def render(
     logs: dict[str, str] | None = None,
     load_end: Sequence[float] = (),
     written: str = "",
+    notes: Sequence[str] = (),
 ) -> str:
     """The whole BENCHMARKS.md: summary, machine, a table per benchmark, then the gaps."""
     exits = exits or {}
@@ -576,6 +577,8 @@ def render(
             "benchmark's parameters), so the verdicts below only show that the chain works. "
             "Run `make bench` on a quiet machine for figures that count.",
         ]
+    if notes:
+        out += ["", "Notes on this run:", ""] + [f"- {note}" for note in notes]
     out += ["", "## Summary", ""]
     out += [
         "| benchmark | targets met | targets missed | run time | load at start → end (its own "
@@ -738,7 +741,7 @@ def collect(out: Path) -> tuple[dict[str, dict[str, Any]], dict[str, int], dict[
     return results, exits, logs
 
 
-def cmd_write(out: Path, target: Path, expected: Sequence[str]) -> int:
+def cmd_write(out: Path, target: Path, expected: Sequence[str], notes: Sequence[str] = ()) -> int:
     """Write the report; 1 when an expected benchmark left no figures (missed targets are
     results, not failures: the report is what the run is for)."""
     results, exits, logs = collect(out)
@@ -749,7 +752,15 @@ def cmd_write(out: Path, target: Path, expected: Sequence[str]) -> int:
         machine = describe_machine(out)
         machine["load_start"] = []
     expected = list(expected) or sorted(exits)
-    text = render(results, machine, expected=expected, exits=exits, logs=logs, load_end=_loadavg())
+    text = render(
+        results,
+        machine,
+        expected=expected,
+        exits=exits,
+        logs=logs,
+        load_end=_loadavg(),
+        notes=notes,
+    )
     _write_atomic(target, text)
     missing = [n for n in expected if n not in results]
     print(f"wrote {target}" + (f"; no figures from {', '.join(missing)}" if missing else ""))
@@ -783,6 +794,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     write.add_argument("out", type=Path)
     write.add_argument("--out", dest="target", type=Path, default=Path("BENCHMARKS.md"))
     write.add_argument("--expect", default="", help="comma-separated benchmarks that must be there")
+    write.add_argument(
+        "--note", action="append", default=[], help="a line about the run (e.g. a re-run)"
+    )
     args = parser.parse_args(argv)
     if args.command == "begin":
         return cmd_begin(args.out, args.quick)
@@ -793,7 +807,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_run(args.out, args.name, command)
     try:
         expected = [n for n in args.expect.split(",") if n]
-        return cmd_write(args.out, args.target, expected)
+        return cmd_write(args.out, args.target, expected, args.note)
     except ResultsError as exc:
         print(f"report: {exc}", file=sys.stderr)
         return 2

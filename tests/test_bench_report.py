@@ -78,7 +78,7 @@ def test_report_renders_tables_ratios_verdicts_and_gaps(tmp_path: Path) -> None:
     (out / "review.log").write_text("building a vault\nTraceback: boom\n")
     target = tmp_path / "BENCHMARKS.md"
 
-    status = report.cmd_write(out, target, ["ingest", "review"])
+    status = report.cmd_write(out, target, ["ingest", "review"], ["review was cut short"])
 
     assert status == 1  # review left no figures
     text = target.read_text()
@@ -94,6 +94,7 @@ def test_report_renders_tables_ratios_verdicts_and_gaps(tmp_path: Path) -> None:
     assert "| peak RSS | 47.0 MB | – | – | – | – |" in text
     assert "- store durably: verified by a re-read" in text
     assert "| ingest | 1 | 1 |" in text  # one target met, one missed
+    assert "Notes on this run:\n\n- review was cut short" in text
     assert "| review | – | no results (exit status 1) |" in text
     assert "exited with status 1" in text and "Traceback: boom" in text
 
