@@ -133,8 +133,11 @@ def _field_and_hq(work: Path, evidence_mb: int, file_mb: int, versions: int) -> 
 
 # --- the two children -----------------------------------------------------------------------------
 def _child(kind: str, work: str, arg: str) -> None:
+    from fieldapp.hardening import harden_process
     from fieldapp.store.vault import Vault
     from sync import fieldsync, hqimport
+
+    harden_process()  # as the app's own start-up does (cli.main)
 
     root = Path(work)
     if kind == "export":
