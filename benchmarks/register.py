@@ -42,7 +42,7 @@ from fieldapp.domain.model import (
     TimeWindow,
 )
 
-if TYPE_CHECKING:  # imported when needed: review.py imports this file as benchmarks.register
+if TYPE_CHECKING:  # imported when needed: review.py and deconflict.py import this file
     from results import Results
 
 # Targets from issue 2, section 6.

@@ -57,7 +57,8 @@ _COMPLETE = "complete"
 
 # --- setup ----------------------------------------------------------------------------------------
 def _incident(rng: random.Random, i: int) -> Any:
-    from benchmarks.register import make_incident
+    from register import make_incident  # a sibling script: mypy knows it by this name
+
     from fieldapp.domain.model import AGE_SEX_GROUPS, Breakdown, Range
 
     inc = make_incident(rng, i)
