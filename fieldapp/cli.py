@@ -166,15 +166,10 @@ def _now_utc() -> str:
 # --- incidents ---
 def _resolve_incident(vault: Any, key: str) -> str:
     """Accept an incident id or its reference code (what analysts actually quote)."""
-    from fieldapp.store.vault import IncidentQuery
+    from fieldapp.store.assessments import resolve_incident
 
-    key = key.strip()
-    if len(key) == 32 and all(c in "0123456789abcdef" for c in key):
-        return key
-    for row in vault.query_incidents(IncidentQuery(text=key, limit=50)):
-        if row.ref_code.upper() == key.upper():
-            return str(row.id)
-    raise errors.RecordNotFound(f"There is no incident with id or reference code {key!r}.")
+    with vault.reading() as conn:
+        return resolve_incident(conn, key)
 
 
 def _incident_from_args(args: argparse.Namespace, base: dict[str, Any]) -> Any:

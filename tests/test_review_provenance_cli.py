@@ -60,6 +60,12 @@ def test_verify_passes_with_exit_0(world: World) -> None:
     code, out, err = run("hq", "verify", world.incident)
     assert code == 0, err
     assert "all checks passed" in out and "FAIL" not in out
+    # What people quote works too: the reference code.
+    code, listed = run_json("hq", "register")
+    assert code == 0
+    (ref_code,) = [r["ref_code"] for r in listed["incidents"] if r["id"] == world.incident]
+    code, by_ref = run_json("hq", "provenance", ref_code)
+    assert code == 0 and by_ref["record_id"] == world.incident
     code, data = run_json("hq", "verify", world.evidence_b)
     assert code == 0 and data["ok"] is True
     assert all(check["ok"] for check in data["checks"])
@@ -93,6 +99,8 @@ def test_verify_exits_1_naming_the_failed_check(
 
 def test_a_bad_id_is_a_clear_error(world: World) -> None:
     code, _, err = run("hq", "verify", "not-an-id")
-    assert code == 1 and "is not a record id" in err
+    assert code == 1 and "no incident with id or reference code 'not-an-id'" in err
+    code, _, err = run("hq", "provenance", "W-ZZZZZZ-0001")
+    assert code == 1 and "no witness" in err
     code, data = run_json("hq", "provenance", "f" * 32)
     assert code == 1 and data["error"] == "RecordNotFound"
