@@ -67,42 +67,71 @@ class _Line:
 
 def _lines(report: CustodyReport) -> list[_Line]:
     out = [
-        _Line(_tr("Chain of custody"), "title"),
+        _Line(QCoreApplication.translate("CustodyPdf", "Chain of custody"), "title"),
         _Line(f"{report.ref_code}  {report.title}", "heading"),
-        _Line(_tr("Incident id: {id}").format(id=report.incident_id), "body"),
-        _Line(_tr("Cell: {cell}").format(cell=report.cell_name), "body"),
         _Line(
-            _tr("Package made by {who} at {hq}, {at} (UTC)").format(
-                who=report.created_by, hq=report.hq_origin, at=report.created_at
+            QCoreApplication.translate("CustodyPdf", "Incident id: {id}").format(
+                id=report.incident_id
             ),
             "body",
         ),
-        _Line(_tr("HQ root key (confirm out of band):"), "body"),
+        _Line(
+            QCoreApplication.translate("CustodyPdf", "Cell: {cell}").format(cell=report.cell_name),
+            "body",
+        ),
+        _Line(
+            QCoreApplication.translate(
+                "CustodyPdf", "Package made by {who} at {hq}, {at} (UTC)"
+            ).format(who=report.created_by, hq=report.hq_origin, at=report.created_at),
+            "body",
+        ),
+        _Line(
+            QCoreApplication.translate("CustodyPdf", "HQ root key (confirm out of band):"), "body"
+        ),
         _Line(report.root_vkey, "mono"),
         _Line(
-            _tr("Witness identities: included (reason logged)")
+            QCoreApplication.translate("CustodyPdf", "Witness identities: included (reason logged)")
             if report.identities_included
-            else _tr("Witness identities: withheld"),
+            else QCoreApplication.translate("CustodyPdf", "Witness identities: withheld"),
             "body",
         ),
         _Line("", "gap"),
     ]
     if not report.items:
-        out.append(_Line(_tr("This incident has no evidence originals."), "body"))
+        out.append(
+            _Line(
+                QCoreApplication.translate(
+                    "CustodyPdf", "This incident has no evidence originals."
+                ),
+                "body",
+            )
+        )
     for number, item in enumerate(report.items, 1):
         out.append(_Line("", "rule"))
         out.append(
             _Line(
-                _tr("Item {n}: {name} ({type}, {size} bytes)").format(
-                    n=number, name=item.original_name, type=item.media_type, size=item.size
-                ),
+                QCoreApplication.translate(
+                    "CustodyPdf", "Item {n}: {name} ({type}, {size} bytes)"
+                ).format(n=number, name=item.original_name, type=item.media_type, size=item.size),
                 "heading",
             )
         )
-        out.append(_Line(_tr("Evidence record {id}").format(id=item.evidence_id), "body"))
-        out.append(_Line(_tr("SHA-256 {sha}").format(sha=item.sha256), "mono"))
+        out.append(
+            _Line(
+                QCoreApplication.translate("CustodyPdf", "Evidence record {id}").format(
+                    id=item.evidence_id
+                ),
+                "body",
+            )
+        )
+        out.append(
+            _Line(
+                QCoreApplication.translate("CustodyPdf", "SHA-256 {sha}").format(sha=item.sha256),
+                "mono",
+            )
+        )
         for event in item.events:
-            when = event.at or _tr("(time not known)")
+            when = event.at or QCoreApplication.translate("CustodyPdf", "(time not known)")
             out.append(
                 _Line(
                     f"{when}   {_tr(STAGES.get(event.stage, event.stage)).upper()}   "
@@ -115,13 +144,20 @@ def _lines(report: CustodyReport) -> list[_Line]:
                 out.append(_Line(f"SHA-256 {event.sha256}", "mono"))
         out.append(_Line("", "gap"))
     out.append(_Line("", "rule"))
-    out.append(_Line(_tr("Record versions in this package"), "heading"))
+    out.append(
+        _Line(
+            QCoreApplication.translate("CustodyPdf", "Record versions in this package"), "heading"
+        )
+    )
     for rec in report.records:
-        mark = _tr(" (identity withheld)") if rec.withheld else ""
+        mark = (
+            QCoreApplication.translate("CustodyPdf", " (identity withheld)") if rec.withheld else ""
+        )
+        device = QCoreApplication.translate("CustodyPdf", "device")
         out.append(
             _Line(
                 f"{rec.kind} {rec.record_id} v{rec.version}   {rec.at}   {rec.author}   "
-                f"{_tr('device')} {rec.device}{mark}",
+                f"{device} {rec.device}{mark}",
                 "sub",
             )
         )
@@ -129,9 +165,10 @@ def _lines(report: CustodyReport) -> list[_Line]:
     out.append(_Line("", "gap"))
     out.append(
         _Line(
-            _tr(
+            QCoreApplication.translate(
+                "CustodyPdf",
                 "Every hash above can be checked with tools/verify_package.py or by hand "
-                "(VERIFY.txt)."
+                "(VERIFY.txt).",
             ),
             "body",
         )
@@ -193,7 +230,9 @@ def _draw_page(
     painter.drawText(
         QRectF(0, window.height() - QFontMetricsF(footer).height() * 1.5, window.width(), 100),
         int(Qt.AlignmentFlag.AlignHCenter),
-        _tr("Page {n} of {count}").format(n=number, count=count),
+        QCoreApplication.translate("CustodyPdf", "Page {n} of {count}").format(
+            n=number, count=count
+        ),
     )
 
 
@@ -202,7 +241,7 @@ def write_custody_pdf(report: CustodyReport, path: Path) -> None:
     ensure_gui_application()
     writer = QPdfWriter(str(path))
     writer.setResolution(_DPI)
-    writer.setTitle(_tr("Chain of custody"))
+    writer.setTitle(QCoreApplication.translate("CustodyPdf", "Chain of custody"))
     writer.setCreator("fieldapp")
     writer.setPageLayout(
         QPageLayout(

@@ -734,6 +734,92 @@ Vergelijk de code en de vingerafdruk met het apparaat van de analist, telefonisc
         <source>package</source>
         <translation>pakket</translation>
     </message>
+    <message>
+        <location line="+26"/>
+        <location line="+174"/>
+        <source>Chain of custody</source>
+        <translation>Bewaarketen</translation>
+    </message>
+    <message>
+        <location line="-171"/>
+        <source>Incident id: {id}</source>
+        <translation>Incident-id: {id}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Cell: {cell}</source>
+        <translation>Cel: {cell}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Package made by {who} at {hq}, {at} (UTC)</source>
+        <translation>Pakket gemaakt door {who} bij {hq}, {at} (UTC)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>HQ root key (confirm out of band):</source>
+        <translation>Hoofdsleutel van het HK (langs een ander kanaal bevestigen):</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Witness identities: included (reason logged)</source>
+        <translation>Identiteit van getuigen: opgenomen (reden gelogd)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Witness identities: withheld</source>
+        <translation>Identiteit van getuigen: weggelaten</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>This incident has no evidence originals.</source>
+        <translation>Dit incident heeft geen originele bewijsstukken.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Item {n}: {name} ({type}, {size} bytes)</source>
+        <translation>Stuk {n}: {name} ({type}, {size} bytes)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Evidence record {id}</source>
+        <translation>Bewijsstukrecord {id}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>SHA-256 {sha}</source>
+        <translation>SHA-256 {sha}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>(time not known)</source>
+        <translation>(tijd onbekend)</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Record versions in this package</source>
+        <translation>Recordversies in dit pakket</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source> (identity withheld)</source>
+        <translation> (identiteit weggelaten)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>device</source>
+        <translation>apparaat</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Every hash above can be checked with tools/verify_package.py or by hand (VERIFY.txt).</source>
+        <translation>Elke hash hierboven is te controleren met tools/verify_package.py of met de hand (VERIFY.txt).</translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>Page {n} of {count}</source>
+        <translation>Pagina {n} van {count}</translation>
+    </message>
 </context>
 <context>
     <name>DeconflictPanel</name>
