@@ -45,7 +45,7 @@ from typing import Any
 
 from fieldapp.domain import canonical
 from fieldapp.errors import FieldappError, IntegrityError, RecordNotFound
-from fieldapp.store import auditlog, signednote
+from fieldapp.store import auditlog, records, signednote
 from fieldapp.store.checkpoint import CheckpointError, parse_checkpoint
 from fieldapp.store.device import device_code
 from fieldapp.store.merkle import Frontier, leaf_hash, node_hash
@@ -170,45 +170,7 @@ class PackageResult:
 
 
 # --- gathering --------------------------------------------------------------------------------
-@dataclass
-class _Version:
-    seq: int
-    record_id: str
-    kind: str
-    version: int
-    author: str
-    device_id: str
-    at: str
-    reason: str
-    deleted: bool
-    body: bytes
-    sha256: str
-
-    def preimage(self) -> bytes:
-        """The exact bytes the version hash covers (see `records`)."""
-        meta: dict[str, Any] = {
-            "at": self.at,
-            "author": self.author,
-            "body": canonical.loads(self.body),
-            "deleted": self.deleted,
-            "device_id": self.device_id,
-            "kind": self.kind,
-            "reason": self.reason,
-            "record_id": self.record_id,
-            "version": self.version,
-        }
-        return canonical.dumps(meta)
-
-    def entry_bytes(self) -> bytes:
-        return auditlog.version_entry_bytes(
-            kind=self.kind,
-            record_id=self.record_id,
-            version=self.version,
-            sha256=self.sha256,
-            at=self.at,
-            author=self.author,
-            device=self.device_id,
-        )
+_Version = records.StoredVersion
 
 
 @dataclass
@@ -249,30 +211,6 @@ class _Gathered:
     hq_events: list[tuple[int, dict[str, Any]]]
     hq_checkpoint: tuple[int, str]
     inbox: dict[str, tuple[str, str, str, int]]
-
-
-def _rows_to_versions(rows: Iterable[Sequence[Any]]) -> list[_Version]:
-    return [
-        _Version(
-            seq=int(r[0]),
-            record_id=str(r[1]),
-            kind=str(r[2]),
-            version=int(r[3]),
-            author=str(r[4]),
-            device_id=str(r[5]),
-            at=str(r[6]),
-            reason=str(r[7]),
-            deleted=bool(r[8]),
-            body=bytes(r[9]),
-            sha256=str(r[10]),
-        )
-        for r in rows
-    ]
-
-
-_VERSION_COLUMNS = (
-    "seq, record_id, kind, version, author, device_id, at, reason, deleted, body, sha256"
-)
 
 
 def _linked_ids(conn: Any, incident_id: str) -> list[str]:
@@ -351,16 +289,6 @@ def _load_device(conn: Any, device_id: str) -> _DeviceLog:
     )
 
 
-def _record_versions(conn: Any, record_id: str) -> list[_Version]:
-    return _rows_to_versions(
-        conn.execute(
-            f"SELECT {_VERSION_COLUMNS} FROM versions "  # noqa: S608 - constant columns
-            "WHERE record_id = ? ORDER BY version",
-            (record_id,),
-        ).fetchall()
-    )
-
-
 def _statement_references(versions: Sequence[_Version]) -> list[str]:
     found: list[str] = []
     for v in versions:
@@ -377,23 +305,21 @@ def _statement_references(versions: Sequence[_Version]) -> list[str]:
 def _gather(vault: Vault, incident_id: str) -> _Gathered:
     hq_id = vault.device.device_id
     with vault.reading() as conn:
-        incident_rows = conn.execute(
-            f"SELECT {_VERSION_COLUMNS} FROM versions "  # noqa: S608 - constant columns
-            "WHERE record_id = ? AND kind = 'incident' ORDER BY version",
-            (incident_id,),
-        ).fetchall()
+        incident_rows = [
+            v for v in records.stored_versions(conn, incident_id) if v.kind == "incident"
+        ]
         if not incident_rows:
             raise RecordNotFound(f"There is no incident with id {incident_id}.")
         ids = [incident_id, *_linked_ids(conn, incident_id)]
         versions: list[_Version] = []
         for record_id in ids:
-            versions.extend(_record_versions(conn, record_id))
+            versions.extend(records.stored_versions(conn, record_id))
         # A statement's witness and its attachments (audio, the consent form) belong with it
         # even when they are not linked to the incident themselves.
         for extra in _statement_references(versions):
             if extra not in ids:
                 ids.append(extra)
-                versions.extend(_record_versions(conn, extra))
+                versions.extend(records.stored_versions(conn, extra))
         redacted = {
             int(r[0])
             for r in conn.execute("SELECT seq FROM redactions").fetchall()
@@ -441,7 +367,7 @@ def _gather(vault: Vault, incident_id: str) -> _Gathered:
     if cp is None or int(cp[0]) != len(hq_leaves):
         raise IntegrityError("HQ's newest signed checkpoint does not cover its whole audit log")
     return _Gathered(
-        incident=_rows_to_versions(incident_rows)[-1],
+        incident=incident_rows[-1],
         versions=versions,
         redacted=redacted,
         devices=devices,
@@ -820,7 +746,7 @@ def _plan(
         }
         dev = g.devices.get(v.device_id)
         if dev is not None:
-            idx = dev.by_hash.get(leaf_hash(v.entry_bytes()))
+            idx = dev.by_hash.get(leaf_hash(auditlog.stored_version_entry(v)))
             assert dev.head is not None
             if idx is None or idx >= dev.head.log_size:
                 raise IntegrityError(

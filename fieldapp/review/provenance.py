@@ -189,34 +189,7 @@ def _json(value: Any) -> Any:
 
 
 # --- reading what the vault holds -------------------------------------------------------------
-@dataclass(frozen=True)
-class _Row:
-    seq: int
-    record_id: str
-    kind: str
-    version: int
-    author: str
-    device_id: str
-    at: str
-    reason: str
-    deleted: bool
-    body: bytes
-    sha256: str
-
-    def entry_bytes(self) -> bytes:
-        """The audit-log entry this version must have (in every log that holds it)."""
-        return auditlog.version_entry_bytes(
-            kind=self.kind,
-            record_id=self.record_id,
-            version=self.version,
-            sha256=self.sha256,
-            at=self.at,
-            author=self.author,
-            device=self.device_id,
-        )
-
-    def label(self) -> str:
-        return f"version {self.version}"
+_Row = records.StoredVersion
 
 
 @dataclass(frozen=True)
@@ -277,29 +250,10 @@ def _check_id(record_id: str) -> str:
 
 
 def _versions(conn: Any, record_id: str) -> list[_Row]:
-    rows = conn.execute(
-        "SELECT seq, record_id, kind, version, author, device_id, at, reason, deleted, body, "
-        "sha256 FROM versions WHERE record_id = ? ORDER BY version",
-        (record_id,),
-    ).fetchall()
+    rows = records.stored_versions(conn, record_id)
     if not rows:
         raise RecordNotFound(f"There is no record with id {record_id} in this vault.")
-    return [
-        _Row(
-            seq=int(r[0]),
-            record_id=str(r[1]),
-            kind=str(r[2]),
-            version=int(r[3]),
-            author=str(r[4]),
-            device_id=str(r[5]),
-            at=str(r[6]),
-            reason=str(r[7]),
-            deleted=bool(r[8]),
-            body=bytes(r[9]),
-            sha256=str(r[10]),
-        )
-        for r in rows
-    ]
+    return rows
 
 
 def _parse(data: bytes) -> dict[str, Any]:
@@ -1057,7 +1011,7 @@ def verify_record(vault: Vault, record_id: str, progress: Progress | None = None
                 )
             )
             continue
-        if leaf.entry != row.entry_bytes():
+        if leaf.entry != auditlog.stored_version_entry(row):
             theirs = _parse(leaf.entry).get("sha256", "")
             checks.append(
                 Check(
@@ -1084,7 +1038,7 @@ def verify_record(vault: Vault, record_id: str, progress: Progress | None = None
         leaf = loaded.vault_leaves.get(row.seq)
         if leaf is None:
             checks.append(Check(name, False, "this vault's log has no entry for this version"))
-        elif leaf.entry != row.entry_bytes():
+        elif leaf.entry != auditlog.stored_version_entry(row):
             checks.append(
                 Check(
                     name,

@@ -75,6 +75,19 @@ def version_entry(
     }
 
 
+def stored_version_entry(version: records.StoredVersion) -> bytes:
+    """The leaf entry a stored version must have, in every log that holds it."""
+    return version_entry_bytes(
+        kind=version.kind,
+        record_id=version.record_id,
+        version=version.version,
+        sha256=version.sha256,
+        at=version.at,
+        author=version.author,
+        device=version.device_id,
+    )
+
+
 def load_frontier(conn: Any) -> Frontier:
     row = conn.execute("SELECT frontier FROM audit_frontier WHERE one = 1").fetchone()
     return Frontier() if row is None else Frontier.from_json(row[0])

@@ -156,6 +156,40 @@ _VERSION_SHAPE = canonical.ObjectShape(
 )
 
 
+def stored_version_preimage(
+    *,
+    record_id: str,
+    kind: str,
+    version: int,
+    author: str,
+    device_id: str,
+    at: str,
+    reason: str,
+    deleted: bool,
+    body_bytes: bytes,
+) -> bytes:
+    """The bytes a version's hash covers, from its body bytes as stored, without parsing them.
+
+    The stored body is spliced into the canonical metadata where `version_sha256` puts the
+    body. If their hash equals the stored one, the body bytes are exactly the canonical bytes
+    hashed at save time, so this one hash proves the body both unaltered and canonical: checking
+    100k versions costs a hash each instead of a parse and re-serialisation. A court package
+    ships these bytes, so `sha256sum` of the file is the version's hash.
+    """
+    s = canonical.string
+    return _VERSION_SHAPE.encode(
+        s(at),
+        s(author),
+        body_bytes,
+        canonical.boolean(deleted),
+        s(device_id),
+        s(kind),
+        s(reason),
+        s(record_id),
+        canonical.integer(version),
+    )
+
+
 def stored_version_sha256(
     *,
     record_id: str,
@@ -168,26 +202,20 @@ def stored_version_sha256(
     deleted: bool,
     body_bytes: bytes,
 ) -> str:
-    """`version_sha256` of a stored row, from its body bytes as stored, without parsing them.
-
-    The stored body is spliced into the canonical metadata where `version_sha256` puts the
-    body. If the hash equals the stored one, the body bytes are exactly the canonical bytes
-    hashed at save time, so this one hash proves the body both unaltered and canonical: checking
-    100k versions costs a hash each instead of a parse and re-serialisation.
-    """
-    s = canonical.string
-    preimage = _VERSION_SHAPE.encode(
-        s(at),
-        s(author),
-        body_bytes,
-        canonical.boolean(deleted),
-        s(device_id),
-        s(kind),
-        s(reason),
-        s(record_id),
-        canonical.integer(version),
-    )
-    return hashlib.sha256(preimage).hexdigest()
+    """`version_sha256` of a stored row (see `stored_version_preimage`)."""
+    return hashlib.sha256(
+        stored_version_preimage(
+            record_id=record_id,
+            kind=kind,
+            version=version,
+            author=author,
+            device_id=device_id,
+            at=at,
+            reason=reason,
+            deleted=deleted,
+            body_bytes=body_bytes,
+        )
+    ).hexdigest()
 
 
 def is_record_id(text: str) -> bool:
@@ -267,6 +295,70 @@ def row_to_version(row: Any) -> RecordVersion:
 
 
 VERSION_COLUMNS = "record_id, kind, version, author, device_id, at, reason, deleted, body, sha256"
+STORED_VERSION_COLUMNS = f"seq, {VERSION_COLUMNS}"
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """A `versions` row exactly as stored: its seq and the body's bytes, unparsed.
+
+    For what must prove rather than show a version (provenance, court packages): the hash is
+    recomputed from these bytes, and they are what a package ships.
+    """
+
+    seq: int
+    record_id: str
+    kind: str
+    version: int
+    author: str
+    device_id: str
+    at: str
+    reason: str
+    deleted: bool
+    body: bytes
+    sha256: str
+
+    def preimage(self) -> bytes:
+        """The bytes the version's hash covers (`stored_version_preimage`)."""
+        return stored_version_preimage(
+            record_id=self.record_id,
+            kind=self.kind,
+            version=self.version,
+            author=self.author,
+            device_id=self.device_id,
+            at=self.at,
+            reason=self.reason,
+            deleted=self.deleted,
+            body_bytes=self.body,
+        )
+
+
+def stored_versions(conn: Any, record_id: str) -> list[StoredVersion]:
+    """Every version of a record as stored, oldest first ([] for an unknown id)."""
+    rows = conn.execute(
+        f"SELECT {STORED_VERSION_COLUMNS} FROM versions WHERE record_id = ? "  # noqa: S608
+        "ORDER BY version",
+        (record_id,),
+    )
+    return [stored_version(row) for row in rows]
+
+
+def stored_version(row: Any) -> StoredVersion:
+    """A row selected with STORED_VERSION_COLUMNS."""
+    seq, record_id, kind, version, author, device_id, at, reason, deleted, body, sha = row
+    return StoredVersion(
+        seq=int(seq),
+        record_id=str(record_id),
+        kind=str(kind),
+        version=int(version),
+        author=str(author),
+        device_id=str(device_id),
+        at=str(at),
+        reason=str(reason),
+        deleted=bool(deleted),
+        body=bytes(body),
+        sha256=str(sha),
+    )
 
 
 def history(conn: Any, record_id: str) -> list[RecordVersion]:
